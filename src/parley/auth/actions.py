@@ -1,0 +1,176 @@
+"""Credential writes: tokens, browser sessions, invitations. Secrets are returned once, stored hashed."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from parley.auth.models import BrowserSession, Invitation, Token
+from parley.auth.scopes import APP_SCOPES, BOT_SCOPES, KNOWN_SCOPES, USER_SCOPES
+from parley.core.clock import as_utc, utc_now
+from parley.core.db import UnitOfWork
+from parley.core.errors import ApiError
+from parley.core.ids import new_id
+from parley.core.security import hash_secret, new_secret, verify_password
+from parley.users import store as user_store
+from parley.users.actions import check_email, check_password, check_role, do_create_user
+from parley.users.models import User
+
+TOKEN_PREFIX = {"user": "xoxp-", "bot": "xoxb-", "app": "xapp-"}
+DEFAULT_SCOPES = {"user": USER_SCOPES, "bot": BOT_SCOPES, "app": APP_SCOPES}
+SESSION_LIFETIME = timedelta(days=30)
+INVITE_LIFETIME = timedelta(days=14)
+
+
+def check_scopes(kind: str, scopes: tuple[str, ...] | None) -> tuple[str, ...]:
+    if scopes is None:
+        return DEFAULT_SCOPES[kind]
+    unknown = [s for s in scopes if s not in KNOWN_SCOPES]
+    if unknown:
+        raise ApiError("invalid_scope", unknown=",".join(unknown))
+    return scopes
+
+
+async def do_issue_token(
+    uow: UnitOfWork,
+    user: User,
+    *,
+    kind: str = "user",
+    scopes: tuple[str, ...] | None = None,
+    app_id: str | None = None,
+    label: str = "",
+) -> str:
+    """Create a token for `user`; the plaintext is returned here and never stored."""
+    token = new_secret(TOKEN_PREFIX[kind] + user.workspace_id + "-")
+    uow.session.add(
+        Token(
+            token_hash=hash_secret(token),
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            kind=kind,
+            scopes=",".join(check_scopes(kind, scopes)),
+            app_id=app_id,
+            label=label,
+            created=utc_now(),
+        )
+    )
+    await uow.session.flush()
+    return token
+
+
+async def do_revoke_token(uow: UnitOfWork, token_id: int) -> None:
+    await uow.session.execute(
+        update(Token).where(Token.id == token_id, Token.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+    )
+
+
+@dataclass(frozen=True)
+class NewSession:
+    secret: str
+    csrf_token: str
+    user: User
+
+
+async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
+    secret = new_secret(nbytes=32)
+    csrf = secrets.token_urlsafe(24)
+    uow.session.add(
+        BrowserSession(
+            session_hash=hash_secret(secret),
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            csrf_token=csrf,
+            created=utc_now(),
+            expires_at=utc_now() + SESSION_LIFETIME,
+        )
+    )
+    await uow.session.flush()
+    return NewSession(secret=secret, csrf_token=csrf, user=user)
+
+
+async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
+    await uow.session.execute(
+        update(BrowserSession).where(BrowserSession.id == session_id)
+        .values(revoked_at=utc_now())
+    )
+
+
+async def check_sign_in(uow: UnitOfWork, workspace_id: str, email: str, password: str
+                        ) -> NewSession:
+    """Email + password to a new session. One error for every failure: no user enumeration."""
+    user = await user_store.get_user_by_email(uow.session, workspace_id, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or user.is_bot:
+        raise ApiError("invalid_credentials")
+    if user.deleted:
+        raise ApiError("account_inactive")
+    return await do_start_session(uow, user)
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    code: str
+
+
+async def do_create_invitation(
+    uow: UnitOfWork, inviter: User, *, email: str | None, role: str, lifetime: timedelta
+) -> NewInvitation:
+    if email is not None:
+        email = check_email(email)
+        if await user_store.get_user_by_email(uow.session, inviter.workspace_id, email):
+            raise ApiError("already_in_team")
+    if check_role(role) == "owner":
+        raise ApiError("invalid_role")
+    code = new_secret(nbytes=24)
+    invitation = Invitation(
+        id=new_id("I"),
+        code_hash=hash_secret(code),
+        workspace_id=inviter.workspace_id,
+        email=email,
+        role=role,
+        invited_by=inviter.id,
+        created=utc_now(),
+        expires_at=utc_now() + lifetime,
+    )
+    uow.session.add(invitation)
+    await uow.session.flush()
+    return NewInvitation(invitation=invitation, code=code)
+
+
+async def check_accept_invitation(
+    uow: UnitOfWork, code: str, *, email: str, password: str, real_name: str
+) -> NewSession:
+    """Redeem an invite code once: create the account and sign it in."""
+    invitation = (
+        await uow.session.execute(
+            select(Invitation).where(Invitation.code_hash == hash_secret(code))
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if invitation is None or invitation.revoked_at is not None:
+        raise ApiError("invite_not_found")
+    if invitation.accepted_at is not None:
+        raise ApiError("invite_already_used")
+    if as_utc(invitation.expires_at) <= utc_now():
+        raise ApiError("invite_expired")
+    email = check_email(email)
+    if invitation.email is not None and invitation.email.lower() != email.lower():
+        raise ApiError("invite_email_mismatch")
+    user = await do_create_user(
+        uow, invitation.workspace_id, email=email, password=check_password(password),
+        real_name=real_name, role=invitation.role,
+    )
+    # Guarded update: a concurrent redemption of the same code changes zero rows and fails.
+    claimed = await uow.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utc_now(), accepted_by=user.id)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError("invite_already_used")
+    return await do_start_session(uow, user)

@@ -1,0 +1,61 @@
+"""Slack OAuth scope names Parley understands; a full user token carries all user scopes."""
+
+from __future__ import annotations
+
+USER_SCOPES: tuple[str, ...] = (
+    "admin",
+    "bookmarks:read",
+    "bookmarks:write",
+    "channels:history",
+    "channels:read",
+    "channels:write",
+    "chat:write",
+    "emoji:read",
+    "files:read",
+    "files:write",
+    "groups:history",
+    "groups:read",
+    "groups:write",
+    "identity.basic",
+    "identity.email",
+    "identity.team",
+    "im:history",
+    "im:read",
+    "im:write",
+    "mpim:history",
+    "mpim:read",
+    "mpim:write",
+    "pins:read",
+    "pins:write",
+    "reactions:read",
+    "reactions:write",
+    "search:read",
+    "stars:read",
+    "stars:write",
+    "team:read",
+    "users.profile:read",
+    "users.profile:write",
+    "users:read",
+    "users:read.email",
+    "users:write",
+)
+
+BOT_SCOPES: tuple[str, ...] = tuple(
+    s for s in USER_SCOPES if s not in {"admin", "identity.basic", "identity.email",
+                                         "identity.team", "search:read", "stars:read",
+                                         "stars:write", "users.profile:write"}
+) + ("app_mentions:read", "chat:write.customize", "chat:write.public", "commands",
+     "incoming-webhook")
+
+APP_SCOPES: tuple[str, ...] = ("connections:write", "authorizations:read")
+
+KNOWN_SCOPES = frozenset(USER_SCOPES) | frozenset(BOT_SCOPES) | frozenset(APP_SCOPES)
+
+
+def parse_scopes(raw: str) -> tuple[str, ...]:
+    """Scopes from a comma- or space-separated string, de-duplicated, order kept."""
+    seen: dict[str, None] = {}
+    for part in raw.replace(" ", ",").split(","):
+        if part.strip():
+            seen[part.strip()] = None
+    return tuple(seen)

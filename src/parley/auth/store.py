@@ -1,0 +1,74 @@
+"""Credential queries: resolve a token or session to its principal. No commits here."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.auth.models import BrowserSession, Token
+from parley.auth.principal import Principal
+from parley.auth.scopes import USER_SCOPES
+from parley.core.clock import as_utc, utc_now
+from parley.core.errors import ApiError
+from parley.core.security import hash_secret
+from parley.users.models import User
+
+TOKEN_PREFIXES = ("xoxp-", "xoxb-", "xapp-")
+
+
+async def principal_for_token(session: AsyncSession, token: str) -> Principal:
+    """The principal a bearer token stands for, or the Slack error explaining why not."""
+    if not token.startswith(TOKEN_PREFIXES) or len(token) > 200:
+        raise ApiError("invalid_auth")
+    row = (
+        await session.execute(
+            select(Token, User.role, User.deleted, User.is_bot, User.bot_id)
+            .join(User, User.id == Token.user_id)
+            .where(Token.token_hash == hash_secret(token))
+        )
+    ).first()
+    if row is None:
+        raise ApiError("invalid_auth")
+    record, role, deleted, is_bot, bot_id = row
+    if record.revoked_at is not None:
+        raise ApiError("token_revoked")
+    if deleted:
+        raise ApiError("account_inactive")
+    return Principal(
+        workspace_id=record.workspace_id,
+        user_id=record.user_id,
+        token_kind=record.kind,
+        scopes=frozenset(record.scopes.split(",")) - {""},
+        role=role,
+        is_bot=is_bot,
+        bot_id=bot_id,
+        app_id=record.app_id,
+        token_id=record.id,
+    )
+
+
+async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Principal, str]:
+    """The principal of a browser session cookie and the session's CSRF token."""
+    row = (
+        await session.execute(
+            select(BrowserSession, User.role, User.deleted)
+            .join(User, User.id == BrowserSession.user_id)
+            .where(BrowserSession.session_hash == hash_secret(secret))
+        )
+    ).first()
+    if row is None:
+        raise ApiError("invalid_auth")
+    record, role, deleted = row
+    if record.revoked_at is not None or as_utc(record.expires_at) <= utc_now():
+        raise ApiError("invalid_auth")
+    if deleted:
+        raise ApiError("account_inactive")
+    principal = Principal(
+        workspace_id=record.workspace_id,
+        user_id=record.user_id,
+        token_kind="session",
+        scopes=frozenset(USER_SCOPES),
+        role=role,
+        session_id=record.id,
+    )
+    return principal, record.csrf_token

@@ -1,0 +1,197 @@
+"""The `parley` command: run the server and administer workspaces from the shell."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from parley.core.db import Database
+from parley.core.errors import ApiError
+from parley.core.migrate import upgrade_to_head
+from parley.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="Parley: self-hosted team chat that speaks the Slack Web API.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+workspace_app = typer.Typer(help="Create and inspect workspaces.", no_args_is_help=True)
+user_app = typer.Typer(help="Create users in a workspace.", no_args_is_help=True)
+token_app = typer.Typer(help="Issue API tokens.", no_args_is_help=True)
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where the embedded database lives [env PARLEY_DATA_DIR; "
+                 "default ./parley-data]."),
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL, e.g. "
+                 "postgresql+asyncpg://user@127.0.0.1/parley [env PARLEY_DATABASE_URL]."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+T = TypeVar("T")
+
+
+def _settings(data_dir: Path | None, database_url: str | None, **extra: Any) -> Settings:
+    settings = load_settings(data_dir=data_dir, database_url=database_url, **extra)
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def _run_with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Migrate, then run `work` against the database; Slack errors become a clean exit."""
+    upgrade_to_head(settings.effective_database_url)
+
+    async def runner() -> T:
+        db = Database(settings.effective_database_url)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(runner())
+    except ApiError as error:
+        typer.echo(f"error: {error.code} {error.extra or ''}".rstrip(), err=True)
+        raise typer.Exit(code=1) from None
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        for key, value in result.items():
+            typer.echo(f"{key}: {value}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on [env PARLEY_HOST; "
+                                             "default 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port [env PARLEY_PORT; default 8000]."
+                                             )] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Run the Parley server (Web API, WebSocket and web client) in this process."""
+    import uvicorn
+
+    from parley.main import create_app
+
+    settings = _settings(data_dir, database_url, host=host, port=port)
+    typer.echo(f"Parley is starting on {settings.base_url}/  (database: "
+               f"{'SQLite in ' + str(settings.data_dir) if not settings.database_url else 'external'})")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level=settings.log_level, proxy_headers=True, ws="websockets-sansio")
+
+
+@app.command()
+def migrate(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Bring the database schema up to date (safe to run again: it is idempotent)."""
+    settings = _settings(data_dir, database_url)
+    upgrade_to_head(settings.effective_database_url)
+    typer.echo("database schema is up to date")
+
+
+@workspace_app.command("create")
+def workspace_create(
+    name: Annotated[str, typer.Option(help="Display name, e.g. 'Acme Inc'.")],
+    domain: Annotated[str, typer.Option(help="Short unique name: lowercase letters, digits, -.")],
+    owner_email: Annotated[str, typer.Option(help="Email of the primary owner.")],
+    owner_password: Annotated[str, typer.Option(help="Password (at least 8 characters).")],
+    owner_name: Annotated[str, typer.Option(help="Owner's full name.")] = "",
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Create a workspace and its primary owner; prints a full-scope user token (xoxp-…)."""
+    from parley.workspaces.actions import check_create_workspace
+
+    async def work(db: Database) -> dict[str, Any]:
+        async with db.write() as uow:
+            created = await check_create_workspace(
+                uow, name=name, domain=domain, owner_email=owner_email,
+                owner_password=owner_password, owner_name=owner_name,
+            )
+        return {"team_id": created.workspace.id, "user_id": created.owner.id,
+                "token": created.owner_token}
+
+    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+
+
+@user_app.command("create")
+def user_create(
+    workspace: Annotated[str, typer.Option(help="Workspace id (T…).")],
+    email: Annotated[str, typer.Option(help="The user's email address.")],
+    password: Annotated[str, typer.Option(help="Password (at least 8 characters).")],
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    role: Annotated[str, typer.Option(help="member, admin or guest.")] = "member",
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Create a user; prints their id and a full-scope user token."""
+    from parley.auth.actions import do_issue_token
+    from parley.users.actions import check_email, check_password, do_create_user
+    from parley.workspaces.store import get_workspace
+
+    if role not in {"member", "admin", "guest"}:
+        raise typer.BadParameter("role must be member, admin or guest", param_hint="--role")
+
+    async def work(db: Database) -> dict[str, Any]:
+        async with db.write() as uow:
+            if await get_workspace(uow.session, workspace) is None:
+                raise ApiError("team_not_found")
+            user = await do_create_user(
+                uow, workspace, email=check_email(email), password=check_password(password),
+                real_name=name, role=role,
+            )
+            token = await do_issue_token(uow, user, kind="user", label="cli")
+        return {"user_id": user.id, "token": token}
+
+    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+
+
+@token_app.command("create")
+def token_create(
+    workspace: Annotated[str, typer.Option(help="Workspace id (T…).")],
+    user: Annotated[str, typer.Option(help="User id (U…) the token acts as.")],
+    scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes; default: all "
+                                               "user scopes.")] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Issue a user token (xoxp-…) for an existing user; it is shown only once."""
+    from parley.auth.actions import do_issue_token
+    from parley.auth.scopes import parse_scopes
+    from parley.users.store import get_user
+
+    async def work(db: Database) -> dict[str, Any]:
+        async with db.write() as uow:
+            target = await get_user(uow.session, workspace, user)
+            if target is None:
+                raise ApiError("user_not_found")
+            kind = "bot" if target.is_bot else "user"
+            token = await do_issue_token(
+                uow, target, kind=kind, scopes=parse_scopes(scopes) if scopes else None,
+                label="cli",
+            )
+        return {"token": token, "user_id": target.id, "team_id": workspace}
+
+    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+
+
+def main() -> None:
+    app()

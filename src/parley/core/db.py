@@ -1,0 +1,119 @@
+"""Engines, sessions and the unit of work; the SQLite-versus-PostgreSQL quirks live here only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every Parley table."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+AfterCommit = Callable[[], Awaitable[None]]
+EventSink = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+@dataclass
+class UnitOfWork:
+    """One write transaction plus the work to run once it has committed (event publishing)."""
+
+    session: AsyncSession
+    is_sqlite: bool
+    after_commit: list[AfterCommit] = field(default_factory=list)
+    emitted: list[dict[str, Any]] = field(default_factory=list)
+
+    def on_commit(self, callback: AfterCommit) -> None:
+        self.after_commit.append(callback)
+
+
+def _install_sqlite_pragmas(engine: AsyncEngine, *, writer: bool) -> None:
+    """WAL for concurrent readers, foreign keys on, and explicit BEGINs.
+
+    pysqlite's own transaction handling defers BEGIN until the first write, which lets two
+    writers read, then both try to upgrade their lock and one fails. The writer engine takes
+    the write lock up front with BEGIN IMMEDIATE instead.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    begin_sql = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin_sql)
+
+
+class Database:
+    """Owns the engines. On SQLite one writer connection serialises writes in-process."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.write_engine = create_async_engine(
+                url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
+                pool_timeout=60,
+            )
+            self.read_engine = create_async_engine(
+                url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=4, max_overflow=4
+            )
+            _install_sqlite_pragmas(self.write_engine, writer=True)
+            _install_sqlite_pragmas(self.read_engine, writer=False)
+        else:
+            self.write_engine = create_async_engine(
+                url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+            )
+            self.read_engine = self.write_engine
+        self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        # Receives the events of each committed transaction (the bus, once the app wires it).
+        self.event_sink: EventSink | None = None
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[UnitOfWork]:
+        """A write transaction: commits when the block ends, then runs after-commit work."""
+        async with self._write_sessions() as session:
+            uow = UnitOfWork(session=session, is_sqlite=self.is_sqlite)
+            async with session.begin():
+                yield uow
+        if uow.emitted and self.event_sink is not None:
+            await self.event_sink(uow.emitted)
+        for callback in uow.after_commit:
+            await callback()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session (one consistent snapshot on SQLite, read committed on PostgreSQL)."""
+        async with self._read_sessions() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()

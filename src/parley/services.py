@@ -1,0 +1,18 @@
+"""The long-lived objects a running Parley shares between requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parley.core.db import Database
+from parley.presence import PresenceTracker
+from parley.settings import Settings
+from parley.webapi.ratelimit import RateLimiter
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    rate_limiter: RateLimiter
+    presence: PresenceTracker = field(default_factory=lambda: PresenceTracker())

@@ -1,0 +1,17 @@
+"""Imports every feature's `api` module so that their methods register. The one list."""
+
+from __future__ import annotations
+
+import importlib
+
+API_MODULES = (
+    "parley.auth.api",
+    "parley.auth.invites_api",
+    "parley.users.api",
+    "parley.workspaces.api",
+)
+
+
+def load_all_methods() -> None:
+    for module in API_MODULES:
+        importlib.import_module(module)
