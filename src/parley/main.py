@@ -8,9 +8,12 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parley.core.db import Database
 from parley.core.migrate import upgrade_to_head_async
@@ -20,23 +23,19 @@ from parley.webapi.http import handle_api_call, json_response
 from parley.webapi.methods import load_all_methods
 from parley.webapi.openapi import openapi_document
 from parley.webapi.ratelimit import RateLimiter
+from parley.webclient import web_routes
 
 log = logging.getLogger("parley")
 
 SECURITY_HEADERS = {
     "content-security-policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
         "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
-
-_LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Parley</title></head><body><main><h1>Parley is running</h1>
-<p>The Web API is at <code>/api/&lt;method&gt;</code>; its OpenAPI document is at
-<a href="/api/openapi.json">/api/openapi.json</a>.</p></main></body></html>"""
 
 
 async def openapi_json(request: Request) -> Response:
@@ -59,8 +58,25 @@ async def readyz(request: Request) -> Response:
     return json_response({"ok": True})
 
 
-async def landing(request: Request) -> Response:
-    return HTMLResponse(_LANDING, headers=SECURITY_HEADERS)
+class SecurityHeaders:
+    """Adds the Content-Security-Policy and friends to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def build_services(settings: Settings) -> Services:
@@ -92,9 +108,10 @@ def create_app(settings: Settings, *, migrate: bool = True,
             Route("/api/{method:str}", handle_api_call, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/", landing, methods=["GET"]),
+            *web_routes(),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
     )
     app.state.services = services
     return app
