@@ -114,12 +114,21 @@ class LiveServer:
     def __init__(self, settings: Settings) -> None:
         self.port = free_port()
         self.settings = Settings(
-            data_dir=settings.data_dir, database_url=settings.database_url,
-            host="127.0.0.1", port=self.port, rate_limits_enabled=True,
+            data_dir=settings.data_dir,
+            database_url=settings.database_url,
+            host="127.0.0.1",
+            port=self.port,
+            rate_limits_enabled=True,
         )
         self.app = create_app(self.settings, migrate=False)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                ws="websockets-sansio", lifespan="on")
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            ws="websockets-sansio",
+            lifespan="on",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

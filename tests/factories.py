@@ -41,40 +41,65 @@ class Factory:
         email = f"owner@{domain}.example"
         async with self.db.write() as uow:
             created = await check_create_workspace(
-                uow, name=name, domain=domain, owner_email=email, owner_password=PASSWORD,
+                uow,
+                name=name,
+                domain=domain,
+                owner_email=email,
+                owner_password=PASSWORD,
                 owner_name="Olive Owner",
             )
         owner = Member(created.owner.id, created.owner_token, email, created.workspace.id)
         return Team(team_id=created.workspace.id, domain=domain, owner=owner)
 
-    async def user(self, team: Team, *, role: str = "member", name: str = "",
-                   scopes: tuple[str, ...] | None = None) -> Member:
+    async def user(
+        self,
+        team: Team,
+        *,
+        role: str = "member",
+        name: str = "",
+        scopes: tuple[str, ...] | None = None,
+    ) -> Member:
         """A person in `team` with a user token (all user scopes unless `scopes` is given)."""
         n = next(_counter)
         email = f"user{n}@{team.domain}.example"
         async with self.db.write() as uow:
-            user = await do_create_user(uow, team.team_id, email=email, password=PASSWORD,
-                                        real_name=name or f"User {n}", role=role)
+            user = await do_create_user(
+                uow,
+                team.team_id,
+                email=email,
+                password=PASSWORD,
+                real_name=name or f"User {n}",
+                role=role,
+            )
             token = await do_issue_token(uow, user, kind="user", scopes=scopes)
         return Member(user.id, token, email, team.team_id)
 
-    async def token(self, member: Member, *, kind: str = "user",
-                    scopes: tuple[str, ...] | None = None) -> str:
+    async def token(
+        self, member: Member, *, kind: str = "user", scopes: tuple[str, ...] | None = None
+    ) -> str:
         """Another token for an existing user (e.g. with fewer scopes)."""
         async with self.db.write() as uow:
             user = await user_store.get_user(uow.session, member.team_id, member.user_id)
             assert user is not None
             return await do_issue_token(uow, user, kind=kind, scopes=scopes)
 
-    async def bot(self, team: Team, *, scopes: tuple[str, ...] | None = None,
-                  name: str = "robot") -> Member:
+    async def bot(
+        self, team: Team, *, scopes: tuple[str, ...] | None = None, name: str = "robot"
+    ) -> Member:
         """A bot user with a bot token (`xoxb-…`)."""
         from parley.core.ids import new_id
 
         async with self.db.write() as uow:
-            user = await do_create_user(uow, team.team_id, email=None, password=None,
-                                        real_name=name, is_bot=True, bot_id=new_id("B"),
-                                        app_id=new_id("A"), name=name)
-            token = await do_issue_token(uow, user, kind="bot", scopes=scopes,
-                                         app_id=user.app_id)
+            user = await do_create_user(
+                uow,
+                team.team_id,
+                email=None,
+                password=None,
+                real_name=name,
+                is_bot=True,
+                bot_id=new_id("B"),
+                app_id=new_id("A"),
+                name=name,
+            )
+            token = await do_issue_token(uow, user, kind="bot", scopes=scopes, app_id=user.app_id)
         return Member(user.id, token, "", team.team_id)

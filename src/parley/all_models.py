@@ -1,9 +1,34 @@
 """Imports every table so that `Base.metadata` is complete (Alembic and tests use it)."""
 
 from parley.auth.models import BrowserSession, Invitation, Token
+from parley.bookmarks.models import Bookmark
+from parley.conversations.models import Conversation, ConversationMember
 from parley.core.db import Base
+from parley.emoji.models import CustomEmoji
 from parley.events.models import EventLog
+from parley.messages.models import Mention, Message, MessageEdit, ScheduledMessage
+from parley.pins.models import Pin, SavedItem
+from parley.reactions.models import Reaction
 from parley.users.models import User
 from parley.workspaces.models import Workspace
 
-__all__ = ["Base", "BrowserSession", "EventLog", "Invitation", "Token", "User", "Workspace"]
+__all__ = [
+    "Base",
+    "Bookmark",
+    "BrowserSession",
+    "Conversation",
+    "ConversationMember",
+    "CustomEmoji",
+    "EventLog",
+    "Invitation",
+    "Mention",
+    "Message",
+    "MessageEdit",
+    "Pin",
+    "Reaction",
+    "SavedItem",
+    "ScheduledMessage",
+    "Token",
+    "User",
+    "Workspace",
+]

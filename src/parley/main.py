@@ -29,7 +29,8 @@ log = logging.getLogger("parley")
 
 SECURITY_HEADERS = {
     "content-security-policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; "
         "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "x-content-type-options": "nosniff",
@@ -87,8 +88,9 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def create_app(settings: Settings, *, migrate: bool = True,
-               services: Services | None = None) -> Starlette:
+def create_app(
+    settings: Settings, *, migrate: bool = True, services: Services | None = None
+) -> Starlette:
     """The whole Parley server as one ASGI app."""
     load_all_methods()
     if settings.database_url == "":

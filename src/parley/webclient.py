@@ -9,7 +9,8 @@ from starlette.routing import BaseRoute, Route
 _PLACEHOLDER = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Parley</title></head><body><main><h1>Parley is running</h1>
 <p>The web client has not been built. The Web API is at <code>/api/&lt;method&gt;</code>;
-its OpenAPI document is at <a href="/api/openapi.json">/api/openapi.json</a>.</p></main></body></html>"""
+its OpenAPI document is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
+</main></body></html>"""
 
 
 async def _placeholder(request: Request) -> Response:

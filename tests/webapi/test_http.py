@@ -38,26 +38,31 @@ async def test_token_from_argument_header_query_and_json(
     by_query = await client.get("/api/auth.test", params={"token": token})
     by_json = await client.post("/api/auth.test", json={"token": token})
     by_header = await client.post(
-        "/api/auth.test", headers={"Authorization": f"Bearer {token}",
-                                   "Content-Type": "application/json;charset=utf-8"})
+        "/api/auth.test",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json;charset=utf-8",
+        },
+    )
     for response in (by_form, by_query, by_json, by_header):
         assert response.json()["user_id"] == team.owner.user_id
         assert "users:read" in response.headers["x-oauth-scopes"]
 
 
-async def test_query_and_body_arguments_merge(client: httpx.AsyncClient, factory: Factory
-                                             ) -> None:
+async def test_query_and_body_arguments_merge(client: httpx.AsyncClient, factory: Factory) -> None:
     team = await factory.workspace()
     response = await client.post(
-        "/api/users.info", params={"user": team.owner.user_id},
+        "/api/users.info",
+        params={"user": team.owner.user_id},
         headers={"Authorization": f"Bearer {team.owner.token}"},
         data={"include_locale": "1", "team_id": team.team_id},
     )
     assert response.json()["user"]["id"] == team.owner.user_id
 
 
-async def test_malformed_bodies_give_clear_errors(client: httpx.AsyncClient, factory: Factory
-                                                 ) -> None:
+async def test_malformed_bodies_give_clear_errors(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
     team = await factory.workspace()
     headers = {"Authorization": f"Bearer {team.owner.token}", "Content-Type": "application/json"}
     cases = {
@@ -69,26 +74,38 @@ async def test_malformed_bodies_give_clear_errors(client: httpx.AsyncClient, fac
         response = await client.post("/api/users.info", content=body, headers=headers)
         assert response.status_code == 200
         assert response.json()["error"] == error, body
-    bad_utf8 = await client.post("/api/users.info", content=b"user=\xff\xfe",
-                                 headers={"Authorization": f"Bearer {team.owner.token}",
-                                          "Content-Type": "application/x-www-form-urlencoded"})
+    bad_utf8 = await client.post(
+        "/api/users.info",
+        content=b"user=\xff\xfe",
+        headers={
+            "Authorization": f"Bearer {team.owner.token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     assert bad_utf8.json()["error"] == "invalid_charset"
 
 
-async def test_deeply_nested_json_is_rejected_cleanly(client: httpx.AsyncClient,
-                                                      factory: Factory) -> None:
+async def test_deeply_nested_json_is_rejected_cleanly(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
     team = await factory.workspace()
     body = b'{"profile": ' + b"[" * 5000 + b"]" * 5000 + b"}"
-    response = await client.post("/api/users.profile.set", content=body, headers={
-        "Authorization": f"Bearer {team.owner.token}", "Content-Type": "application/json"})
+    response = await client.post(
+        "/api/users.profile.set",
+        content=body,
+        headers={"Authorization": f"Bearer {team.owner.token}", "Content-Type": "application/json"},
+    )
     assert response.status_code == 200
     assert response.json()["ok"] is False
 
 
 async def test_oversized_body_is_refused(client: httpx.AsyncClient, services: Services) -> None:
     limit = services.settings.max_body_bytes
-    response = await client.post("/api/api.test", content=b"x=" + b"a" * (limit + 10),
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = await client.post(
+        "/api/api.test",
+        content=b"x=" + b"a" * (limit + 10),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 200
     assert response.json()["error"] == "request_too_large"
 
@@ -101,16 +118,20 @@ async def test_rate_limit_answers_429_with_integer_retry_after(
     headers = {"Authorization": f"Bearer {team.owner.token}"}
     statuses = []
     for _ in range(3):
-        response = await client.post("/api/users.info", data={"user": team.owner.user_id},
-                                     headers=headers)
+        response = await client.post(
+            "/api/users.info", data={"user": team.owner.user_id}, headers=headers
+        )
         statuses.append(response.status_code)
     assert statuses == [200, 200, 429]
     assert response.json() == {"ok": False, "error": "ratelimited"}
     assert response.headers["retry-after"].isdigit()
     # Another token is not affected by the first one's flood.
     other = await factory.user(team)
-    ok = await client.post("/api/users.info", data={"user": other.user_id},
-                           headers={"Authorization": f"Bearer {other.token}"})
+    ok = await client.post(
+        "/api/users.info",
+        data={"user": other.user_id},
+        headers={"Authorization": f"Bearer {other.token}"},
+    )
     assert ok.status_code == 200
 
 
@@ -118,8 +139,12 @@ async def test_missing_scope_reports_needed_and_provided(api: Api, factory: Fact
     team = await factory.workspace()
     narrow = await factory.token(team.owner, scopes=("team:read",))
     body = await api("users.list", narrow)
-    assert body == {"ok": False, "error": "missing_scope", "needed": "users:read",
-                    "provided": "team:read"}
+    assert body == {
+        "ok": False,
+        "error": "missing_scope",
+        "needed": "users:read",
+        "provided": "team:read",
+    }
 
 
 async def test_openapi_lists_every_registered_method(client: httpx.AsyncClient) -> None:

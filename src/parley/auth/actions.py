@@ -1,4 +1,7 @@
-"""Credential writes: tokens, browser sessions, invitations. Secrets are returned once, stored hashed."""
+"""Credential writes: tokens, browser sessions, invitations.
+
+Secrets are returned once and stored only hashed.
+"""
 
 from __future__ import annotations
 
@@ -63,7 +66,8 @@ async def do_issue_token(
 
 async def do_revoke_token(uow: UnitOfWork, token_id: int) -> None:
     await uow.session.execute(
-        update(Token).where(Token.id == token_id, Token.revoked_at.is_(None))
+        update(Token)
+        .where(Token.id == token_id, Token.revoked_at.is_(None))
         .values(revoked_at=utc_now())
     )
 
@@ -94,13 +98,13 @@ async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
 
 async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
     await uow.session.execute(
-        update(BrowserSession).where(BrowserSession.id == session_id)
-        .values(revoked_at=utc_now())
+        update(BrowserSession).where(BrowserSession.id == session_id).values(revoked_at=utc_now())
     )
 
 
-async def check_sign_in(uow: UnitOfWork, workspace_id: str, email: str, password: str
-                        ) -> NewSession:
+async def check_sign_in(
+    uow: UnitOfWork, workspace_id: str, email: str, password: str
+) -> NewSession:
     """Email + password to a new session. One error for every failure: no user enumeration."""
     user = await user_store.get_user_by_email(uow.session, workspace_id, email)
     ok = verify_password(user.password_hash if user else None, password)
@@ -148,8 +152,7 @@ async def check_accept_invitation(
     """Redeem an invite code once: create the account and sign it in."""
     invitation = (
         await uow.session.execute(
-            select(Invitation).where(Invitation.code_hash == hash_secret(code))
-            .with_for_update()
+            select(Invitation).where(Invitation.code_hash == hash_secret(code)).with_for_update()
         )
     ).scalar_one_or_none()
     if invitation is None or invitation.revoked_at is not None:
@@ -162,8 +165,12 @@ async def check_accept_invitation(
     if invitation.email is not None and invitation.email.lower() != email.lower():
         raise ApiError("invite_email_mismatch")
     user = await do_create_user(
-        uow, invitation.workspace_id, email=email, password=check_password(password),
-        real_name=real_name, role=invitation.role,
+        uow,
+        invitation.workspace_id,
+        email=email,
+        password=check_password(password),
+        real_name=real_name,
+        role=invitation.role,
     )
     # Guarded update: a concurrent redemption of the same code changes zero rows and fails.
     claimed = await uow.session.execute(

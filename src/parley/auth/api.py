@@ -8,6 +8,7 @@ from pydantic import Field
 
 from parley.auth import actions
 from parley.core.errors import ApiError
+from parley.core.security import verify_password
 from parley.users import store as user_store
 from parley.users.actions import check_email
 from parley.webapi.context import Call
@@ -60,8 +61,12 @@ class RevokeParams(Params):
     test: SlackBool = False
 
 
-@api_method("auth.revoke", params=RevokeParams, tier=Tier.T3,
-            token_kinds=frozenset({"user", "bot", "session"}))
+@api_method(
+    "auth.revoke",
+    params=RevokeParams,
+    tier=Tier.T3,
+    token_kinds=frozenset({"user", "bot", "session"}),
+)
 async def auth_revoke(call: Call, params: RevokeParams) -> dict[str, Any]:
     """Revokes the calling token (or signs the browser session out)."""
     principal = call.principal
@@ -92,15 +97,25 @@ def _csrf_cookie(call: Call, csrf: str) -> dict[str, Any]:
     # Readable by the page's script (not HttpOnly) so a reloaded client can send the header;
     # another origin can neither read it nor set the header, which is the point.
     return {
-        "key": CSRF_COOKIE, "value": csrf, "max_age": int(actions.SESSION_LIFETIME.total_seconds()),
-        "httponly": False, "samesite": "strict", "secure": call.services.settings.secure_cookies,
+        "key": CSRF_COOKIE,
+        "value": csrf,
+        "max_age": int(actions.SESSION_LIFETIME.total_seconds()),
+        "httponly": False,
+        "samesite": "strict",
+        "secure": call.services.settings.secure_cookies,
         "path": "/",
     }
 
 
 def _expired_cookie() -> dict[str, Any]:
-    return {"key": SESSION_COOKIE, "value": "", "max_age": 0, "httponly": True,
-            "samesite": "lax", "path": "/"}
+    return {
+        "key": SESSION_COOKIE,
+        "value": "",
+        "max_age": 0,
+        "httponly": True,
+        "samesite": "lax",
+        "path": "/",
+    }
 
 
 def _start_cookies(call: Call, new: actions.NewSession) -> None:
@@ -118,23 +133,36 @@ class SignInParams(Params):
     password: str = Field(max_length=256)
 
 
-@api_method("auth.signin", params=SignInParams, auth=Auth.NONE, tier=Tier.T2,
-            slack_compatible=False, errors=("invalid_credentials", "account_inactive"))
+@api_method(
+    "auth.signin",
+    params=SignInParams,
+    auth=Auth.NONE,
+    tier=Tier.T2,
+    slack_compatible=False,
+    errors=("invalid_credentials", "account_inactive"),
+)
 async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
     """Signs a person in with email and password; sets an HttpOnly session cookie."""
     async with call.services.db.write() as uow:
-        workspace = await workspace_store.get_workspace_by_domain(uow.session, params.domain.lower())
+        workspace = await workspace_store.get_workspace_by_domain(
+            uow.session, params.domain.lower()
+        )
         if workspace is None:
             # Same answer and the same argon2 cost as a wrong password: no enumeration.
-            actions.verify_password(None, params.password)
+            verify_password(None, params.password)
             raise ApiError("invalid_credentials")
         new = await actions.check_sign_in(uow, workspace.id, params.email, params.password)
     _start_cookies(call, new)
     return _session_body(new)
 
 
-@api_method("auth.signout", auth=Auth.TOKEN, token_kinds=HUMAN_TOKEN_KINDS, tier=Tier.T2,
-            slack_compatible=False)
+@api_method(
+    "auth.signout",
+    auth=Auth.TOKEN,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    tier=Tier.T2,
+    slack_compatible=False,
+)
 async def auth_signout(call: Call, params: Params) -> dict[str, Any]:
     """Ends the browser session server-side and clears its cookie."""
     if call.principal.session_id is None:
@@ -153,14 +181,24 @@ class SignUpParams(Params):
     real_name: str = Field(default="", max_length=100)
 
 
-@api_method("auth.signup", params=SignUpParams, auth=Auth.NONE, tier=Tier.T1,
-            slack_compatible=False, errors=("domain_taken", "invalid_domain", "invalid_email"))
+@api_method(
+    "auth.signup",
+    params=SignUpParams,
+    auth=Auth.NONE,
+    tier=Tier.T1,
+    slack_compatible=False,
+    errors=("domain_taken", "invalid_domain", "invalid_email"),
+)
 async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
     """Creates a workspace with the caller as its primary owner and signs them in."""
     async with call.services.db.write() as uow:
         created = await check_create_workspace(
-            uow, name=params.team_name, domain=params.domain, owner_email=params.email,
-            owner_password=params.password, owner_name=params.real_name,
+            uow,
+            name=params.team_name,
+            domain=params.domain,
+            owner_email=params.email,
+            owner_password=params.password,
+            owner_name=params.real_name,
         )
         new = await actions.do_start_session(uow, created.owner)
     _start_cookies(call, new)
@@ -174,22 +212,31 @@ class AcceptInviteParams(Params):
     real_name: str = Field(default="", max_length=100)
 
 
-@api_method("auth.acceptInvite", params=AcceptInviteParams, auth=Auth.NONE, tier=Tier.T1,
-            slack_compatible=False,
-            errors=("invite_not_found", "invite_expired", "invite_already_used"))
+@api_method(
+    "auth.acceptInvite",
+    params=AcceptInviteParams,
+    auth=Auth.NONE,
+    tier=Tier.T1,
+    slack_compatible=False,
+    errors=("invite_not_found", "invite_expired", "invite_already_used"),
+)
 async def auth_accept_invite(call: Call, params: AcceptInviteParams) -> dict[str, Any]:
     """Redeems an invite code: creates the account and signs it in."""
     async with call.services.db.write() as uow:
         new = await actions.check_accept_invitation(
-            uow, params.code, email=check_email(params.email), password=params.password,
+            uow,
+            params.code,
+            email=check_email(params.email),
+            password=params.password,
             real_name=params.real_name,
         )
     _start_cookies(call, new)
     return _session_body(new)
 
 
-@api_method("auth.session", token_kinds=HUMAN_TOKEN_KINDS, tier=Tier.SPECIAL,
-            slack_compatible=False)
+@api_method(
+    "auth.session", token_kinds=HUMAN_TOKEN_KINDS, tier=Tier.SPECIAL, slack_compatible=False
+)
 async def auth_session(call: Call, params: Params) -> dict[str, Any]:
     """Who the browser session belongs to (the web client calls this on load)."""
     principal = call.principal

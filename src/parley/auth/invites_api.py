@@ -37,9 +37,15 @@ class InviteParams(Params):
     expires_in_days: int = Field(default=14, ge=1, le=90)
 
 
-@api_method("admin.invites.create", params=InviteParams, scopes=("admin",), tier=Tier.T2,
-            token_kinds=HUMAN_TOKEN_KINDS, slack_compatible=False,
-            errors=("not_an_admin", "invalid_email", "already_in_team", "invalid_role"))
+@api_method(
+    "admin.invites.create",
+    params=InviteParams,
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    errors=("not_an_admin", "invalid_email", "already_in_team", "invalid_role"),
+)
 async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, Any]:
     """Creates an invite link (optionally bound to one email address); the code is shown once."""
     principal = call.principal
@@ -49,24 +55,41 @@ async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, An
         inviter = await user_store.get_user(uow.session, principal.workspace_id, principal.user_id)
         assert inviter is not None
         new = await actions.do_create_invitation(
-            uow, inviter, email=params.email, role=params.role,
+            uow,
+            inviter,
+            email=params.email,
+            role=params.role,
             lifetime=timedelta(days=params.expires_in_days),
         )
     url = f"{call.services.settings.base_url}/invite/{new.code}"
     return {"invite": invitation_object(new.invitation), "code": new.code, "url": url}
 
 
-@api_method("admin.invites.list", scopes=("admin",), tier=Tier.T2,
-            token_kinds=HUMAN_TOKEN_KINDS, slack_compatible=False, errors=("not_an_admin",))
+@api_method(
+    "admin.invites.list",
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    errors=("not_an_admin",),
+)
 async def admin_invites_list(call: Call, params: Params) -> dict[str, Any]:
     """Lists the workspace's invitations, newest first."""
     if not call.principal.is_admin:
         raise ApiError("not_an_admin")
     async with call.services.db.read() as session:
-        rows = (await session.execute(
-            select(Invitation).where(Invitation.workspace_id == call.principal.workspace_id)
-            .order_by(Invitation.created.desc()).limit(1000)
-        )).scalars().all()
+        rows = (
+            (
+                await session.execute(
+                    select(Invitation)
+                    .where(Invitation.workspace_id == call.principal.workspace_id)
+                    .order_by(Invitation.created.desc())
+                    .limit(1000)
+                )
+            )
+            .scalars()
+            .all()
+        )
     return {"invites": [invitation_object(i) for i in rows]}
 
 
@@ -74,21 +97,29 @@ class RevokeInviteParams(Params):
     invite_id: str = Field(max_length=32)
 
 
-@api_method("admin.invites.revoke", params=RevokeInviteParams, scopes=("admin",),
-            tier=Tier.T2, token_kinds=HUMAN_TOKEN_KINDS, slack_compatible=False,
-            missing_errors={"invite_id": "invite_not_found"},
-            errors=("not_an_admin", "invite_not_found"))
+@api_method(
+    "admin.invites.revoke",
+    params=RevokeInviteParams,
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    missing_errors={"invite_id": "invite_not_found"},
+    errors=("not_an_admin", "invite_not_found"),
+)
 async def admin_invites_revoke(call: Call, params: RevokeInviteParams) -> dict[str, Any]:
     """Revokes an unused invitation."""
     if not call.principal.is_admin:
         raise ApiError("not_an_admin")
     async with call.services.db.write() as uow:
         result = await uow.session.execute(
-            update(Invitation).where(
+            update(Invitation)
+            .where(
                 Invitation.id == params.invite_id,
                 Invitation.workspace_id == call.principal.workspace_id,
                 Invitation.accepted_at.is_(None),
-            ).values(revoked_at=utc_now())
+            )
+            .values(revoked_at=utc_now())
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ApiError("invite_not_found")

@@ -40,12 +40,26 @@ USER_SCOPES: tuple[str, ...] = (
     "users:write",
 )
 
-BOT_SCOPES: tuple[str, ...] = tuple(
-    s for s in USER_SCOPES if s not in {"admin", "identity.basic", "identity.email",
-                                         "identity.team", "search:read", "stars:read",
-                                         "stars:write", "users.profile:write"}
-) + ("app_mentions:read", "chat:write.customize", "chat:write.public", "commands",
-     "incoming-webhook")
+_HUMAN_ONLY = frozenset(
+    {
+        "admin",
+        "identity.basic",
+        "identity.email",
+        "identity.team",
+        "search:read",
+        "stars:read",
+        "stars:write",
+        "users.profile:write",
+    }
+)
+BOT_SCOPES: tuple[str, ...] = (
+    *(s for s in USER_SCOPES if s not in _HUMAN_ONLY),
+    "app_mentions:read",
+    "chat:write.customize",
+    "chat:write.public",
+    "commands",
+    "incoming-webhook",
+)
 
 APP_SCOPES: tuple[str, ...] = ("connections:write", "authorizations:read")
 

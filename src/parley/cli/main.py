@@ -29,13 +29,18 @@ app.add_typer(token_app, name="token")
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Where the embedded database lives [env PARLEY_DATA_DIR; "
-                 "default ./parley-data]."),
+    typer.Option(
+        "--data-dir",
+        help="Where the embedded database lives [env PARLEY_DATA_DIR; default ./parley-data].",
+    ),
 ]
 DatabaseUrl = Annotated[
     str | None,
-    typer.Option("--database-url", help="SQLAlchemy URL, e.g. "
-                 "postgresql+asyncpg://user@127.0.0.1/parley [env PARLEY_DATABASE_URL]."),
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL, e.g. "
+        "postgresql+asyncpg://user@127.0.0.1/parley [env PARLEY_DATABASE_URL].",
+    ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -77,10 +82,13 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on [env PARLEY_HOST; "
-                                             "default 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port [env PARLEY_PORT; default 8000]."
-                                             )] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Interface to listen on [env PARLEY_HOST; default 127.0.0.1]."),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="TCP port [env PARLEY_PORT; default 8000].")
+    ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -90,10 +98,18 @@ def serve(
     from parley.main import create_app
 
     settings = _settings(data_dir, database_url, host=host, port=port)
-    typer.echo(f"Parley is starting on {settings.base_url}/  (database: "
-               f"{'SQLite in ' + str(settings.data_dir) if not settings.database_url else 'external'})")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=settings.log_level, proxy_headers=True, ws="websockets-sansio")
+    typer.echo(
+        f"Parley is starting on {settings.base_url}/  (database: "
+        f"{'SQLite in ' + str(settings.data_dir) if not settings.database_url else 'external'})"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        ws="websockets-sansio",
+    )
 
 
 @app.command()
@@ -121,11 +137,18 @@ def workspace_create(
     async def work(db: Database) -> dict[str, Any]:
         async with db.write() as uow:
             created = await check_create_workspace(
-                uow, name=name, domain=domain, owner_email=owner_email,
-                owner_password=owner_password, owner_name=owner_name,
+                uow,
+                name=name,
+                domain=domain,
+                owner_email=owner_email,
+                owner_password=owner_password,
+                owner_name=owner_name,
             )
-        return {"team_id": created.workspace.id, "user_id": created.owner.id,
-                "token": created.owner_token}
+        return {
+            "team_id": created.workspace.id,
+            "user_id": created.owner.id,
+            "token": created.owner_token,
+        }
 
     _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
 
@@ -154,8 +177,12 @@ def user_create(
             if await get_workspace(uow.session, workspace) is None:
                 raise ApiError("team_not_found")
             user = await do_create_user(
-                uow, workspace, email=check_email(email), password=check_password(password),
-                real_name=name, role=role,
+                uow,
+                workspace,
+                email=check_email(email),
+                password=check_password(password),
+                real_name=name,
+                role=role,
             )
             token = await do_issue_token(uow, user, kind="user", label="cli")
         return {"user_id": user.id, "token": token}
@@ -167,8 +194,9 @@ def user_create(
 def token_create(
     workspace: Annotated[str, typer.Option(help="Workspace id (T…).")],
     user: Annotated[str, typer.Option(help="User id (U…) the token acts as.")],
-    scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes; default: all "
-                                               "user scopes.")] = None,
+    scopes: Annotated[
+        str | None, typer.Option(help="Comma-separated scopes; default: all user scopes.")
+    ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     as_json: AsJson = False,
@@ -185,7 +213,10 @@ def token_create(
                 raise ApiError("user_not_found")
             kind = "bot" if target.is_bot else "user"
             token = await do_issue_token(
-                uow, target, kind=kind, scopes=parse_scopes(scopes) if scopes else None,
+                uow,
+                target,
+                kind=kind,
+                scopes=parse_scopes(scopes) if scopes else None,
                 label="cli",
             )
         return {"token": token, "user_id": target.id, "team_id": workspace}

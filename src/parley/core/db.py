@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import MetaData, event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -77,7 +82,11 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.write_engine = create_async_engine(
-                url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
+                url,
+                echo=echo,
+                poolclass=AsyncAdaptedQueuePool,
+                pool_size=1,
+                max_overflow=0,
                 pool_timeout=60,
             )
             self.read_engine = create_async_engine(

@@ -33,7 +33,7 @@ def new_secret(prefix: str = "", nbytes: int = 32) -> str:
 
 
 def hash_secret(secret: str) -> str:
-    """The stored form of a token: a SHA-256 hex digest (tokens have full entropy, no salt needed)."""
+    """The stored form of a token: SHA-256 hex (tokens have full entropy; no salt needed)."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 

@@ -121,8 +121,12 @@ async def do_create_user(
         await uow.session.flush()
     except IntegrityError:
         raise ApiError("already_in_team") from None
-    await emit(uow, workspace_id, {"type": "team_join", "user": user_object(user, include_email=False)},
-               workspace_audience())
+    await emit(
+        uow,
+        workspace_id,
+        {"type": "team_join", "user": user_object(user, include_email=False)},
+        workspace_audience(),
+    )
     return user
 
 
@@ -166,9 +170,12 @@ async def do_update_profile(uow: UnitOfWork, user: User, changes: dict[str, Any]
         setattr(user, key, value)
     user.updated = unix_now()
     await uow.session.flush()
-    await emit(uow, user.workspace_id,
-               {"type": "user_change", "user": user_object(user, include_email=False)},
-               workspace_audience())
+    await emit(
+        uow,
+        user.workspace_id,
+        {"type": "user_change", "user": user_object(user, include_email=False)},
+        workspace_audience(),
+    )
     return user
 
 

@@ -63,8 +63,14 @@ class UserParams(Params):
     include_locale: SlackBool = False
 
 
-@api_method("users.info", params=UserParams, scopes=("users:read",), tier=Tier.T4,
-            missing_errors={"user": "user_not_found"}, errors=("user_not_found",))
+@api_method(
+    "users.info",
+    params=UserParams,
+    scopes=("users:read",),
+    tier=Tier.T4,
+    missing_errors={"user": "user_not_found"},
+    errors=("user_not_found",),
+)
 async def users_info(call: Call, params: UserParams) -> dict[str, Any]:
     """Gets information about a user."""
     user = await access_user(call, params.user)
@@ -75,9 +81,14 @@ class LookupByEmailParams(Params):
     email: str = Field(max_length=255)
 
 
-@api_method("users.lookupByEmail", params=LookupByEmailParams, scopes=("users:read.email",),
-            tier=Tier.T3, missing_errors={"email": "users_not_found"},
-            errors=("users_not_found",))
+@api_method(
+    "users.lookupByEmail",
+    params=LookupByEmailParams,
+    scopes=("users:read.email",),
+    tier=Tier.T3,
+    missing_errors={"email": "users_not_found"},
+    errors=("users_not_found",),
+)
 async def users_lookup_by_email(call: Call, params: LookupByEmailParams) -> dict[str, Any]:
     """Finds a user by email address."""
     async with call.services.db.read() as session:
@@ -92,8 +103,13 @@ class ProfileGetParams(Params):
     include_labels: SlackBool = False
 
 
-@api_method("users.profile.get", params=ProfileGetParams, scopes=("users.profile:read",
-            "users:read"), tier=Tier.T4, errors=("user_not_found",))
+@api_method(
+    "users.profile.get",
+    params=ProfileGetParams,
+    scopes=("users.profile:read", "users:read"),
+    tier=Tier.T4,
+    errors=("user_not_found",),
+)
 async def users_profile_get(call: Call, params: ProfileGetParams) -> dict[str, Any]:
     """Gets a user's profile (the caller's by default)."""
     user = await access_user(call, params.user or call.principal.user_id)
@@ -108,9 +124,14 @@ class ProfileSetParams(Params):
     value: str | None = Field(default=None, max_length=1024)
 
 
-@api_method("users.profile.set", params=ProfileSetParams, scopes=("users.profile:write",),
-            tier=Tier.T3, token_kinds=HUMAN_TOKEN_KINDS,
-            errors=("invalid_profile", "not_admin", "cannot_update_admin_user"))
+@api_method(
+    "users.profile.set",
+    params=ProfileSetParams,
+    scopes=("users.profile:write",),
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    errors=("invalid_profile", "not_admin", "cannot_update_admin_user"),
+)
 async def users_profile_set(call: Call, params: ProfileSetParams) -> dict[str, Any]:
     """Sets profile fields (your own, or anyone's below you if you are an admin)."""
     changes: dict[str, Any] = dict(params.profile or {})
@@ -138,14 +159,20 @@ class SetPresenceParams(Params):
     presence: str = Field(max_length=16)
 
 
-@api_method("users.setPresence", params=SetPresenceParams, scopes=("users:write",),
-            tier=Tier.T2, missing_errors={"presence": "invalid_presence"},
-            errors=("invalid_presence",))
+@api_method(
+    "users.setPresence",
+    params=SetPresenceParams,
+    scopes=("users:write",),
+    tier=Tier.T2,
+    missing_errors={"presence": "invalid_presence"},
+    errors=("invalid_presence",),
+)
 async def users_set_presence(call: Call, params: SetPresenceParams) -> dict[str, Any]:
     """Manually sets presence to `auto` or `away`."""
     async with call.services.db.write() as uow:
-        user = await store.get_user(uow.session, call.principal.workspace_id,
-                                    call.principal.user_id)
+        user = await store.get_user(
+            uow.session, call.principal.workspace_id, call.principal.user_id
+        )
         if user is None:
             raise ApiError("user_not_found")
         await actions.do_set_manual_presence(uow, user, params.presence)
@@ -156,8 +183,13 @@ class GetPresenceParams(Params):
     user: str | None = Field(default=None, max_length=32)
 
 
-@api_method("users.getPresence", params=GetPresenceParams, scopes=("users:read",),
-            tier=Tier.T3, errors=("user_not_found",))
+@api_method(
+    "users.getPresence",
+    params=GetPresenceParams,
+    scopes=("users:read",),
+    tier=Tier.T3,
+    errors=("user_not_found",),
+)
 async def users_get_presence(call: Call, params: GetPresenceParams) -> dict[str, Any]:
     """Gets a user's presence; the caller gets the detailed view of their own."""
     user = await access_user(call, params.user or call.principal.user_id)
@@ -176,8 +208,9 @@ async def users_get_presence(call: Call, params: GetPresenceParams) -> dict[str,
     }
 
 
-@api_method("users.identity", scopes=("identity.basic",), tier=Tier.T4,
-            token_kinds=HUMAN_TOKEN_KINDS)
+@api_method(
+    "users.identity", scopes=("identity.basic",), tier=Tier.T4, token_kinds=HUMAN_TOKEN_KINDS
+)
 async def users_identity(call: Call, params: Params) -> dict[str, Any]:
     """Gets the identity of the signed-in user ("Sign in with Parley")."""
     principal = call.principal
@@ -215,10 +248,16 @@ async def _admin_target(call: Call, uow_session: Any, user_id: str) -> User:
     return user
 
 
-@api_method("admin.users.setRole", params=SetRoleParams, scopes=("admin",), tier=Tier.T2,
-            token_kinds=HUMAN_TOKEN_KINDS, slack_compatible=False,
-            missing_errors={"user_id": "user_not_found"},
-            errors=("not_an_admin", "user_not_found", "invalid_role"))
+@api_method(
+    "admin.users.setRole",
+    params=SetRoleParams,
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    missing_errors={"user_id": "user_not_found"},
+    errors=("not_an_admin", "user_not_found", "invalid_role"),
+)
 async def admin_users_set_role(call: Call, params: SetRoleParams) -> dict[str, Any]:
     """Changes a member's role (owner, admin, member, guest); owners alone make owners."""
     if params.role == "owner" and not call.principal.is_owner:
@@ -233,10 +272,16 @@ class SetActiveParams(AdminUserParams):
     active: SlackBool
 
 
-@api_method("admin.users.setActive", params=SetActiveParams, scopes=("admin",), tier=Tier.T2,
-            token_kinds=HUMAN_TOKEN_KINDS, slack_compatible=False,
-            missing_errors={"user_id": "user_not_found"},
-            errors=("not_an_admin", "user_not_found", "cant_deactivate_primary_owner"))
+@api_method(
+    "admin.users.setActive",
+    params=SetActiveParams,
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    missing_errors={"user_id": "user_not_found"},
+    errors=("not_an_admin", "user_not_found", "cant_deactivate_primary_owner"),
+)
 async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[str, Any]:
     """Deactivates (active=false) or reactivates a user; deactivated users cannot sign in."""
     if params.user_id == call.principal.user_id and not params.active:

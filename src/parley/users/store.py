@@ -45,8 +45,9 @@ async def list_users_page(
     return (await session.execute(query.order_by(User.id).limit(limit + 1))).scalars().all()
 
 
-async def get_users(session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
-                    ) -> list[User]:
+async def get_users(
+    session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
+) -> list[User]:
     if not user_ids:
         return []
     rows = await session.execute(

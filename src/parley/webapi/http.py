@@ -32,10 +32,10 @@ CSRF_HEADER = "x-parley-csrf"
 _JSON_TYPE = "application/json; charset=utf-8"
 
 
-def json_response(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
-                  ) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type=_JSON_TYPE,
-                    headers=headers)
+def json_response(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type=_JSON_TYPE, headers=headers)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -77,10 +77,7 @@ async def _decode_multipart(request: Request) -> dict[str, Any]:
         form = await request.form(max_files=10, max_fields=200)
     except Exception:  # python-multipart raises several unrelated types on bad input
         raise ApiError("invalid_form_data") from None
-    values: dict[str, Any] = {}
-    for key, value in form.multi_items():
-        values[key] = value if isinstance(value, str) else value
-    return values
+    return dict(form.multi_items())
 
 
 async def collect_arguments(request: Request, limit: int) -> dict[str, Any]:
@@ -112,8 +109,9 @@ def _bearer_token(request: Request, args: dict[str, Any]) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
-async def authenticate(services: Services, request: Request, args: dict[str, Any]
-                       ) -> Principal | None:
+async def authenticate(
+    services: Services, request: Request, args: dict[str, Any]
+) -> Principal | None:
     """Bearer token or `token` argument first; otherwise the browser session cookie + CSRF."""
     token = _bearer_token(request, args)
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -209,8 +207,9 @@ async def handle_api_call(request: Request) -> Response:
         result = await method.handler(call, params)
         return _finish(call, {"ok": True, **result}, _scope_headers(principal, method))
     except RateLimited as limited:
-        return json_response(limited.to_body(), status=429,
-                             headers={"Retry-After": str(limited.retry_after)})
+        return json_response(
+            limited.to_body(), status=429, headers={"Retry-After": str(limited.retry_after)}
+        )
     except ApiError as error:
         return _finish(call, error.to_body(), _scope_headers(principal, method))
     except Exception:

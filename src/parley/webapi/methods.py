@@ -9,6 +9,14 @@ API_MODULES = (
     "parley.auth.invites_api",
     "parley.users.api",
     "parley.workspaces.api",
+    "parley.conversations.api",
+    "parley.messages.api",
+    "parley.reactions.api",
+    "parley.pins.api",
+    "parley.bookmarks.api",
+    "parley.emoji.api",
+    "parley.search.api",
+    "parley.events.api",
 )
 
 

@@ -29,10 +29,14 @@ def _operation(method: Method) -> dict[str, Any]:
             },
         },
         "responses": {
-            "200": {"description": "Slack-style result", "content": {
-                "application/json": {"schema": _RESPONSE}}},
-            "429": {"description": "Rate limited; see Retry-After", "content": {
-                "application/json": {"schema": _RESPONSE}}},
+            "200": {
+                "description": "Slack-style result",
+                "content": {"application/json": {"schema": _RESPONSE}},
+            },
+            "429": {
+                "description": "Rate limited; see Retry-After",
+                "content": {"application/json": {"schema": _RESPONSE}},
+            },
         },
         "x-parley-tier": method.tier.value,
         "x-parley-scopes": list(method.scopes),
@@ -53,8 +57,11 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         paths[f"/api/{name}"] = item
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Parley Web API", "version": "0.1.0",
-                 "description": "Slack-compatible Web API served by Parley."},
+        "info": {
+            "title": "Parley Web API",
+            "version": "0.1.0",
+            "description": "Slack-compatible Web API served by Parley.",
+        },
         "servers": [{"url": base_url}],
         "paths": paths,
         "components": {

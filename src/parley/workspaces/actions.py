@@ -41,7 +41,12 @@ def check_workspace_fields(name: str, domain: str) -> tuple[str, str]:
 
 
 async def check_create_workspace(
-    uow: UnitOfWork, *, name: str, domain: str, owner_email: str, owner_password: str,
+    uow: UnitOfWork,
+    *,
+    name: str,
+    domain: str,
+    owner_email: str,
+    owner_password: str,
     owner_name: str = "",
 ) -> NewWorkspace:
     """Create a workspace and its primary owner (with a full-scope user token)."""
@@ -51,14 +56,25 @@ async def check_create_workspace(
     if await store.get_workspace_by_domain(uow.session, domain):
         raise ApiError("domain_taken")
     workspace = Workspace(
-        id=new_id("T"), name=name, domain=domain, email_domain="", icon_url="",
-        created=utc_now(), event_seq=0, settings={},
+        id=new_id("T"),
+        name=name,
+        domain=domain,
+        email_domain="",
+        icon_url="",
+        created=utc_now(),
+        event_seq=0,
+        settings={},
     )
     uow.session.add(workspace)
     await uow.session.flush()
     owner = await do_create_user(
-        uow, workspace.id, email=owner_email, password=owner_password, real_name=owner_name,
-        role="owner", is_primary_owner=True,
+        uow,
+        workspace.id,
+        email=owner_email,
+        password=owner_password,
+        real_name=owner_name,
+        role="owner",
+        is_primary_owner=True,
     )
     token = await do_issue_token(uow, owner, kind="user", label="owner")
     for hook in ON_WORKSPACE_CREATED:

@@ -19,8 +19,13 @@ class TeamInfoParams(Params):
     domain: str | None = Field(default=None, max_length=64)
 
 
-@api_method("team.info", params=TeamInfoParams, scopes=("team:read",), tier=Tier.T3,
-            errors=("team_not_found",))
+@api_method(
+    "team.info",
+    params=TeamInfoParams,
+    scopes=("team:read",),
+    tier=Tier.T3,
+    errors=("team_not_found",),
+)
 async def team_info(call: Call, params: TeamInfoParams) -> dict[str, Any]:
     """Gets information about the caller's workspace (other workspaces are not visible)."""
     workspace_id = call.principal.workspace_id

@@ -1,0 +1,1 @@
+"""bookmarks Web API methods."""

@@ -1,0 +1,73 @@
+"""access_*: fetch a conversation with the caller's right to see or change it.
+
+The single place that decides visibility, so that every method answers the same way:
+a conversation the caller may not see is `channel_not_found` (never a leak of its name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.auth.principal import Principal
+from parley.conversations import store
+from parley.conversations.models import Conversation, ConversationMember
+from parley.core.errors import ApiError
+from parley.core.ids import looks_like
+
+
+@dataclass(frozen=True)
+class Access:
+    conversation: Conversation
+    membership: ConversationMember | None
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+
+def can_see(principal: Principal, conversation: Conversation, is_member: bool) -> bool:
+    """Members see everything they are in; others see only public channels, guests nothing."""
+    if is_member:
+        return True
+    return conversation.kind == "channel" and not principal.is_guest
+
+
+async def access_conversation(
+    session: AsyncSession,
+    principal: Principal,
+    channel_id: str | None,
+    *,
+    for_update: bool = False,
+) -> Access:
+    """The conversation `channel_id` if the caller may see it, else `channel_not_found`."""
+    if not channel_id or not looks_like(channel_id, "C", "G", "D"):
+        raise ApiError("channel_not_found")
+    conversation = await store.get_conversation(
+        session, principal.workspace_id, channel_id, for_update=for_update
+    )
+    if conversation is None:
+        raise ApiError("channel_not_found")
+    membership = await store.get_membership(session, conversation.id, principal.user_id)
+    if not can_see(principal, conversation, membership is not None):
+        raise ApiError("channel_not_found")
+    return Access(conversation, membership)
+
+
+def require_scope_for(principal: Principal, conversation: Conversation, action: str) -> None:
+    """`missing_scope` unless the token holds e.g. `groups:history` for a private channel."""
+    needed = store.scope_for(conversation, action)
+    if not principal.has_scope(needed):
+        raise ApiError("missing_scope", needed=needed, provided=",".join(sorted(principal.scopes)))
+
+
+def require_member(access: Access) -> ConversationMember:
+    if access.membership is None:
+        raise ApiError("not_in_channel")
+    return access.membership
+
+
+def require_not_archived(conversation: Conversation) -> None:
+    if conversation.is_archived:
+        raise ApiError("is_archived")

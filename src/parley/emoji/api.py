@@ -1,0 +1,1 @@
+"""emoji Web API methods."""

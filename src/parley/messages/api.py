@@ -1,0 +1,1 @@
+"""messages Web API methods."""

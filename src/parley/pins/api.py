@@ -1,0 +1,1 @@
+"""pins Web API methods."""

@@ -1,0 +1,1 @@
+"""reactions Web API methods."""
