@@ -24,6 +24,7 @@ from parley.webapi.methods import load_all_methods
 from parley.webapi.openapi import openapi_document
 from parley.webapi.ratelimit import RateLimiter
 from parley.webclient import web_routes
+from parley.workers.runner import WorkerSet
 
 log = logging.getLogger("parley")
 
@@ -89,7 +90,11 @@ def build_services(settings: Settings) -> Services:
 
 
 def create_app(
-    settings: Settings, *, migrate: bool = True, services: Services | None = None
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    services: Services | None = None,
+    start_workers: bool = True,
 ) -> Starlette:
     """The whole Parley server as one ASGI app."""
     load_all_methods()
@@ -101,8 +106,14 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if migrate:
             await upgrade_to_head_async(settings.effective_database_url)
-        yield
-        await services.db.dispose()
+        workers = WorkerSet(services)
+        if start_workers:
+            workers.start()
+        try:
+            yield
+        finally:
+            await workers.stop()
+            await services.db.dispose()
 
     app = Starlette(
         routes=[

@@ -1,0 +1,11 @@
+"""Background workers: long-running tasks started with the server (scheduler, outbox relay…).
+
+Each entry is "module:function"; the function takes `Services` and runs until cancelled.
+"""
+
+from __future__ import annotations
+
+WORKERS: tuple[str, ...] = (
+    "parley.messages.scheduler:run_scheduler",
+    "parley.events.relay:run_relay",
+)
