@@ -19,7 +19,7 @@ from parley.core.db import Database
 from parley.core.migrate import upgrade_to_head_async
 from parley.services import Services
 from parley.settings import Settings
-from parley.webapi.http import handle_api_call, json_response
+from parley.webapi.http import api_fast_path, handle_api_call, json_response
 from parley.webapi.methods import load_all_methods
 from parley.webapi.openapi import openapi_document
 from parley.webapi.ratelimit import RateLimiter
@@ -95,7 +95,7 @@ def create_app(
     migrate: bool = True,
     services: Services | None = None,
     start_workers: bool = True,
-) -> Starlette:
+) -> ParleyApp:
     """The whole Parley server as one ASGI app."""
     load_all_methods()
     if settings.database_url == "":
@@ -127,4 +127,16 @@ def create_app(
         middleware=[Middleware(SecurityHeaders)],
     )
     app.state.services = services
-    return app
+    return ParleyApp(app, services)
+
+
+class ParleyApp:
+    """The ASGI entry point: the Web API fast path in front of the Starlette app."""
+
+    def __init__(self, starlette: Starlette, services: Services) -> None:
+        self.starlette = starlette
+        self.state = starlette.state
+        self._asgi = api_fast_path(starlette, services)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._asgi(scope, receive, send)

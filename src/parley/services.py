@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from parley.auth.cache import CredentialCache
 from parley.core.db import Database
 from parley.presence import PresenceTracker
 from parley.settings import Settings
@@ -16,3 +17,4 @@ class Services:
     db: Database
     rate_limiter: RateLimiter
     presence: PresenceTracker = field(default_factory=lambda: PresenceTracker())
+    credentials: CredentialCache = field(default_factory=lambda: CredentialCache())

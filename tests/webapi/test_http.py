@@ -162,3 +162,22 @@ async def test_security_headers_on_pages(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_multipart_arguments(client: httpx.AsyncClient, factory: Factory) -> None:
+    team = await factory.workspace()
+    response = await client.post(
+        "/api/users.info",
+        headers={"Authorization": f"Bearer {team.owner.token}"},
+        files={"user": (None, team.owner.user_id)},
+    )
+    assert response.json()["user"]["id"] == team.owner.user_id
+    broken = await client.post(
+        "/api/users.info",
+        headers={
+            "Authorization": f"Bearer {team.owner.token}",
+            "Content-Type": "multipart/form-data; boundary=zzz",
+        },
+        content=b"--zzz\r\nnot a part",
+    )
+    assert broken.json()["ok"] is False

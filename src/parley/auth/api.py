@@ -9,7 +9,6 @@ from pydantic import Field
 from parley.auth import actions
 from parley.core.errors import ApiError
 from parley.core.security import verify_password
-from parley.users import store as user_store
 from parley.users.actions import check_email
 from parley.webapi.context import Call
 from parley.webapi.http import CSRF_COOKIE, SESSION_COOKIE
@@ -37,17 +36,12 @@ async def api_test(call: Call, params: ApiTestParams) -> dict[str, Any]:
 async def auth_test(call: Call, params: Params) -> dict[str, Any]:
     """Checks authentication and tells you who you are."""
     principal = call.principal
-    async with call.services.db.read() as session:
-        workspace = await workspace_store.get_workspace(session, principal.workspace_id)
-        user = await user_store.get_user(session, principal.workspace_id, principal.user_id)
-    if workspace is None or user is None:
-        raise ApiError("invalid_auth")
     body: dict[str, Any] = {
         "url": call.services.settings.base_url + "/",
-        "team": workspace.name,
-        "user": user.name,
-        "team_id": workspace.id,
-        "user_id": user.id,
+        "team": principal.team_name,
+        "user": principal.user_name,
+        "team_id": principal.workspace_id,
+        "user_id": principal.user_id,
         "is_enterprise_install": False,
     }
     if principal.bot_id:
@@ -77,6 +71,7 @@ async def auth_revoke(call: Call, params: RevokeParams) -> dict[str, Any]:
             await actions.do_revoke_token(uow, principal.token_id)
         elif principal.session_id is not None:
             await actions.do_end_session(uow, principal.session_id)
+    call.services.credentials.forget_user(principal.workspace_id, principal.user_id)
     call.set_cookies.append(_expired_cookie())
     return {"revoked": True}
 
@@ -169,6 +164,7 @@ async def auth_signout(call: Call, params: Params) -> dict[str, Any]:
         raise ApiError("not_allowed_token_type")
     async with call.services.db.write() as uow:
         await actions.do_end_session(uow, call.principal.session_id)
+    call.services.credentials.forget_user(call.principal.workspace_id, call.principal.user_id)
     call.set_cookies.append(_expired_cookie())
     return {}
 

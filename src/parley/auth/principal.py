@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,10 @@ class Principal:
     app_id: str | None = None
     token_id: int | None = None
     session_id: int | None = None
+    # Names for auth.test and similar, read with the credential (no second query).
+    team_name: str = ""
+    team_domain: str = ""
+    user_name: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -29,6 +34,11 @@ class Principal:
     @property
     def is_guest(self) -> bool:
         return self.role == "guest"
+
+    @cached_property
+    def scopes_header(self) -> str:
+        """The `x-oauth-scopes` response header value (Bolt reads the bot's scopes from it)."""
+        return ",".join(sorted(self.scopes))
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes

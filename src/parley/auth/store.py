@@ -12,6 +12,7 @@ from parley.core.clock import as_utc, utc_now
 from parley.core.errors import ApiError
 from parley.core.security import hash_secret
 from parley.users.models import User
+from parley.workspaces.models import Workspace
 
 TOKEN_PREFIXES = ("xoxp-", "xoxb-", "xapp-")
 
@@ -22,28 +23,62 @@ async def principal_for_token(session: AsyncSession, token: str) -> Principal:
         raise ApiError("invalid_auth")
     row = (
         await session.execute(
-            select(Token, User.role, User.deleted, User.is_bot, User.bot_id)
+            select(
+                Token.id,
+                Token.workspace_id,
+                Token.user_id,
+                Token.kind,
+                Token.scopes,
+                Token.app_id,
+                Token.revoked_at,
+                User.role,
+                User.deleted,
+                User.is_bot,
+                User.bot_id,
+                User.name,
+                Workspace.name,
+                Workspace.domain,
+            )
             .join(User, User.id == Token.user_id)
+            .join(Workspace, Workspace.id == Token.workspace_id)
             .where(Token.token_hash == hash_secret(token))
         )
     ).first()
     if row is None:
         raise ApiError("invalid_auth")
-    record, role, deleted, is_bot, bot_id = row
-    if record.revoked_at is not None:
+    (
+        token_id,
+        workspace_id,
+        user_id,
+        kind,
+        scopes,
+        app_id,
+        revoked_at,
+        role,
+        deleted,
+        is_bot,
+        bot_id,
+        user_name,
+        team_name,
+        team_domain,
+    ) = row
+    if revoked_at is not None:
         raise ApiError("token_revoked")
     if deleted:
         raise ApiError("account_inactive")
     return Principal(
-        workspace_id=record.workspace_id,
-        user_id=record.user_id,
-        token_kind=record.kind,
-        scopes=frozenset(record.scopes.split(",")) - {""},
+        workspace_id=workspace_id,
+        user_id=user_id,
+        token_kind=kind,
+        scopes=frozenset(scopes.split(",")) - {""},
         role=role,
         is_bot=is_bot,
         bot_id=bot_id,
-        app_id=record.app_id,
-        token_id=record.id,
+        app_id=app_id,
+        token_id=token_id,
+        team_name=team_name,
+        team_domain=team_domain,
+        user_name=user_name,
     )
 
 
@@ -51,14 +86,17 @@ async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Pri
     """The principal of a browser session cookie and the session's CSRF token."""
     row = (
         await session.execute(
-            select(BrowserSession, User.role, User.deleted)
+            select(
+                BrowserSession, User.role, User.deleted, User.name, Workspace.name, Workspace.domain
+            )
             .join(User, User.id == BrowserSession.user_id)
+            .join(Workspace, Workspace.id == BrowserSession.workspace_id)
             .where(BrowserSession.session_hash == hash_secret(secret))
         )
     ).first()
     if row is None:
         raise ApiError("invalid_auth")
-    record, role, deleted = row
+    record, role, deleted, user_name, team_name, team_domain = row
     if record.revoked_at is not None or as_utc(record.expires_at) <= utc_now():
         raise ApiError("invalid_auth")
     if deleted:
@@ -70,5 +108,8 @@ async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Pri
         scopes=frozenset(USER_SCOPES),
         role=role,
         session_id=record.id,
+        team_name=team_name,
+        team_domain=team_domain,
+        user_name=user_name,
     )
     return principal, record.csrf_token

@@ -265,6 +265,7 @@ async def admin_users_set_role(call: Call, params: SetRoleParams) -> dict[str, A
     async with call.services.db.write() as uow:
         user = await _admin_target(call, uow.session, params.user_id)
         await actions.do_set_role(uow, user, params.role)
+    call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}
 
 
@@ -289,4 +290,5 @@ async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[st
     async with call.services.db.write() as uow:
         user = await _admin_target(call, uow.session, params.user_id)
         await actions.do_set_deactivated(uow, user, not params.active)
+    call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}
