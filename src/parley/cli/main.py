@@ -26,6 +26,10 @@ token_app = typer.Typer(help="Issue API tokens.", no_args_is_help=True)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+dev_app = typer.Typer(
+    help="Developer tools: seed large workspaces for benchmarks.", no_args_is_help=True
+)
+app.add_typer(dev_app, name="dev")
 
 DataDir = Annotated[
     Path | None,
@@ -220,6 +224,58 @@ def token_create(
                 label="cli",
             )
         return {"token": token, "user_id": target.id, "team_id": workspace}
+
+    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+
+
+@dev_app.command("seed")
+def dev_seed(
+    users: Annotated[int, typer.Option(help="People in the workspace.")] = 1_000,
+    channels: Annotated[int, typer.Option(help="Public channels.")] = 100,
+    messages: Annotated[int, typer.Option(help="Messages, spread over the channels.")] = 10_000,
+    members_per_channel: Annotated[int, typer.Option(help="Random members per channel.")] = 20,
+    owner_channels: Annotated[int, typer.Option(help="Channels the owner belongs to.")] = 100,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Build a large workspace quickly (bulk inserts, progress bars). Example for the
+    PostgreSQL benchmark: --users 350000 --channels 10000 --messages 5000000."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+    from parley.dev.seed import SeedPlan, seed_workspace
+
+    plan = SeedPlan(
+        users=users,
+        channels=channels,
+        messages=messages,
+        members_per_channel=members_per_channel,
+        owner_channels=owner_channels,
+    )
+    tasks: dict[str, TaskID] = {}
+    bar = Progress(
+        TextColumn("{task.description:>12}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        disable=as_json,
+    )
+
+    def progress(label: str, done: int, total: int) -> None:
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=total)
+        bar.update(tasks[label], completed=done)
+
+    async def work(db: Database) -> dict[str, Any]:
+        with bar:
+            result = await seed_workspace(db, plan, progress)
+        return {
+            "team_id": result.team_id,
+            "user_id": result.owner_id,
+            "token": result.owner_token,
+            "channels": len(result.channel_ids),
+            "seconds": round(result.seconds, 1),
+        }
 
     _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
 
