@@ -45,9 +45,7 @@ async def test_seed_builds_the_planned_workspace(services: Services) -> None:
                         Conversation.id.in_(result.channel_ids)
                     )
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     assert users == 60
     assert owner_channels == 4
