@@ -1,6 +1,6 @@
 """Imports every table so that `Base.metadata` is complete (Alembic and tests use it)."""
 
-from parley.auth.models import BrowserSession, Invitation, Token
+from parley.auth.models import BrowserSession, Invitation, LoginThrottle, Token
 from parley.bookmarks.models import Bookmark
 from parley.conversations.models import Conversation, ConversationMember
 from parley.core.db import Base
@@ -21,6 +21,7 @@ __all__ = [
     "CustomEmoji",
     "EventLog",
     "Invitation",
+    "LoginThrottle",
     "Mention",
     "Message",
     "MessageEdit",

@@ -182,3 +182,42 @@ async def test_email_invite_expiry_and_revocation(
     assert (await api("admin.invites.revoke", other.owner.token, invite_id=bound["invite"]["id"]))[
         "error"
     ] == "invite_not_found"
+
+
+async def test_repeated_failures_lock_the_address_alike_for_real_and_unknown(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    team = await factory.workspace()
+    for email in (team.owner.email, "ghost@nowhere.example"):
+        answers = [
+            (await _signin(client, team.domain, email, "wrong-password")).json() for _ in range(6)
+        ]
+        assert all(a["error"] == "invalid_credentials" for a in answers[:5]), answers
+        assert answers[5]["error"] == "login_locked"
+        assert answers[5]["retry_after"] >= 1
+    # Even the right password waits out the lock.
+    locked = await _signin(client, team.domain, team.owner.email, PASSWORD)
+    assert locked.json()["error"] == "login_locked"
+
+
+async def test_success_resets_the_failure_count(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    team = await factory.workspace()
+    for _ in range(4):
+        await _signin(client, team.domain, team.owner.email, "wrong-password")
+    assert (await _signin(client, team.domain, team.owner.email, PASSWORD)).json()["ok"]
+    for _ in range(4):
+        failed = await _signin(client, team.domain, team.owner.email, "wrong-password")
+        assert failed.json()["error"] == "invalid_credentials"
+
+
+def test_lockout_backs_off_and_caps() -> None:
+    from datetime import timedelta as td
+
+    from parley.auth.actions import lockout_for
+
+    assert lockout_for(4) == td(0)
+    assert lockout_for(5) == td(seconds=30)
+    assert lockout_for(6) == td(seconds=60)
+    assert lockout_for(50) == td(hours=1)

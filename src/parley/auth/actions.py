@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from parley.auth.models import BrowserSession, Invitation, Token
+from parley.auth.models import BrowserSession, Invitation, LoginThrottle, Token
 from parley.auth.scopes import APP_SCOPES, BOT_SCOPES, KNOWN_SCOPES, USER_SCOPES
 from parley.core.clock import as_utc, utc_now
 from parley.core.db import UnitOfWork
@@ -102,14 +102,52 @@ async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
     )
 
 
+FREE_ATTEMPTS = 5
+BASE_LOCKOUT = timedelta(seconds=30)
+MAX_LOCKOUT = timedelta(hours=1)
+
+
+async def _throttle_row(uow: UnitOfWork, workspace_id: str, email: str) -> LoginThrottle:
+    key = (workspace_id, email.strip().lower()[:255])
+    row = await uow.session.get(LoginThrottle, key, with_for_update=True)
+    if row is None:
+        row = LoginThrottle(workspace_id=key[0], email=key[1], failures=0, locked_until=None)
+        uow.session.add(row)
+    return row
+
+
+def lockout_for(failures: int) -> timedelta:
+    """No wait for the first attempts, then 30 s doubling per failure, at most an hour."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    doublings = min(failures - FREE_ATTEMPTS, 16)  # 30 s · 2^16 is far past the cap
+    backoff: timedelta = BASE_LOCKOUT * (2**doublings)
+    return min(MAX_LOCKOUT, backoff)
+
+
+def check_not_locked(throttle: LoginThrottle) -> None:
+    if throttle.locked_until is not None and as_utc(throttle.locked_until) > utc_now():
+        wait = as_utc(throttle.locked_until) - utc_now()
+        raise ApiError("login_locked", retry_after=max(1, int(wait.total_seconds())))
+
+
 async def check_sign_in(
     uow: UnitOfWork, workspace_id: str, email: str, password: str
-) -> NewSession:
-    """Email + password to a new session. One error for every failure: no user enumeration."""
+) -> NewSession | None:
+    """Email + password to a new session, or None for any failure (one answer for all:
+    no user enumeration). Failures are counted per address and lock it out with backoff;
+    the caller must commit even on failure so that the count sticks."""
+    throttle = await _throttle_row(uow, workspace_id, email)
+    check_not_locked(throttle)
     user = await user_store.get_user_by_email(uow.session, workspace_id, email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or user.is_bot:
-        raise ApiError("invalid_credentials")
+        throttle.failures += 1
+        wait = lockout_for(throttle.failures)
+        throttle.locked_until = utc_now() + wait if wait else None
+        return None
+    throttle.failures = 0
+    throttle.locked_until = None
     if user.deleted:
         raise ApiError("account_inactive")
     return await do_start_session(uow, user)

@@ -145,8 +145,11 @@ async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
         if workspace is None:
             # Same answer and the same argon2 cost as a wrong password: no enumeration.
             verify_password(None, params.password)
-            raise ApiError("invalid_credentials")
-        new = await actions.check_sign_in(uow, workspace.id, params.email, params.password)
+            new = None
+        else:
+            new = await actions.check_sign_in(uow, workspace.id, params.email, params.password)
+    if new is None:
+        raise ApiError("invalid_credentials")
     _start_cookies(call, new)
     return _session_body(new)
 

@@ -148,6 +148,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("code_hash", name=op.f("uq_invitations_code_hash")),
     )
     op.create_table(
+        "login_throttles",
+        sa.Column("workspace_id", sa.String(length=24), nullable=False),
+        sa.Column("email", sa.String(length=255), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_login_throttles_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("workspace_id", "email", name=op.f("pk_login_throttles")),
+    )
+    op.create_table(
         "tokens",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -185,6 +199,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tokens_workspace_id_user_id")
 
     op.drop_table("tokens")
+    op.drop_table("login_throttles")
     op.drop_table("invitations")
     op.drop_table("browser_sessions")
     with op.batch_alter_table("users", schema=None) as batch_op:
