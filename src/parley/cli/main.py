@@ -280,6 +280,21 @@ def dev_seed(
     _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
 
 
+@dev_app.command("api-coverage")
+def dev_api_coverage(
+    output: Annotated[Path, typer.Option(help="Where to write the table.")] = Path(
+        "docs/api-coverage.md"
+    ),
+) -> None:
+    """Regenerate docs/api-coverage.md from the method registry."""
+    from parley.webapi.coverage import coverage_markdown
+    from parley.webapi.methods import load_all_methods
+
+    load_all_methods()
+    output.write_text(coverage_markdown())
+    typer.echo(f"wrote {output}")
+
+
 def main() -> None:
     app()
 

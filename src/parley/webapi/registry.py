@@ -48,6 +48,7 @@ class Method:
     errors: tuple[str, ...]
     missing_errors: dict[str, str]  # required argument -> Slack error when it is absent
     slack_compatible: bool  # False for Parley's own methods (auth.signin, admin.invites.*)
+    partial: str  # what is missing compared with Slack, "" when complete
 
 
 REGISTRY: dict[str, Method] = {}
@@ -64,6 +65,7 @@ def api_method(
     errors: tuple[str, ...] = (),
     missing_errors: dict[str, str] | None = None,
     slack_compatible: bool = True,
+    partial: str = "",
 ) -> Callable[[H], H]:
     """Register the decorated coroutine as Web API method `name`."""
 
@@ -83,6 +85,7 @@ def api_method(
             errors=errors,
             missing_errors=missing_errors or {},
             slack_compatible=slack_compatible,
+            partial=partial,
         )
         return handler
 
