@@ -1,5 +1,6 @@
 """Imports every table so that `Base.metadata` is complete (Alembic and tests use it)."""
 
+from parley.audit.models import AuditEntry
 from parley.auth.models import BrowserSession, Invitation, LoginThrottle, Token
 from parley.bookmarks.models import Bookmark
 from parley.conversations.models import Conversation, ConversationMember
@@ -13,6 +14,7 @@ from parley.users.models import User
 from parley.workspaces.models import Workspace
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Bookmark",
     "BrowserSession",

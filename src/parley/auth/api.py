@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import Field
 
+from parley.audit.actions import record
 from parley.auth import actions
+from parley.core.db import UnitOfWork
 from parley.core.errors import ApiError
 from parley.core.security import verify_password
 from parley.users.actions import check_email
@@ -71,6 +73,15 @@ async def auth_revoke(call: Call, params: RevokeParams) -> dict[str, Any]:
             await actions.do_revoke_token(uow, principal.token_id)
         elif principal.session_id is not None:
             await actions.do_end_session(uow, principal.session_id)
+        await record(
+            uow,
+            principal.workspace_id,
+            "token_revoked",
+            actor_id=principal.user_id,
+            entity_type="token",
+            entity_id=str(principal.token_id or "session"),
+            origin=call.origin,
+        )
     call.services.credentials.forget_user(principal.workspace_id, principal.user_id)
     call.set_cookies.append(_expired_cookie())
     return {"revoked": True}
@@ -118,6 +129,31 @@ def _start_cookies(call: Call, new: actions.NewSession) -> None:
     call.set_cookies.append(_csrf_cookie(call, new.csrf_token))
 
 
+async def _record_sign_in(
+    uow: UnitOfWork, workspace_id: str, email: str, new: actions.NewSession | None, call: Call
+) -> None:
+    if new is None:
+        await record(
+            uow,
+            workspace_id,
+            "user_login_failed",
+            actor_id=None,
+            entity_type="email",
+            entity_id=email.strip().lower()[:255],
+            origin=call.origin,
+        )
+    else:
+        await record(
+            uow,
+            workspace_id,
+            "user_login",
+            actor_id=new.user.id,
+            entity_type="user",
+            entity_id=new.user.id,
+            origin=call.origin,
+        )
+
+
 def _session_body(new: actions.NewSession) -> dict[str, Any]:
     return {"user_id": new.user.id, "team_id": new.user.workspace_id, "csrf_token": new.csrf_token}
 
@@ -148,6 +184,7 @@ async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
             new = None
         else:
             new = await actions.check_sign_in(uow, workspace.id, params.email, params.password)
+            await _record_sign_in(uow, workspace.id, params.email, new, call)
     if new is None:
         raise ApiError("invalid_credentials")
     _start_cookies(call, new)
@@ -167,6 +204,15 @@ async def auth_signout(call: Call, params: Params) -> dict[str, Any]:
         raise ApiError("not_allowed_token_type")
     async with call.services.db.write() as uow:
         await actions.do_end_session(uow, call.principal.session_id)
+        await record(
+            uow,
+            call.principal.workspace_id,
+            "user_logout",
+            actor_id=call.principal.user_id,
+            entity_type="user",
+            entity_id=call.principal.user_id,
+            origin=call.origin,
+        )
     call.services.credentials.forget_user(call.principal.workspace_id, call.principal.user_id)
     call.set_cookies.append(_expired_cookie())
     return {}
@@ -200,6 +246,15 @@ async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
             owner_name=params.real_name,
         )
         new = await actions.do_start_session(uow, created.owner)
+        await record(
+            uow,
+            created.workspace.id,
+            "workspace_created",
+            actor_id=created.owner.id,
+            entity_type="workspace",
+            entity_id=created.workspace.id,
+            origin=call.origin,
+        )
     _start_cookies(call, new)
     return _session_body(new)
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import select, update
 
+from parley.audit.actions import record
 from parley.auth import actions
 from parley.auth.models import Invitation
 from parley.core.clock import as_utc, utc_now
@@ -60,6 +61,16 @@ async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, An
             email=params.email,
             role=params.role,
             lifetime=timedelta(days=params.expires_in_days),
+        )
+        await record(
+            uow,
+            principal.workspace_id,
+            "invite_created",
+            actor_id=principal.user_id,
+            entity_type="invite",
+            entity_id=new.invitation.id,
+            origin=call.origin,
+            details={"email": params.email or "", "role": params.role},
         )
     url = f"{call.services.settings.base_url}/invite/{new.code}"
     return {"invite": invitation_object(new.invitation), "code": new.code, "url": url}

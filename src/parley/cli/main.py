@@ -206,8 +206,10 @@ def token_create(
     as_json: AsJson = False,
 ) -> None:
     """Issue a user token (xoxp-…) for an existing user; it is shown only once."""
+    from parley.audit.actions import record
     from parley.auth.actions import do_issue_token
     from parley.auth.scopes import parse_scopes
+    from parley.core.origin import CLI_ORIGIN
     from parley.users.store import get_user
 
     async def work(db: Database) -> dict[str, Any]:
@@ -222,6 +224,16 @@ def token_create(
                 kind=kind,
                 scopes=parse_scopes(scopes) if scopes else None,
                 label="cli",
+            )
+            await record(
+                uow,
+                workspace,
+                "token_created",
+                actor_id=None,
+                entity_type="user",
+                entity_id=target.id,
+                origin=CLI_ORIGIN,
+                details={"kind": kind},
             )
         return {"token": token, "user_id": target.id, "team_id": workspace}
 

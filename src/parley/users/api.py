@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from parley.audit.actions import record
 from parley.core.clock import unix_now
 from parley.core.errors import ApiError
 from parley.core.ids import looks_like
@@ -264,7 +265,18 @@ async def admin_users_set_role(call: Call, params: SetRoleParams) -> dict[str, A
         raise ApiError("not_an_owner")
     async with call.services.db.write() as uow:
         user = await _admin_target(call, uow.session, params.user_id)
+        previous = user.role
         await actions.do_set_role(uow, user, params.role)
+        await record(
+            uow,
+            user.workspace_id,
+            "role_changed",
+            actor_id=call.principal.user_id,
+            entity_type="user",
+            entity_id=user.id,
+            origin=call.origin,
+            details={"previous_role": previous, "new_role": params.role},
+        )
     call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}
 
@@ -290,5 +302,14 @@ async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[st
     async with call.services.db.write() as uow:
         user = await _admin_target(call, uow.session, params.user_id)
         await actions.do_set_deactivated(uow, user, not params.active)
+        await record(
+            uow,
+            user.workspace_id,
+            "user_reactivated" if params.active else "user_deactivated",
+            actor_id=call.principal.user_id,
+            entity_type="user",
+            entity_id=user.id,
+            origin=call.origin,
+        )
     call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}

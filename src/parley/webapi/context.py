@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from parley.auth.principal import Principal
 from parley.core.errors import ApiError
+from parley.core.origin import Origin
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -28,6 +29,12 @@ class Call:
         if self.principal_or_none is None:
             raise ApiError("not_authed")
         return self.principal_or_none
+
+    @property
+    def origin(self) -> Origin:
+        """The caller's address (behind a proxy: uvicorn's proxy_headers) and user agent."""
+        host = self.request.client.host if self.request.client else ""
+        return Origin(ip_address=host, user_agent=self.request.headers.get("user-agent", ""))
 
     def require_scope(self, *scopes: str) -> None:
         """`missing_scope` unless the caller holds at least one of `scopes`."""

@@ -7,6 +7,7 @@ import importlib
 API_MODULES = (
     "parley.auth.api",
     "parley.auth.invites_api",
+    "parley.audit.api",
     "parley.users.api",
     "parley.workspaces.api",
     "parley.conversations.api",

@@ -148,6 +148,37 @@ def upgrade() -> None:
         sa.UniqueConstraint("code_hash", name=op.f("uq_invitations_code_hash")),
     )
     op.create_table(
+        "audit_log",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("workspace_id", sa.String(length=24), nullable=False),
+        sa.Column("date_create", sa.BigInteger(), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("actor_id", sa.String(length=24), nullable=True),
+        sa.Column("entity_type", sa.String(length=32), nullable=False),
+        sa.Column("entity_id", sa.String(length=255), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("ip_address", sa.String(length=64), nullable=False),
+        sa.Column("user_agent", sa.String(length=512), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_audit_log_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+    )
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_log_workspace_id_id", ["workspace_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_audit_log_workspace_id_action", ["workspace_id", "action"], unique=False
+        )
+
+    op.create_table(
         "login_throttles",
         sa.Column("workspace_id", sa.String(length=24), nullable=False),
         sa.Column("email", sa.String(length=255), nullable=False),
@@ -200,6 +231,7 @@ def downgrade() -> None:
 
     op.drop_table("tokens")
     op.drop_table("login_throttles")
+    op.drop_table("audit_log")
     op.drop_table("invitations")
     op.drop_table("browser_sessions")
     with op.batch_alter_table("users", schema=None) as batch_op:
