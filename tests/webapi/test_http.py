@@ -181,3 +181,23 @@ async def test_multipart_arguments(client: httpx.AsyncClient, factory: Factory) 
         content=b"--zzz\r\nnot a part",
     )
     assert broken.json()["ok"] is False
+
+
+async def test_nul_characters_are_refused_everywhere(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    team = await factory.workspace()
+    auth = {"Authorization": f"Bearer {team.owner.token}"}
+    attempts = [
+        client.post(
+            "/api/users.profile.set", data={"name": "title", "value": "a\x00b"}, headers=auth
+        ),
+        client.post(
+            "/api/users.profile.set", params={"name": "title", "value": "a\x00b"}, headers=auth
+        ),
+        client.post("/api/users.profile.set", json={"profile": {"title": "a\x00b"}}, headers=auth),
+    ]
+    for attempt in attempts:
+        body = (await attempt).json()
+        assert body["ok"] is False
+        assert body["error"] == "invalid_arguments"

@@ -106,23 +106,41 @@ def _decode_query(raw: bytes) -> dict[str, Any]:
     return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
 
 
+def _reject_nul(values: dict[str, Any]) -> None:
+    """NUL characters are never meaningful in Slack arguments and PostgreSQL cannot store
+    them in text: refuse them up front rather than fail half-way through a write."""
+    for value in values.values():
+        if isinstance(value, str) and "\x00" in value:
+            raise ApiError(
+                "invalid_arguments",
+                response_metadata={"messages": ["[ERROR] NUL characters are not allowed"]},
+            )
+
+
 async def collect_arguments(request: Request, limit: int) -> dict[str, Any]:
     """Query string, then body (form, multipart or JSON); body values win on conflicts."""
     args = _decode_query(request.scope.get("query_string", b""))
+    _reject_nul(args)
     if request.scope["method"] != "POST":
         return args
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await _read_body(request, limit)
     if content_type == "multipart/form-data":
-        args.update(await _decode_multipart(request, body))
+        fields = await _decode_multipart(request, body)
+        _reject_nul(fields)  # text fields only; uploaded file parts may hold any bytes
+        args.update(fields)
         return args
+    if b"\x00" in body or b"\\u0000" in body:  # raw, or JSON-escaped anywhere in the tree
+        _reject_nul({"body": "\x00"})
     if content_type == "application/json":
         args.update(_decode_json_body(body))
     elif body:
         if body.lstrip().startswith(b"{") and content_type in {"", "text/plain"}:
             args.update(_decode_json_body(body))
         else:
-            args.update(_decode_form(body))
+            form = _decode_form(body)
+            _reject_nul(form)
+            args.update(form)
     return args
 
 
