@@ -7,6 +7,7 @@ from parley.conversations.models import Conversation, ConversationMember
 from parley.core.db import Base
 from parley.emoji.models import CustomEmoji
 from parley.events.models import EventLog
+from parley.files.models import File, FileShare
 from parley.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.pins.models import Pin, SavedItem
 from parley.reactions.models import Reaction
@@ -22,6 +23,8 @@ __all__ = [
     "ConversationMember",
     "CustomEmoji",
     "EventLog",
+    "File",
+    "FileShare",
     "Invitation",
     "LoginThrottle",
     "Mention",

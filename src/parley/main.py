@@ -17,6 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parley.core.db import Database
 from parley.core.migrate import upgrade_to_head_async
+from parley.events.gateway import RTM_PATH, RtmGateway
+from parley.files.routes import file_routes
 from parley.services import Services
 from parley.settings import Settings
 from parley.webapi.http import api_fast_path, handle_api_call, json_response
@@ -82,11 +84,14 @@ class SecurityHeaders:
 
 
 def build_services(settings: Settings) -> Services:
-    return Services(
+    services = Services(
         settings=settings,
         db=Database(settings.effective_database_url),
         rate_limiter=RateLimiter(enabled=settings.rate_limits_enabled),
     )
+    # Every committed transaction's events go to the bus (local hub first, then other nodes).
+    services.db.event_sink = services.realtime.bus.publish
+    return services
 
 
 def create_app(
@@ -106,6 +111,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if migrate:
             await upgrade_to_head_async(settings.effective_database_url)
+        await services.realtime.start()
         workers = WorkerSet(services)
         if start_workers:
             workers.start()
@@ -113,6 +119,7 @@ def create_app(
             yield
         finally:
             await workers.stop()
+            await services.realtime.stop()
             await services.db.dispose()
 
     app = Starlette(
@@ -121,6 +128,7 @@ def create_app(
             Route("/api/{method:str}", handle_api_call, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *file_routes(),
             *web_routes(),
         ],
         lifespan=lifespan,
@@ -131,12 +139,17 @@ def create_app(
 
 
 class ParleyApp:
-    """The ASGI entry point: the Web API fast path in front of the Starlette app."""
+    """The ASGI entry point: the Web API fast path and the real-time WebSocket in front of
+    the Starlette app (neither needs its middleware or router)."""
 
     def __init__(self, starlette: Starlette, services: Services) -> None:
         self.starlette = starlette
         self.state = starlette.state
         self._asgi = api_fast_path(starlette, services)
+        self._rtm = RtmGateway(services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == RTM_PATH:
+            await self._rtm(scope, receive, send)
+            return
         await self._asgi(scope, receive, send)

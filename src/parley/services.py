@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from parley.auth.cache import CredentialCache
 from parley.core.db import Database
+from parley.events.realtime import Realtime
 from parley.presence import PresenceTracker
 from parley.settings import Settings
 from parley.webapi.ratelimit import RateLimiter
@@ -18,3 +19,8 @@ class Services:
     rate_limiter: RateLimiter
     presence: PresenceTracker = field(default_factory=lambda: PresenceTracker())
     credentials: CredentialCache = field(default_factory=lambda: CredentialCache())
+    # Real-time delivery (hub, bus, tickets); built with the services, started by the lifespan.
+    realtime: Realtime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.realtime = Realtime(self.settings, self.db, self.presence)

@@ -28,6 +28,13 @@ class Settings:
     rate_limits_enabled: bool = True
     secure_cookies: bool = False
     log_level: str = "info"
+    # Files: where bytes are stored (see parley.files.storage), the largest file accepted and
+    # each workspace's total (0 = unlimited).
+    storage_url: str = ""
+    file_max_bytes: int = 1024 * 1024 * 1024
+    workspace_quota_bytes: int = 0
+    # Outbound HTTP (link previews…) may reach private/loopback addresses only when true.
+    outbound_allow_private: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -56,6 +63,9 @@ _CONVERTERS: dict[str, Any] = {
     "max_body_bytes": int,
     "rate_limits_enabled": _env_bool,
     "secure_cookies": _env_bool,
+    "file_max_bytes": int,
+    "workspace_quota_bytes": int,
+    "outbound_allow_private": _env_bool,
 }
 
 

@@ -55,6 +55,8 @@ _HUMAN_ONLY = frozenset(
 BOT_SCOPES: tuple[str, ...] = (
     *(s for s in USER_SCOPES if s not in _HUMAN_ONLY),
     "app_mentions:read",
+    "channels:join",
+    "channels:manage",
     "chat:write.customize",
     "chat:write.public",
     "commands",

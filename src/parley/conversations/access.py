@@ -56,10 +56,38 @@ async def access_conversation(
 
 
 def require_scope_for(principal: Principal, conversation: Conversation, action: str) -> None:
-    """`missing_scope` unless the token holds e.g. `groups:history` for a private channel."""
-    needed = store.scope_for(conversation, action)
-    if not principal.has_scope(needed):
-        raise ApiError("missing_scope", needed=needed, provided=",".join(sorted(principal.scopes)))
+    """`missing_scope` unless the token holds e.g. `groups:history` for a private channel.
+
+    `action` is read|history|write|manage|join; manage and join also accept `:write`.
+    """
+    require_kind_scope(principal, conversation.kind, action)
+
+
+def require_kind_scope(principal: Principal, kind: str, action: str) -> None:
+    """`missing_scope` (with needed/provided) unless a scope allows `action` on `kind`."""
+    allowed = store.scopes_for_kind(kind, action)
+    if not any(principal.has_scope(scope) for scope in allowed):
+        raise ApiError(
+            "missing_scope", needed=allowed[0], provided=",".join(sorted(principal.scopes))
+        )
+
+
+def require_kind(conversation: Conversation, *kinds: str) -> None:
+    """`method_not_supported_for_channel_type` when a method does not apply to this kind."""
+    if conversation.kind not in kinds:
+        raise ApiError("method_not_supported_for_channel_type")
+
+
+def can_manage(principal: Principal, conversation: Conversation) -> bool:
+    """Admins, the channel's creator, and apps granted a manage scope may archive/rename.
+
+    #general is the workspace's: only admins manage it.
+    """
+    if principal.is_admin:
+        return True
+    if conversation.is_general:
+        return False
+    return principal.is_bot or conversation.creator == principal.user_id
 
 
 def require_member(access: Access) -> ConversationMember:

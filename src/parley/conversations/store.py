@@ -1,21 +1,43 @@
-"""Conversation queries: lookup, membership, visibility. No commits, no events."""
+"""Conversation queries: lookup, membership, visibility, read state. No commits, no events."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from parley.conversations.models import Conversation, ConversationMember
+from parley.messages.models import Mention, Message
+from parley.users.models import User
 
 # Slack scope families per conversation kind: channels:history, groups:read, im:write…
 SCOPE_FAMILY = {"channel": "channels", "group": "groups", "im": "im", "mpim": "mpim"}
+
+# Besides `<family>:<action>`, Slack accepts these for some actions: bots manage public
+# channels with `channels:manage` and join them with `channels:join`, people with `:write`.
+_ALTERNATIVES = {
+    ("channel", "manage"): ("channels:manage", "channels:write"),
+    ("channel", "join"): ("channels:join", "channels:write", "channels:manage"),
+}
 
 
 def scope_for(conversation: Conversation, action: str) -> str:
     """The Slack scope needed to `action` (read|history|write) this kind of conversation."""
     return f"{SCOPE_FAMILY[conversation.kind]}:{action}"
+
+
+def scopes_for_kind(kind: str, action: str) -> tuple[str, ...]:
+    """Every scope that allows `action` on a `kind`; `manage`/`join` fall back to `:write`."""
+    known = _ALTERNATIVES.get((kind, action))
+    if known is not None:
+        return known
+    if action in {"manage", "join"}:
+        action = "write"
+    return (f"{SCOPE_FAMILY[kind]}:{action}",)
 
 
 async def get_conversation(
@@ -41,6 +63,28 @@ async def get_conversation_by_name(
     ).scalar_one_or_none()
 
 
+async def get_general(session: AsyncSession, workspace_id: str) -> Conversation | None:
+    return (
+        await session.execute(
+            select(Conversation).where(
+                Conversation.workspace_id == workspace_id, Conversation.is_general.is_(True)
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def get_dm_by_key(
+    session: AsyncSession, workspace_id: str, dm_key: str
+) -> Conversation | None:
+    return (
+        await session.execute(
+            select(Conversation).where(
+                Conversation.workspace_id == workspace_id, Conversation.dm_key == dm_key
+            )
+        )
+    ).scalar_one_or_none()
+
+
 async def get_membership(
     session: AsyncSession, conversation_id: str, user_id: str
 ) -> ConversationMember | None:
@@ -56,6 +100,28 @@ async def member_ids(session: AsyncSession, conversation_id: str) -> list[str]:
     return list(rows.scalars().all())
 
 
+async def members_page(
+    session: AsyncSession, conversation_id: str, *, after_id: str | None, limit: int
+) -> list[str]:
+    """Member ids ordered by id, after `after_id`; one extra row tells whether more follow."""
+    query = select(ConversationMember.user_id).where(
+        ConversationMember.conversation_id == conversation_id
+    )
+    if after_id:
+        query = query.where(ConversationMember.user_id > after_id)
+    rows = await session.execute(query.order_by(ConversationMember.user_id).limit(limit + 1))
+    return list(rows.scalars().all())
+
+
+async def member_count(session: AsyncSession, conversation_id: str) -> int:
+    counted = await session.execute(
+        select(func.count())
+        .select_from(ConversationMember)
+        .where(ConversationMember.conversation_id == conversation_id)
+    )
+    return int(counted.scalar_one())
+
+
 async def conversation_ids_of_user(
     session: AsyncSession, workspace_id: str, user_id: str
 ) -> Sequence[str]:
@@ -66,3 +132,205 @@ async def conversation_ids_of_user(
         )
     )
     return rows.scalars().all()
+
+
+async def memberships_of(
+    session: AsyncSession, user_id: str, conversation_ids: Collection[str]
+) -> dict[str, ConversationMember]:
+    """`user_id`'s membership rows among `conversation_ids`, by conversation id."""
+    if not conversation_ids:
+        return {}
+    rows = await session.execute(
+        select(ConversationMember).where(
+            ConversationMember.user_id == user_id,
+            ConversationMember.conversation_id.in_(list(conversation_ids)),
+        )
+    )
+    return {row.conversation_id: row for row in rows.scalars().all()}
+
+
+async def dm_partners(
+    session: AsyncSession, viewer_id: str, conversation_ids: Collection[str]
+) -> dict[str, User]:
+    """For each IM, the person on the other side (the viewer themself for a self-DM)."""
+    if not conversation_ids:
+        return {}
+    rows = await session.execute(
+        select(ConversationMember.conversation_id, User)
+        .join(User, User.id == ConversationMember.user_id)
+        .where(ConversationMember.conversation_id.in_(list(conversation_ids)))
+    )
+    partners: dict[str, User] = {}
+    for conversation_id, user in rows.all():
+        if user.id != viewer_id or conversation_id not in partners:
+            partners[conversation_id] = user
+    return partners
+
+
+def _is_member(user_id: str) -> ColumnElement[bool]:
+    return exists().where(
+        ConversationMember.conversation_id == Conversation.id,
+        ConversationMember.user_id == user_id,
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a conversations.list / users.conversations page asks for."""
+
+    workspace_id: str
+    viewer_id: str
+    viewer_is_guest: bool
+    kinds: tuple[str, ...]
+    exclude_archived: bool
+    member_of: str | None  # only conversations this user is in
+    after_id: str | None
+    limit: int
+
+
+async def visible_page(session: AsyncSession, listing: Listing) -> list[Conversation]:
+    """Conversations the viewer may see, by id; public channels are discoverable except to
+    guests, everything else only to members. Fetches one extra row to detect more."""
+    viewer_member = _is_member(listing.viewer_id)
+    visible = (
+        viewer_member
+        if listing.viewer_is_guest
+        else or_(Conversation.kind == "channel", viewer_member)
+    )
+    query = select(Conversation).where(
+        Conversation.workspace_id == listing.workspace_id,
+        Conversation.kind.in_(listing.kinds),
+        visible,
+    )
+    if listing.member_of is not None and listing.member_of != listing.viewer_id:
+        query = query.where(_is_member(listing.member_of))
+    elif listing.member_of is not None:
+        query = query.where(viewer_member)
+    if listing.exclude_archived:
+        query = query.where(Conversation.is_archived.is_(False))
+    if listing.after_id:
+        query = query.where(Conversation.id > listing.after_id)
+    rows = await session.execute(query.order_by(Conversation.id).limit(listing.limit + 1))
+    return list(rows.scalars().all())
+
+
+# --- read state -------------------------------------------------------------------------------
+
+
+def _in_channel_view() -> ColumnElement[bool]:
+    """Messages shown in the channel itself: top-level ones and broadcast thread replies."""
+    return or_(
+        Message.thread_ts.is_(None),
+        Message.thread_ts == Message.ts,
+        Message.reply_broadcast.is_(True),
+    )
+
+
+def _not_by(user_id: str) -> ColumnElement[bool]:
+    return or_(Message.user_id.is_(None), Message.user_id != user_id)
+
+
+@dataclass(frozen=True)
+class ReadState:
+    conversation_id: str
+    kind: str
+    last_read: str
+    latest: str | None
+    unread_count: int
+    mention_count: int
+
+    @property
+    def has_unreads(self) -> bool:
+        return self.unread_count > 0
+
+
+def _latest_ts(
+    conversation_id: ColumnElement[str] | InstrumentedAttribute[str],
+) -> ScalarSelect[str]:
+    """The newest message shown in the channel (walks the (conversation_id, ts) index back)."""
+    return (
+        select(Message.ts)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.is_deleted.is_(False),
+            _in_channel_view(),
+        )
+        .order_by(Message.ts.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _unread_columns() -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """Aggregates (unread, mentions) over unread `Message` rows outer-joined to the reader's
+    `Mention` rows: unread counts what the channel shows, mentions count threads too."""
+    mentioned = or_(Mention.user_id.is_not(None), Message.mentions_everyone.is_(True))
+    return (
+        func.coalesce(func.sum(case((_in_channel_view(), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((mentioned, 1), else_=0)), 0),
+    )
+
+
+async def read_states(session: AsyncSession, workspace_id: str, user_id: str) -> list[ReadState]:
+    """Unread and mention counts and the latest ts of every conversation `user_id` is in.
+
+    Two queries whatever the number of conversations: memberships with their latest ts, and
+    one grouped count over the unread messages only (`ts > last_read`, via the
+    (conversation_id, ts) index), so a member of 1,000 quiet channels costs little.
+    """
+    CM = ConversationMember
+    memberships = await session.execute(
+        select(CM.conversation_id, Conversation.kind, CM.last_read, _latest_ts(CM.conversation_id))
+        .join(Conversation, Conversation.id == CM.conversation_id)
+        .where(CM.workspace_id == workspace_id, CM.user_id == user_id)
+        .order_by(CM.conversation_id)
+    )
+    unread, mentions = _unread_columns()
+    totals = await session.execute(
+        select(Message.conversation_id, unread, mentions)
+        .select_from(CM)
+        .join(
+            Message,
+            and_(Message.conversation_id == CM.conversation_id, Message.ts > CM.last_read),
+        )
+        .outerjoin(Mention, and_(Mention.message_id == Message.id, Mention.user_id == user_id))
+        .where(
+            CM.workspace_id == workspace_id,
+            CM.user_id == user_id,
+            Message.is_deleted.is_(False),
+            _not_by(user_id),
+        )
+        .group_by(Message.conversation_id)
+    )
+    counted = {row[0]: (int(row[1]), int(row[2])) for row in totals.all()}
+    return [
+        ReadState(cid, kind, last_read, latest, *counted.get(cid, (0, 0)))
+        for cid, kind, last_read, latest in memberships.all()
+    ]
+
+
+async def read_state(
+    session: AsyncSession, conversation: Conversation, user_id: str, last_read: str
+) -> ReadState:
+    """The same numbers for one conversation (conversations.info, conversations.mark)."""
+    unread, mentions = _unread_columns()
+    totals = await session.execute(
+        select(unread, mentions)
+        .select_from(Message)
+        .outerjoin(Mention, and_(Mention.message_id == Message.id, Mention.user_id == user_id))
+        .where(
+            Message.conversation_id == conversation.id,
+            Message.ts > last_read,
+            Message.is_deleted.is_(False),
+            _not_by(user_id),
+        )
+    )
+    unread_count, mention_count = totals.one()
+    latest = (
+        await session.execute(
+            select(_latest_ts(Conversation.id)).where(Conversation.id == conversation.id)
+        )
+    ).scalar_one_or_none()
+    return ReadState(
+        conversation.id, conversation.kind, last_read, latest, int(unread_count), int(mention_count)
+    )

@@ -17,3 +17,9 @@ def unix_now() -> int:
 def as_utc(value: datetime) -> datetime:
     """SQLite returns naive datetimes; treat them as UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def event_ts() -> str:
+    """Now as a Slack `event_ts` string (`"1700000000.123456"`)."""
+    micros = time.time_ns() // 1000
+    return f"{micros // 1_000_000:010d}.{micros % 1_000_000:06d}"

@@ -13,7 +13,10 @@ from parley.core.db import Base
 
 class EventLog(Base):
     __tablename__ = "event_log"
-    __table_args__ = (Index("ix_event_log_unpublished", "published", "workspace_id"),)
+    __table_args__ = (
+        Index("ix_event_log_unpublished", "published", "workspace_id"),
+        Index("ix_event_log_created", "created"),  # the retention prune (migration 0004)
+    )
 
     workspace_id: Mapped[str] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True

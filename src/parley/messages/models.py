@@ -42,6 +42,8 @@ class Message(Base):
     app_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
     subtype: Mapped[str | None] = mapped_column(String(32), nullable=True)
     text: Mapped[str] = mapped_column(Text, default="")
+    # Sanitised HTML rendering of text + blocks + attachments (computed on post and edit).
+    html: Mapped[str] = mapped_column(Text, default="")
     blocks: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     attachments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     files: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
@@ -49,7 +51,9 @@ class Message(Base):
     thread_ts: Mapped[str | None] = mapped_column(String(17), nullable=True)
     parent_user_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The newest distinct repliers (at most 5) and how many distinct repliers there are.
     reply_users: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reply_users_count: Mapped[int] = mapped_column(Integer, default=0)
     latest_reply: Mapped[str | None] = mapped_column(String(17), nullable=True)
     # Users following the thread (participants and the root's author).
     subscribers: Mapped[list[str]] = mapped_column(JSON, default=list)

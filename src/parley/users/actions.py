@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from sqlalchemy.exc import IntegrityError
 
+from parley.conversations.actions import do_join_general
 from parley.core.clock import unix_now, utc_now
 from parley.core.db import UnitOfWork
 from parley.core.errors import ApiError
@@ -84,7 +85,7 @@ async def do_create_user(
     app_id: str | None = None,
     name: str | None = None,
 ) -> User:
-    """Create a user (person or bot) and announce `team_join`."""
+    """Create a user (person or bot), announce `team_join`; members and admins join #general."""
     if email is not None and await store.get_user_by_email(uow.session, workspace_id, email):
         raise ApiError("already_in_team")
     handle = await _unique_name(uow, workspace_id, name or (email or real_name).split("@")[0])
@@ -127,6 +128,7 @@ async def do_create_user(
         {"type": "team_join", "user": user_object(user, include_email=False)},
         workspace_audience(),
     )
+    await do_join_general(uow, user)
     return user
 
 

@@ -177,6 +177,9 @@ async def users_set_presence(call: Call, params: SetPresenceParams) -> dict[str,
         if user is None:
             raise ApiError("user_not_found")
         await actions.do_set_manual_presence(uow, user, params.presence)
+    # presence_change is ephemeral (not in the outbox): announced after the commit.
+    view = call.services.presence.view(user.id, params.presence)
+    await call.services.realtime.announce_presence(user.workspace_id, user.id, view.presence)
     return {}
 
 

@@ -18,6 +18,7 @@ API_MODULES = (
     "parley.emoji.api",
     "parley.search.api",
     "parley.events.api",
+    "parley.files.api",
 )
 
 

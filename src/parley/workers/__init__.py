@@ -8,4 +8,5 @@ from __future__ import annotations
 WORKERS: tuple[str, ...] = (
     "parley.messages.scheduler:run_scheduler",
     "parley.events.relay:run_relay",
+    "parley.files.worker:run_previews",
 )

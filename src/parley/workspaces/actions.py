@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from parley.auth.actions import do_issue_token
+from parley.conversations.actions import do_create_general
 from parley.core.clock import utc_now
 from parley.core.db import UnitOfWork
 from parley.core.errors import ApiError
@@ -17,10 +17,6 @@ from parley.workspaces import store
 from parley.workspaces.models import Workspace
 
 DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-# Features that must set up something in every new workspace (e.g. #general) register here.
-WorkspaceHook = Callable[[UnitOfWork, Workspace, User], Awaitable[None]]
-ON_WORKSPACE_CREATED: list[WorkspaceHook] = []
 
 
 @dataclass(frozen=True)
@@ -77,6 +73,5 @@ async def check_create_workspace(
         is_primary_owner=True,
     )
     token = await do_issue_token(uow, owner, kind="user", label="owner")
-    for hook in ON_WORKSPACE_CREATED:
-        await hook(uow, workspace, owner)
+    await do_create_general(uow, workspace.id, owner.id)
     return NewWorkspace(workspace=workspace, owner=owner, owner_token=token)

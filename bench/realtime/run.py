@@ -1,0 +1,381 @@
+"""Real-time delivery benchmark: N RTM WebSocket clients, K Web API senders, one channel.
+
+Same shape as the peer harnesses in ../shared/bench/peers/ (one room of `--users` members,
+`--senders` posting, `--receivers` listening, closed loop or `--rate`, the same percentile
+code), with Parley's three calls: rtm.connect + WebSocket (receive), chat.postMessage
+(send), and a seeded workspace (register). Reports accepted messages/s, delivery latency
+p50/p95/p99/max (from just before the POST to the frame's arrival at each receiver, same
+process clock), deliveries/s, server CPU and RSS, client CPU, and with `--idle N` the
+server memory per idle connection.
+
+    .venv/bin/python -m bench.realtime.run --users 50 --receivers 10 --senders 10 --duration 30
+    .venv/bin/python -m bench.realtime.run --users 50 --receivers 50 --senders 10 --rate 5
+    .venv/bin/python -m bench.realtime.run --users 10000 --receivers 10000 --senders 1 --rate 2
+    .venv/bin/python -m bench.realtime.run --idle 10000 --users 50 --receivers 0 --senders 0
+
+Loopback only; every loop is bounded by count and time. The server is a `parley serve`
+subprocess on a throwaway SQLite database (the embedded default) unless --database-url.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+
+from parley.auth.actions import do_issue_token
+from parley.core.db import Database
+from parley.core.migrate import upgrade_to_head_async
+from parley.users.actions import do_create_user
+from parley.workspaces.actions import check_create_workspace
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PYTHON = sys.executable
+
+
+def pct(values: list[float], p: float) -> float | None:
+    """The peers' percentile (nearest rank), so the figures compare."""
+    if not values:
+        return None
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, round(p / 100.0 * len(s) + 0.5) - 1))
+    return s[k]
+
+
+def proc_sample(pid: int) -> tuple[int, float] | None:
+    """(RSS bytes, cpu seconds) of a process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            rss = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return rss, (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (OSError, StopIteration, IndexError, ValueError):
+        return None
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Seeded:
+    team_id: str
+    owner_token: str
+    tokens: list[str]
+    user_ids: list[str]
+
+
+async def seed(database_url: str, users: int) -> Seeded:
+    """A workspace with `users` people holding user tokens (no passwords: no argon2 cost)."""
+    await upgrade_to_head_async(database_url)
+    db = Database(database_url)
+    try:
+        async with db.write() as uow:
+            created = await check_create_workspace(
+                uow,
+                name="Bench",
+                domain=f"bench-{os.getpid()}",
+                owner_email="o@bench.example",
+                owner_password="correct-horse-battery",
+                owner_name="Owner",
+            )
+        team_id = created.workspace.id
+        tokens, ids = [], []
+        for start in range(0, users - 1, 500):
+            async with db.write() as uow:
+                for n in range(start, min(users - 1, start + 500)):
+                    user = await do_create_user(
+                        uow,
+                        team_id,
+                        email=f"u{n}@bench.example",
+                        password=None,
+                        real_name=f"User {n}",
+                        role="member",
+                    )
+                    tokens.append(await do_issue_token(uow, user, kind="user"))
+                    ids.append(user.id)
+        return Seeded(
+            team_id, created.owner_token, [created.owner_token, *tokens], [created.owner.id, *ids]
+        )
+    finally:
+        await db.dispose()
+
+
+class Server:
+    """`parley serve` on loopback; stopped by its PID at the end."""
+
+    def __init__(self, database_url: str, port: int, data_dir: Path) -> None:
+        env = {
+            **os.environ,
+            "PARLEY_DATABASE_URL": database_url,
+            "PARLEY_DATA_DIR": str(data_dir),
+            "PARLEY_RATE_LIMITS_ENABLED": "false",
+            "PARLEY_LOG_LEVEL": "warning",
+            "PARLEY_HOST": "127.0.0.1",
+            "PARLEY_PORT": str(port),
+        }
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "parley.cli.main", "serve"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("parley did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class Stats:
+    sent_at: dict[str, float] = field(default_factory=dict)
+    accepted: int = 0
+    errors: int = 0
+    post_ms: list[float] = field(default_factory=list)
+    e2e_ms: list[float] = field(default_factory=list)
+    received: int = 0
+
+
+async def api(http: httpx.AsyncClient, method: str, token: str, **args: Any) -> dict[str, Any]:
+    response = await http.post(
+        f"/api/{method}", headers={"Authorization": f"Bearer {token}"}, json=args
+    )
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def open_socket(http: httpx.AsyncClient, token: str) -> ClientConnection:
+    body = await api(http, "rtm.connect", token)
+    ws = await connect(
+        body["url"], max_size=None, compression=None, ping_interval=None, open_timeout=60
+    )
+    await ws.recv()  # hello
+    return ws
+
+
+async def receive(ws: ClientConnection, stats: Stats, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            raw = await asyncio.wait_for(ws.recv(), 0.5)
+        except TimeoutError:
+            continue
+        now = time.perf_counter()
+        frame = orjson.loads(raw)
+        if frame.get("type") == "message" and "subtype" not in frame:
+            sent = stats.sent_at.get(frame["text"])
+            if sent is not None:
+                stats.received += 1
+                stats.e2e_ms.append((now - sent) * 1000)
+
+
+async def send(
+    http: httpx.AsyncClient,
+    token: str,
+    channel: str,
+    tag: str,
+    stats: Stats,
+    until: float,
+    interval: float,
+) -> None:
+    n = 0
+    next_at = time.perf_counter()
+    while time.perf_counter() < until:
+        if interval:
+            next_at += interval
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        text = f"{tag}-{n}"
+        n += 1
+        start = time.perf_counter()
+        stats.sent_at[text] = start
+        try:
+            body = await api(http, "chat.postMessage", token, channel=channel, text=text)
+        except httpx.HTTPError:
+            stats.errors += 1
+            continue
+        if body.get("ok"):
+            stats.accepted += 1
+            stats.post_ms.append((time.perf_counter() - start) * 1000)
+        else:
+            stats.errors += 1
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="parley-rtm-bench-"))
+    database_url = args.database_url or f"sqlite+aiosqlite:///{work / 'parley.db'}"
+    t0 = time.perf_counter()
+    seeded = await seed(database_url, max(args.users, args.senders, args.receivers))
+    seed_s = time.perf_counter() - t0
+    server = Server(database_url, args.port, work)
+    pid = server.process.pid
+    result: dict[str, Any] = {"conditions": vars(args), "seed_s": round(seed_s, 1)}
+    try:
+        idle = proc_sample(pid)
+        limits = httpx.Limits(max_connections=max(64, args.senders * 2))
+        async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as http:
+            channel = await make_channel(http, seeded, args.users)
+            if args.idle:
+                result["idle"] = await idle_memory(http, seeded, pid, args.idle)
+            if args.senders:
+                result.update(await load(http, seeded, channel, pid, args))
+        result["server_rss_mib_idle"] = round(idle[0] / 2**20, 1) if idle else None
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+async def make_channel(http: httpx.AsyncClient, seeded: Seeded, members: int) -> str:
+    created = await api(http, "conversations.create", seeded.owner_token, name="bench")
+    channel: str = created["channel"]["id"]
+    others = seeded.user_ids[1:members]
+    for start in range(0, len(others), 1000):
+        body = await api(
+            http,
+            "conversations.invite",
+            seeded.owner_token,
+            channel=channel,
+            users=",".join(others[start : start + 1000]),
+        )
+        assert body.get("ok"), body
+    return channel
+
+
+async def idle_memory(
+    http: httpx.AsyncClient, seeded: Seeded, pid: int, count: int
+) -> dict[str, Any]:
+    """Open `count` idle sockets (tokens reused round-robin); server RSS delta per socket."""
+    before = proc_sample(pid)
+    sockets: list[ClientConnection] = []
+    t0 = time.perf_counter()
+    tokens = seeded.tokens
+    for start in range(0, count, 200):
+        batch = [
+            open_socket(http, tokens[n % len(tokens)])
+            for n in range(start, min(count, start + 200))
+        ]
+        sockets += await asyncio.gather(*batch)
+    opened_s = time.perf_counter() - t0
+    await asyncio.sleep(3)
+    after = proc_sample(pid)
+    for ws in sockets:
+        await ws.close()
+    assert before
+    assert after
+    return {
+        "connections": count,
+        "open_s": round(opened_s, 1),
+        "server_rss_mib_before": round(before[0] / 2**20, 1),
+        "server_rss_mib_after": round(after[0] / 2**20, 1),
+        "kib_per_connection": round((after[0] - before[0]) / count / 1024, 1),
+    }
+
+
+async def load(
+    http: httpx.AsyncClient, seeded: Seeded, channel: str, pid: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    stats = Stats()
+    receivers = [await open_socket(http, t) for t in seeded.tokens[: args.receivers]]
+    stop = asyncio.Event()
+    readers = [asyncio.create_task(receive(ws, stats, stop)) for ws in receivers]
+    await asyncio.sleep(1)
+    samples: list[tuple[int, float]] = []
+    start_sample, cpu0 = proc_sample(pid), own_cpu()
+    t_start = time.perf_counter()
+    until = t_start + args.duration
+    interval = args.senders / args.rate if args.rate else 0.0
+    senders = [
+        asyncio.create_task(
+            send(http, seeded.tokens[-1 - k], channel, f"s{k}", stats, until, interval)
+        )
+        for k in range(args.senders)
+    ]
+    while time.perf_counter() < until:
+        await asyncio.sleep(0.5)
+        sample = proc_sample(pid)
+        if sample:
+            samples.append(sample)
+    await asyncio.gather(*senders)
+    send_s = time.perf_counter() - t_start
+    end_sample, cpu1 = proc_sample(pid), own_cpu()
+    expected = stats.accepted * args.receivers
+    drain_until = time.perf_counter() + 20
+    while stats.received < expected and time.perf_counter() < drain_until:  # noqa: ASYNC110
+        await asyncio.sleep(0.1)
+    stop.set()
+    await asyncio.gather(*readers)
+    for ws in receivers:
+        await ws.close()
+    assert start_sample
+    assert end_sample
+    r = lambda v: None if v is None else round(v, 1)  # noqa: E731
+    return {
+        "accepted_per_s": round(stats.accepted / send_s, 1),
+        "deliveries_per_s": round(stats.received / send_s, 1),
+        "errors": stats.errors,
+        "deliveries_expected": expected,
+        "deliveries_received": stats.received,
+        "post_ms": [r(pct(stats.post_ms, p)) for p in (50, 95, 99)],
+        "e2e_ms": [r(pct(stats.e2e_ms, p)) for p in (50, 95, 99)]
+        + [r(max(stats.e2e_ms, default=None))],
+        "server_cpu_pct": round((end_sample[1] - start_sample[1]) / send_s * 100, 1),
+        "server_rss_mib_peak": round(max(s[0] for s in samples) / 2**20, 1) if samples else None,
+        "client_cpu_pct": round((cpu1 - cpu0) / send_s * 100, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50, help="channel members")
+    parser.add_argument("--receivers", type=int, default=10)
+    parser.add_argument("--senders", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=0.0, help="total msgs/s (0 = closed loop)")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of sending")
+    parser.add_argument("--idle", type=int, default=0, help="idle sockets for memory per socket")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default="", help="default: throwaway SQLite")
+    parser.add_argument("--json-out", default="")
+    args = parser.parse_args()
+    if args.duration > 300:
+        sys.exit("--duration is capped at 300 s")
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        uvloop.install()
+    result = asyncio.run(run(args))
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json_out:
+        Path(args.json_out).write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,425 @@
+"""This node's connections, and one ordered, gap-free event stream per workspace.
+
+Sequence numbers are taken under the workspace row lock, so they are dense and commit in
+order: when this node receives event n+2 but has not seen n+1, event n+1 is already
+committed and can be read back. Each workspace stream therefore delivers strictly in
+order, fills a gap from the event log after a short wait (the bus may just have reordered
+two publishes), and drops what it has already delivered (relay re-publishes, two nodes'
+sweeps). Each event is encoded once and the same string is queued on every recipient.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import orjson
+
+from parley.auth.principal import Principal
+from parley.core.db import Database
+from parley.events import store
+from parley.events.audience import AudienceResolver, MembershipCache
+from parley.events.store import Row
+
+log = logging.getLogger("parley.events")
+
+CLOSE_TOO_SLOW = 4008
+CLOSE_GOING_AWAY = 1001
+
+
+@dataclass
+class RealtimeConfig:
+    """Delivery limits; tests shrink them."""
+
+    max_queue: int = 4096  # frames waiting for one socket before it is closed as too slow
+    max_resume: int = 4096  # missed events a resume may replay before the client must resync
+    gap_wait: float = 0.02  # seconds to wait for a reordered publish before reading the log
+    sweep_interval: float = 1.0  # how often each stream checks the log for anything missed
+    relay_grace: float = 2.0  # an unpublished row older than this is the relay's to publish
+    retention_seconds: float = 7 * 24 * 3600  # how long the log keeps events for resume
+    ticket_ttl: float = 60.0  # an rtm.connect URL must be used within this
+    reconnect_ticket_ttl: float = 600.0  # the `reconnect_url` frame's URL
+    typing_interval: float = 3.0  # one typing indicator per connection and channel per this
+    close_timeout: float = 5.0  # how long a closing socket may take to accept its close frame
+
+
+def encode(payload: dict[str, Any], seq: int | None = None) -> str:
+    """One JSON text frame; done once per event, shared by every recipient."""
+    body = payload if seq is None else {**payload, "seq": seq}
+    return orjson.dumps(body).decode()
+
+
+class FrameTransport(Protocol):
+    async def send_text(self, frame: str) -> None: ...
+
+    async def close(self, code: int, reason: str) -> None: ...
+
+
+class Connection:
+    """One client socket: a bounded send queue drained by its own writer task."""
+
+    __slots__ = (
+        "_buffer",
+        "_queue",
+        "_transport",
+        "_waiter",
+        "catching_up",
+        "close_code",
+        "close_reason",
+        "last_seq",
+        "max_queue",
+        "principal",
+        "sent_seq",
+        "typing_sent",
+    )
+
+    def __init__(self, principal: Principal, transport: FrameTransport, max_queue: int) -> None:
+        self.principal = principal
+        self._transport = transport
+        self.max_queue = max_queue
+        self._queue: deque[tuple[int | None, str]] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        # Until the resume backlog is sent, live frames wait here (then de-duplicated by seq).
+        self.catching_up = True
+        self._buffer: list[tuple[int | None, str]] = []
+        self.last_seq = 0  # newest seq queued for this socket
+        self.sent_seq = 0  # newest seq written to it: where the client resumes after a close
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self.typing_sent: dict[str, float] = {}
+
+    @property
+    def workspace_id(self) -> str:
+        return self.principal.workspace_id
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
+
+    def deliver(self, seq: int, frame: str) -> None:
+        """A persisted event; ignored if this socket already has it."""
+        if self.catching_up:
+            self._hold(seq, frame)
+        elif seq > self.last_seq:
+            self.last_seq = seq
+            self._enqueue(seq, frame)
+
+    def deliver_ephemeral(self, frame: str) -> None:
+        if self.catching_up:
+            self._hold(None, frame)
+        else:
+            self._enqueue(None, frame)
+
+    def send_direct(self, frame: str, seq: int | None = None) -> None:
+        """Frames of the handshake and the resume backlog, ahead of held live frames."""
+        if seq is not None:
+            self.last_seq = max(self.last_seq, seq)
+        self._enqueue(seq, frame)
+
+    def finish_catch_up(self, last_seq: int) -> None:
+        """Go live: queue the held frames the backlog did not already cover, in order."""
+        self.last_seq = max(self.last_seq, last_seq)
+        held, self._buffer = self._buffer, []
+        self.catching_up = False
+        for seq, frame in held:
+            if seq is None:
+                self._enqueue(None, frame)
+            elif seq > self.last_seq:
+                self.last_seq = seq
+                self._enqueue(seq, frame)
+
+    def _hold(self, seq: int | None, frame: str) -> None:
+        if len(self._buffer) >= self.max_queue:
+            self.close(CLOSE_TOO_SLOW, "too_slow")
+            return
+        self._buffer.append((seq, frame))
+
+    def _enqueue(self, seq: int | None, frame: str) -> None:
+        if self.close_code is not None:
+            return
+        if len(self._queue) >= self.max_queue:
+            # Fell too far behind: free its backlog now; it resumes from what it was sent.
+            self.close(CLOSE_TOO_SLOW, "too_slow")
+            return
+        self._queue.append((seq, frame))
+        self._wake()
+
+    def close(self, code: int, reason: str, *, drain: bool = False) -> None:
+        """Ask the writer to close the socket (after the queued frames when `drain`)."""
+        if self.close_code is not None:
+            return
+        self.close_code = code
+        self.close_reason = reason[:120]
+        if not drain:
+            self._queue.clear()
+            self._buffer.clear()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    @property
+    def queued(self) -> int:
+        return len(self._queue)
+
+    async def run_writer(self) -> None:
+        """Write queued frames until asked to close; then send the close frame."""
+        loop = asyncio.get_running_loop()
+        while True:
+            while self._queue:
+                seq, frame = self._queue.popleft()
+                await self._transport.send_text(frame)
+                if seq is not None:
+                    self.sent_seq = seq
+            if self.close_code is not None:
+                break
+            self._waiter = loop.create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        reason = self.close_reason
+        if self.close_code == CLOSE_TOO_SLOW:
+            # Told only now: a frame being written when the queue overflowed did go out.
+            reason = f"too_slow: resume with since={self.sent_seq}"
+        await self._transport.close(self.close_code, reason)
+
+
+class WorkspaceStream:
+    """The ordered event stream of one workspace on this node, and its local connections."""
+
+    __slots__ = ("delivered", "filling", "lock", "pending", "ready", "users", "workspace_id")
+
+    def __init__(self, workspace_id: str) -> None:
+        self.workspace_id = workspace_id
+        self.delivered: int | None = None  # every event up to here has been fanned out
+        self.pending: dict[int, Row] = {}
+        self.lock = asyncio.Lock()
+        self.users: dict[str, set[Connection]] = {}
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.filling = False
+
+    def connections(self) -> Iterable[Connection]:
+        for connections in self.users.values():
+            yield from connections
+
+
+class Hub:
+    """Routes committed events from the bus to this node's sockets."""
+
+    def __init__(self, db: Database, config: RealtimeConfig) -> None:
+        self.db = db
+        self.config = config
+        self.membership = MembershipCache(db)
+        self.audiences = AudienceResolver(self.membership)
+        self.streams: dict[str, WorkspaceStream] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # connections -------------------------------------------------------------------------
+
+    @property
+    def connection_count(self) -> int:
+        return sum(len(c) for s in self.streams.values() for c in s.users.values())
+
+    def user_connection_count(self, workspace_id: str, user_id: str) -> int:
+        stream = self.streams.get(workspace_id)
+        return len(stream.users.get(user_id, ())) if stream else 0
+
+    async def attach(self, connection: Connection) -> None:
+        """Start routing the workspace's events to `connection` (held until it catches up)."""
+        workspace_id = connection.workspace_id
+        stream = self.streams.get(workspace_id)
+        created = stream is None
+        if stream is None:
+            stream = WorkspaceStream(workspace_id)
+            self.streams[workspace_id] = stream
+        stream.users.setdefault(connection.user_id, set()).add(connection)
+        if created:
+            await self._start_stream(stream)
+        else:
+            await asyncio.shield(stream.ready)
+
+    async def _start_stream(self, stream: WorkspaceStream) -> None:
+        # Everything up to the committed seq read here is in the log for the connection's own
+        # resume query (made after this), so the stream only has to deliver what follows.
+        try:
+            async with self.db.read() as session:
+                latest = await store.latest_seq(session, stream.workspace_id)
+        except BaseException as error:
+            self.streams.pop(stream.workspace_id, None)
+            stream.ready.set_exception(error)
+            stream.ready.exception()  # retrieved: the attaching caller re-raises it
+            raise
+        stream.delivered = latest or 0
+        stream.ready.set_result(None)
+        await self._drain(stream)
+
+    def detach(self, connection: Connection) -> None:
+        stream = self.streams.get(connection.workspace_id)
+        if stream is None:
+            return
+        connections = stream.users.get(connection.user_id)
+        if connections is not None:
+            connections.discard(connection)
+            if not connections:
+                del stream.users[connection.user_id]
+        if not stream.users and stream.ready.done():
+            # No one left to deliver to here: stop following this workspace.
+            del self.streams[connection.workspace_id]
+            self.membership.forget_workspace(connection.workspace_id)
+
+    def close_all(self, code: int, reason: str, frame: str | None = None) -> None:
+        for stream in list(self.streams.values()):
+            for connection in list(stream.connections()):
+                if frame is not None:
+                    connection.deliver_ephemeral(frame)
+                connection.close(code, reason, drain=True)
+
+    # events ------------------------------------------------------------------------------
+
+    async def accept(self, rows: Iterable[Row]) -> None:
+        """Committed outbox rows from the bus (any order, possibly repeated)."""
+        touched: list[WorkspaceStream] = []
+        for row in rows:
+            stream = self.streams.get(row["workspace_id"])
+            if stream is None:
+                continue
+            seq = int(row["seq"])
+            if stream.delivered is None or seq > stream.delivered:
+                stream.pending[seq] = row
+                if not touched or touched[-1] is not stream:
+                    touched.append(stream)
+        for stream in touched:
+            await self._drain(stream)
+
+    async def accept_ephemeral(
+        self,
+        workspace_id: str,
+        payload: dict[str, Any],
+        audience: dict[str, Any],
+        exclude_user: str | None = None,
+    ) -> None:
+        """Typing and presence: delivered now, never stored, no seq."""
+        stream = self.streams.get(workspace_id)
+        if stream is None:
+            return
+        user_ids = list(await self.audiences.users(workspace_id, audience, stream.users))
+        frame = encode(payload)
+        for user_id in user_ids:
+            if user_id == exclude_user:
+                continue
+            for connection in stream.users.get(user_id, ()):
+                connection.deliver_ephemeral(frame)
+
+    async def visible(self, connection: Connection, row: Row) -> bool:
+        """Whether `connection` may see `row` now (the resume backlog's filter)."""
+        audience = row["audience"]
+        if audience.get("exclude_guests") and connection.principal.is_guest:
+            return False
+        return await self.audiences.may_see(connection.workspace_id, audience, connection.user_id)
+
+    async def _drain(self, stream: WorkspaceStream) -> None:
+        async with stream.lock:
+            if stream.delivered is None:
+                return
+            pending = stream.pending
+            for seq in [s for s in pending if s <= stream.delivered]:
+                del pending[seq]
+            while pending:
+                row = pending.pop(stream.delivered + 1, None)
+                if row is None:
+                    break
+                try:
+                    await self._fan_out(stream, row)
+                except Exception:
+                    log.exception("fan-out of event %s/%s failed", stream.workspace_id, row["seq"])
+                stream.delivered += 1
+            if pending:
+                self._schedule_fill(stream)
+
+    async def _fan_out(self, stream: WorkspaceStream, row: Row) -> None:
+        payload: dict[str, Any] = row["payload"]
+        self.membership.observe(payload)
+        audience: dict[str, Any] = row["audience"]
+        user_ids = await self.audiences.users(stream.workspace_id, audience, stream.users)
+        skip_guests = bool(audience.get("exclude_guests"))
+        seq = int(row["seq"])
+        frame: str | None = None
+        for user_id in user_ids:
+            connections = stream.users.get(user_id)
+            if not connections:
+                continue
+            if frame is None:
+                frame = encode(payload, seq)
+            for connection in connections:
+                if not (skip_guests and connection.principal.is_guest):
+                    connection.deliver(seq, frame)
+
+    # gaps --------------------------------------------------------------------------------
+
+    def _schedule_fill(self, stream: WorkspaceStream) -> None:
+        if stream.filling:
+            return
+        stream.filling = True
+        task = asyncio.create_task(self._fill(stream))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fill(self, stream: WorkspaceStream) -> None:
+        """Read the events missing before the earliest pending one from the log."""
+        try:
+            await asyncio.sleep(self.config.gap_wait)
+            if self.streams.get(stream.workspace_id) is not stream or not stream.pending:
+                return
+            assert stream.delivered is not None
+            after, upto = stream.delivered, min(stream.pending) - 1
+            if upto > after:
+                async with self.db.read() as session:
+                    rows = await store.events_between(session, stream.workspace_id, after, upto)
+                found = {int(row["seq"]) for row in rows}
+                async with stream.lock:
+                    for row in rows:
+                        stream.pending.setdefault(int(row["seq"]), row)
+                    if after + 1 not in found and stream.delivered == after:
+                        # Pruned from the log: nothing can fill it; move on, do not stall.
+                        log.warning("events after %s of %s are gone", after, stream.workspace_id)
+                        stream.delivered = min(found) - 1 if found else upto
+        except Exception:
+            log.exception("filling a gap in %s failed", stream.workspace_id)
+            await asyncio.sleep(self.config.sweep_interval)
+        finally:
+            stream.filling = False
+        await self._drain(stream)
+
+    async def sweep(self) -> None:
+        """Catch up every stream with the log: heals a publish lost on the bus."""
+        ready = {
+            workspace_id: stream.delivered
+            for workspace_id, stream in self.streams.items()
+            if stream.delivered is not None and not stream.filling
+        }
+        if not ready:
+            return
+        async with self.db.read() as session:
+            latest = await store.latest_seqs(session, list(ready))
+            behind = {w: d for w, d in ready.items() if d is not None and latest.get(w, 0) > d}
+            rows: list[Row] = []
+            for workspace_id, delivered in behind.items():
+                rows += await store.events_between(
+                    session, workspace_id, delivered, latest[workspace_id], self.config.max_resume
+                )
+        await self.accept(rows)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,0 +1,1 @@
+"""Outbound network access that is safe against SSRF (link previews, oEmbed…)."""

@@ -1,0 +1,182 @@
+"""The hub in-process: ordering, gap filling, de-duplication, the relay and the sweep."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+
+from parley.auth.principal import Principal
+from parley.core.db import Database
+from parley.events import relay, store
+from parley.events.emit import emit, workspace_audience
+from parley.events.fanout import Connection
+from parley.events.models import EventLog
+from parley.services import Services
+from tests.factories import Factory
+
+
+class Frames:
+    """A transport that records what the writer sends."""
+
+    def __init__(self) -> None:
+        self.frames: list[dict[str, Any]] = []
+        self.closed: tuple[int, str] | None = None
+
+    async def send_text(self, frame: str) -> None:
+        self.frames.append(orjson.loads(frame))
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+    def seqs(self) -> list[int]:
+        return [f["seq"] for f in self.frames if "seq" in f]
+
+
+def principal(team_id: str, user_id: str) -> Principal:
+    return Principal(team_id, user_id, "user", frozenset(), "member")
+
+
+async def live_connection(
+    services: Services, team_id: str, user_id: str
+) -> tuple[Connection, Frames, asyncio.Task[None]]:
+    frames = Frames()
+    connection = Connection(principal(team_id, user_id), frames, 100)
+    writer = asyncio.create_task(connection.run_writer())
+    await services.realtime.hub.attach(connection)
+    connection.finish_catch_up(0)
+    return connection, frames, writer
+
+
+async def emit_unpublished(database_url: str, team_id: str, count: int) -> list[int]:
+    """Events written by 'another node' whose publish never reached this one."""
+    other = Database(database_url)
+    try:
+        async with other.write() as uow:
+            return [
+                await emit(uow, team_id, {"type": "x", "n": n}, workspace_audience())
+                for n in range(count)
+            ]
+    finally:
+        await other.dispose()
+
+
+async def settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+
+
+async def test_out_of_order_publishes_are_delivered_in_order_once(
+    services: Services, factory: Factory, database_url: str
+) -> None:
+    team = await factory.workspace()
+    hub = services.realtime.hub
+    hub.config.gap_wait = 5.0  # the reordered publish arrives well before a fill would
+    connection, frames, writer = await live_connection(services, team.team_id, team.owner.user_id)
+    seqs = await emit_unpublished(database_url, team.team_id, 3)
+    async with services.db.read() as session:
+        rows = await store.events_between(session, team.team_id, seqs[0] - 1)
+    await hub.accept([rows[2]])
+    await hub.accept([rows[0], rows[2]])
+    await settle()
+    assert frames.seqs() == seqs[:1]  # 3 waits for 2
+    await hub.accept([rows[1], rows[0]])
+    await settle()
+    assert frames.seqs() == seqs
+    connection.close(1000, "")
+    await writer
+    hub.detach(connection)
+
+
+async def test_a_gap_is_filled_from_the_log(
+    services: Services, factory: Factory, database_url: str
+) -> None:
+    team = await factory.workspace()
+    hub = services.realtime.hub
+    hub.config.gap_wait = 0.01
+    connection, frames, writer = await live_connection(services, team.team_id, team.owner.user_id)
+    seqs = await emit_unpublished(database_url, team.team_id, 4)
+    async with services.db.read() as session:
+        rows = await store.events_between(session, team.team_id, seqs[-2])
+    await hub.accept(rows)  # only the last one was published; 3 are missing
+    for _ in range(100):
+        if len(frames.seqs()) == 4:
+            break
+        await asyncio.sleep(0.02)
+    assert frames.seqs() == seqs
+    assert [f["n"] for f in frames.frames] == [0, 1, 2, 3]
+    connection.close(1000, "")
+    await writer
+    hub.detach(connection)
+
+
+async def test_sweep_heals_a_publish_that_never_came(
+    services: Services, factory: Factory, database_url: str
+) -> None:
+    team = await factory.workspace()
+    connection, frames, writer = await live_connection(services, team.team_id, team.owner.user_id)
+    seqs = await emit_unpublished(database_url, team.team_id, 2)
+    await settle()
+    assert frames.seqs() == []
+    await services.realtime.hub.sweep()
+    await settle()
+    assert frames.seqs() == seqs
+    connection.close(1000, "")
+    await writer
+    services.realtime.hub.detach(connection)
+
+
+async def test_relay_publishes_and_marks_orphans(
+    services: Services, factory: Factory, database_url: str
+) -> None:
+    team = await factory.workspace()
+    services.realtime.config.relay_grace = 0.0
+    connection, frames, writer = await live_connection(services, team.team_id, team.owner.user_id)
+    seqs = await emit_unpublished(database_url, team.team_id, 2)
+    while await relay.publish_orphans(services):
+        pass
+    await settle()
+    assert frames.seqs() == seqs
+    async with services.db.read() as session:
+        published = (
+            (
+                await session.execute(
+                    select(EventLog.published).where(
+                        EventLog.workspace_id == team.team_id, EventLog.seq.in_(seqs)
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert published == [True, True]
+    connection.close(1000, "")
+    await writer
+    services.realtime.hub.detach(connection)
+
+
+async def test_events_published_after_commit_are_marked(
+    services: Services, factory: Factory
+) -> None:
+    team = await factory.workspace()
+    async with services.db.write() as uow:
+        seq = await emit(uow, team.team_id, {"type": "x"}, workspace_audience())
+    await services.realtime.bus.marker.flush()
+    async with services.db.read() as session:
+        row = await session.get(EventLog, (team.team_id, seq))
+    assert row is not None and row.published is True
+
+
+async def test_slow_connection_queue_is_bounded(services: Services, factory: Factory) -> None:
+    team = await factory.workspace()
+    frames = Frames()
+    connection = Connection(principal(team.team_id, team.owner.user_id), frames, 3)
+    connection.finish_catch_up(0)
+    for seq in range(1, 6):  # no writer running: nothing drains
+        connection.deliver(seq, '{"type":"x"}')
+    assert connection.close_code == 4008 and connection.queued == 0
+    await connection.run_writer()
+    assert frames.closed is not None and frames.closed[0] == 4008
+    assert frames.closed[1] == "too_slow: resume with since=0"  # nothing was written
