@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -57,6 +58,49 @@ async def seed(database_url: str, plan: SeedPlan) -> SeedResult:
     return result
 
 
+async def reuse(database_url: str, team_id: str) -> SeedResult:
+    """An already seeded workspace: a fresh owner token and its channels (oldest first)."""
+    from sqlalchemy import select
+
+    from parley.auth.actions import do_issue_token
+    from parley.conversations.models import Conversation
+    from parley.users.models import User
+
+    db = Database(database_url)
+    async with db.write() as uow:
+        owner = (
+            await uow.session.execute(
+                select(User).where(User.workspace_id == team_id, User.is_primary_owner.is_(True))
+            )
+        ).scalar_one()
+        token = await do_issue_token(uow, owner, kind="user", label="bench")
+        channels = (
+            (
+                await uow.session.execute(
+                    select(Conversation.id)
+                    .where(
+                        Conversation.workspace_id == team_id,
+                        Conversation.name.like("seed-channel-%"),
+                    )
+                    .order_by(Conversation.created, Conversation.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    await db.dispose()
+    return SeedResult(team_id, owner.id, token, list(channels), 0.0)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="")
@@ -66,6 +110,11 @@ def main() -> None:
     parser.add_argument("--owner-channels", type=int, default=1_000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--reuse-workspace",
+        default="",
+        help="Benchmark an already seeded workspace (T…) instead of seeding.",
+    )
     args = parser.parse_args()
     database_url = args.database_url or (
         f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='parley-bench-')) / 'p.db'}"
@@ -76,8 +125,11 @@ def main() -> None:
         messages=args.messages,
         owner_channels=min(args.owner_channels, args.channels),
     )
-    result = asyncio.run(seed(database_url, plan))
-    print(f"seeded in {result.seconds:.0f}s")
+    if args.reuse_workspace:
+        result = asyncio.run(reuse(database_url, args.reuse_workspace))
+    else:
+        result = asyncio.run(seed(database_url, plan))
+        print(f"seeded {result.team_id} in {result.seconds:.0f}s", flush=True)
     server = start_parley(database_url, 8711)
     base = "http://127.0.0.1:8711"
     mine = result.channel_ids[: plan.owner_channels]
@@ -113,8 +165,7 @@ def main() -> None:
             ),
         }
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
     print(table(rows))
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)

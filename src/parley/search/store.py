@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
     Select,
     and_,
     exists,
@@ -24,7 +23,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +31,7 @@ from parley.messages.models import Mention, Message
 from parley.messages.ts import format_ts
 from parley.pins.models import Pin, SavedItem
 from parley.reactions.models import Reaction
-from parley.search.backend import backend_for
+from parley.search.backend import SearchBackend, backend_for
 from parley.search.query import Ref, SearchQuery, parse_query
 from parley.users.models import User
 
@@ -132,8 +130,11 @@ async def search_messages(
     resolved = await resolve_names(session, viewer, query)
     if resolved is None:
         return SearchResult([], 0)  # a named channel or person that does not exist here
-    backend = backend_for(session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    backend = backend_for(dialect)
     base = select(Message.id).where(*_conditions(viewer, query, resolved))
+    if dialect == "postgresql":
+        base = _newest_candidates(backend, base, query, ascending=sort != "score" and ascending)
     matched = backend.match(base, query.terms, query.excluded, rank=sort == "score")
     # Without words there is nothing to rank by: newest (or oldest) first.
     score = matched.score if matched.score is not None else literal(0.0)
@@ -153,6 +154,25 @@ async def search_messages(
     return SearchResult(hits, total)
 
 
+# PostgreSQL ranks and counts at most this many matches: the newest ones the viewer may see.
+# A word found in a million messages would otherwise be ranked a million times per query.
+MAX_CANDIDATES = 2_000
+
+
+def _newest_candidates(
+    backend: SearchBackend, base: Select[Any], query: SearchQuery, *, ascending: bool
+) -> Select[Any]:
+    """`base` narrowed to the newest (oldest with `ascending`) visible matches.
+
+    The planner walks the primary key in order and tests each row against the GIN-indexed
+    vector, stopping after MAX_CANDIDATES, when words are common; for rare words it uses
+    the GIN index. Either way the work is bounded."""
+    unranked = backend.match(base, query.terms, query.excluded, rank=False).select
+    order = Message.id.asc() if ascending else Message.id.desc()
+    candidates = unranked.order_by(order).limit(MAX_CANDIDATES).subquery()
+    return select(Message.id).where(Message.id.in_(select(candidates.c.id)))
+
+
 def _order(sort: str, ascending: bool, score: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     """Timestamp order, or best score first (`asc`: worst first) with newest breaking ties."""
     by_time: list[ColumnElement[Any]]
@@ -165,24 +185,29 @@ def _order(sort: str, ascending: bool, score: ColumnElement[Any]) -> list[Column
     return [score.asc() if ascending else score.desc(), *by_time]
 
 
-def visible_conversations(viewer: Viewer) -> Select[Any] | CompoundSelect[Any]:
-    """Ids of the conversations `viewer` may read: theirs, plus public channels unless a guest."""
-    own = select(ConversationMember.conversation_id).where(
-        ConversationMember.workspace_id == viewer.workspace_id,
+def visible_to(viewer: Viewer) -> ColumnElement[bool]:
+    """The message is in a conversation `viewer` may read: theirs, or a public channel unless
+    they are a guest.
+
+    Written as correlated EXISTS probes (primary-key lookups per candidate row) rather than
+    `IN (list of visible ids)`: a member of 10,000 channels would otherwise make the planner
+    compare every row against the whole list."""
+    member = exists().where(
+        ConversationMember.conversation_id == Message.conversation_id,
         ConversationMember.user_id == viewer.user_id,
     )
     if viewer.is_guest:
-        return own
-    public = select(Conversation.id).where(
-        Conversation.workspace_id == viewer.workspace_id, Conversation.kind == "channel"
+        return member
+    public = exists().where(
+        Conversation.id == Message.conversation_id, Conversation.kind == "channel"
     )
-    return union(own, public)
+    return or_(public, member)
 
 
 def _conditions(viewer: Viewer, query: SearchQuery, resolved: Resolved) -> list[Any]:
     conditions: list[Any] = [
         Message.workspace_id == viewer.workspace_id,
-        Message.conversation_id.in_(visible_conversations(viewer)),
+        visible_to(viewer),
         Message.is_deleted == false(),
         or_(Message.subtype.is_(None), Message.subtype.not_in(HIDDEN_SUBTYPES)),
     ]
