@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.selectable import ScalarSelect, Subquery
 
 from parley.conversations.models import Conversation, ConversationMember
 from parley.messages.models import Mention, Message
@@ -271,41 +271,85 @@ def _unread_columns() -> tuple[ColumnElement[int], ColumnElement[int]]:
     )
 
 
+# client.counts counts at most this many unread messages per conversation ("50+"): the
+# sidebar needs bold and a badge, not an exact figure, and counting every unread message of a
+# member of 1,000 busy channels would read hundreds of thousands of rows per call.
+UNREAD_COUNT_CAP = 50
+
+
+def _newest_unread(user_id: str) -> Subquery:
+    """The member's newest unread messages (at most UNREAD_COUNT_CAP), correlated to the
+    outer ConversationMember row; walks the (conversation_id, ts) index backwards."""
+    CM = ConversationMember
+    return (
+        select(Message.id, Message.mentions_everyone)
+        .where(
+            Message.conversation_id == CM.conversation_id,
+            Message.ts > CM.last_read,
+            Message.is_deleted.is_(False),
+            _in_channel_view(),
+            _not_by(user_id),
+        )
+        .order_by(Message.ts.desc())
+        .limit(UNREAD_COUNT_CAP)
+        .correlate(CM)
+        .subquery()
+    )
+
+
+def _capped_unread(user_id: str) -> ScalarSelect[int]:
+    newest = _newest_unread(user_id)
+    return select(func.count()).select_from(newest).correlate(ConversationMember).scalar_subquery()
+
+
+def _capped_everyone_mentions(user_id: str) -> ScalarSelect[int]:
+    """`<!here>`-style mentions among the same newest unread messages."""
+    newest = _newest_unread(user_id)
+    everyone = func.coalesce(func.sum(case((newest.c.mentions_everyone.is_(True), 1), else_=0)), 0)
+    return select(everyone).select_from(newest).correlate(ConversationMember).scalar_subquery()
+
+
+def _direct_mentions(user_id: str) -> ScalarSelect[int]:
+    """Exact `<@user>` mentions newer than last_read (the sparse mentions index)."""
+    CM = ConversationMember
+    return (
+        select(func.count())
+        .select_from(Mention)
+        .where(
+            Mention.user_id == user_id,
+            Mention.conversation_id == CM.conversation_id,
+            Mention.ts > CM.last_read,
+        )
+        .correlate(CM)
+        .scalar_subquery()
+    )
+
+
 async def read_states(session: AsyncSession, workspace_id: str, user_id: str) -> list[ReadState]:
     """Unread and mention counts and the latest ts of every conversation `user_id` is in.
 
-    Two queries whatever the number of conversations: memberships with their latest ts, and
-    one grouped count over the unread messages only (`ts > last_read`, via the
-    (conversation_id, ts) index), so a member of 1,000 quiet channels costs little.
+    One query whatever the number of conversations; per conversation it reads at most
+    UNREAD_COUNT_CAP index entries (unreads and `<!here>`-style mentions among them) plus
+    the exact direct mentions, so a member of 1,000 busy channels stays cheap.
     """
     CM = ConversationMember
-    memberships = await session.execute(
-        select(CM.conversation_id, Conversation.kind, CM.last_read, _latest_ts(CM.conversation_id))
+    rows = await session.execute(
+        select(
+            CM.conversation_id,
+            Conversation.kind,
+            CM.last_read,
+            _latest_ts(CM.conversation_id),
+            _capped_unread(user_id),
+            _direct_mentions(user_id),
+            _capped_everyone_mentions(user_id),
+        )
         .join(Conversation, Conversation.id == CM.conversation_id)
         .where(CM.workspace_id == workspace_id, CM.user_id == user_id)
         .order_by(CM.conversation_id)
     )
-    unread, mentions = _unread_columns()
-    totals = await session.execute(
-        select(Message.conversation_id, unread, mentions)
-        .select_from(CM)
-        .join(
-            Message,
-            and_(Message.conversation_id == CM.conversation_id, Message.ts > CM.last_read),
-        )
-        .outerjoin(Mention, and_(Mention.message_id == Message.id, Mention.user_id == user_id))
-        .where(
-            CM.workspace_id == workspace_id,
-            CM.user_id == user_id,
-            Message.is_deleted.is_(False),
-            _not_by(user_id),
-        )
-        .group_by(Message.conversation_id)
-    )
-    counted = {row[0]: (int(row[1]), int(row[2])) for row in totals.all()}
     return [
-        ReadState(cid, kind, last_read, latest, *counted.get(cid, (0, 0)))
-        for cid, kind, last_read, latest in memberships.all()
+        ReadState(cid, kind, last_read, latest, int(unread), int(direct) + int(everyone))
+        for cid, kind, last_read, latest, unread, direct, everyone in rows.all()
     ]
 
 
