@@ -26,6 +26,8 @@ import json
 import os
 import resource
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +39,7 @@ from typing import Any
 import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from parley.auth.actions import do_issue_token
 from parley.core.db import Database
@@ -67,6 +70,10 @@ def proc_sample(pid: int) -> tuple[int, float] | None:
         return rss, (int(fields[11]) + int(fields[12])) / CLK_TCK
     except (OSError, StopIteration, IndexError, ValueError):
         return None
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def own_cpu() -> float:
@@ -138,7 +145,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy machine starts slowly
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
@@ -163,6 +170,8 @@ class Stats:
     post_ms: list[float] = field(default_factory=list)
     e2e_ms: list[float] = field(default_factory=list)
     received: int = 0
+    closed: int = 0
+    close_codes: dict[int, int] = field(default_factory=dict)
 
 
 async def api(http: httpx.AsyncClient, method: str, token: str, **args: Any) -> dict[str, Any]:
@@ -174,11 +183,20 @@ async def api(http: httpx.AsyncClient, method: str, token: str, **args: Any) -> 
 
 
 async def open_socket(http: httpx.AsyncClient, token: str) -> ClientConnection:
-    body = await api(http, "rtm.connect", token)
+    for attempt in range(3):  # a kept-alive HTTP connection the server just closed: retry
+        try:
+            body = await api(http, "rtm.connect", token)
+            break
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            if attempt == 2:
+                raise
     ws = await connect(
         body["url"], max_size=None, compression=None, ping_interval=None, open_timeout=60
     )
     await ws.recv()  # hello
+    # Like Slack clients: subscribe to the presence of the people on screen (none here),
+    # instead of every presence change in the workspace.
+    await ws.send('{"type":"presence_sub","ids":[]}')
     return ws
 
 
@@ -188,6 +206,11 @@ async def receive(ws: ClientConnection, stats: Stats, stop: asyncio.Event) -> No
             raw = await asyncio.wait_for(ws.recv(), 0.5)
         except TimeoutError:
             continue
+        except ConnectionClosed as closed:
+            stats.closed += 1
+            code = closed.rcvd.code if closed.rcvd else 1006
+            stats.close_codes[code] = stats.close_codes.get(code, 0) + 1
+            return
         now = time.perf_counter()
         frame = orjson.loads(raw)
         if frame.get("type") == "message" and "subtype" not in frame:
@@ -232,8 +255,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="parley-rtm-bench-"))
     database_url = args.database_url or f"sqlite+aiosqlite:///{work / 'parley.db'}"
     t0 = time.perf_counter()
-    seeded = await seed(database_url, max(args.users, args.senders, args.receivers))
+    seeded = await seed(database_url, max(args.users, args.senders))
     seed_s = time.perf_counter() - t0
+    progress(f"seeded {args.users} users in {seed_s:.1f}s; starting parley serve")
     server = Server(database_url, args.port, work)
     pid = server.process.pid
     result: dict[str, Any] = {"conditions": vars(args), "seed_s": round(seed_s, 1)}
@@ -303,7 +327,14 @@ async def load(
     http: httpx.AsyncClient, seeded: Seeded, channel: str, pid: int, args: argparse.Namespace
 ) -> dict[str, Any]:
     stats = Stats()
-    receivers = [await open_socket(http, t) for t in seeded.tokens[: args.receivers]]
+    receivers: list[ClientConnection] = []
+    # More receivers than users: several sockets per user (devices), round-robin.
+    tokens = [seeded.tokens[n % len(seeded.tokens)] for n in range(args.receivers)]
+    for start in range(0, len(tokens), 100):
+        receivers += await asyncio.gather(
+            *(open_socket(http, t) for t in tokens[start : start + 100])
+        )
+    progress(f"{len(receivers)} receivers connected; sending for {args.duration:.0f}s")
     stop = asyncio.Event()
     readers = [asyncio.create_task(receive(ws, stats, stop)) for ws in receivers]
     await asyncio.sleep(1)
@@ -327,13 +358,14 @@ async def load(
     send_s = time.perf_counter() - t_start
     end_sample, cpu1 = proc_sample(pid), own_cpu()
     expected = stats.accepted * args.receivers
+    progress(f"{stats.accepted} accepted, {stats.errors} errors; draining deliveries")
     drain_until = time.perf_counter() + 20
     while stats.received < expected and time.perf_counter() < drain_until:  # noqa: ASYNC110
         await asyncio.sleep(0.1)
+    progress(f"{stats.received} of {expected} deliveries received, {stats.closed} closed")
     stop.set()
     await asyncio.gather(*readers)
-    for ws in receivers:
-        await ws.close()
+    await asyncio.gather(*(ws.close() for ws in receivers))
     assert start_sample
     assert end_sample
     r = lambda v: None if v is None else round(v, 1)  # noqa: E731
@@ -341,6 +373,8 @@ async def load(
         "accepted_per_s": round(stats.accepted / send_s, 1),
         "deliveries_per_s": round(stats.received / send_s, 1),
         "errors": stats.errors,
+        "sockets_closed_by_server": stats.closed,
+        "close_codes": stats.close_codes,
         "deliveries_expected": expected,
         "deliveries_received": stats.received,
         "post_ms": [r(pct(stats.post_ms, p)) for p in (50, 95, 99)],
@@ -360,12 +394,18 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.0, help="total msgs/s (0 = closed loop)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of sending")
     parser.add_argument("--idle", type=int, default=0, help="idle sockets for memory per socket")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--database-url", default="", help="default: throwaway SQLite")
     parser.add_argument("--json-out", default="")
     args = parser.parse_args()
     if args.duration > 300:
         sys.exit("--duration is capped at 300 s")
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
+    # A SIGTERM (e.g. from `timeout`) unwinds normally, so the server is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     with contextlib.suppress(ImportError):
         import uvloop
 

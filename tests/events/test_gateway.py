@@ -386,3 +386,18 @@ async def test_chat_messages_follow_real_membership(server: LiveServer, factory:
         assert leaked == []
     for client in (a, b, c):
         await client.close()
+
+
+async def test_presence_sub_limits_presence_changes(server: LiveServer, factory: Factory) -> None:
+    team = await factory.workspace()
+    bob, carol = await factory.user(team), await factory.user(team)
+    watcher = await open_rtm(server, team.owner.token)
+    await watcher.send({"type": "presence_sub", "ids": [carol.user_id]})
+    await watcher.send({"id": 1, "type": "ping"})
+    await watcher.frame_of("pong")  # the subscription is in place
+    bobs = await open_rtm(server, bob.token)
+    carols = await open_rtm(server, carol.token)
+    change = await watcher.frame_of("presence_change")
+    assert change == {"type": "presence_change", "user": carol.user_id, "presence": "active"}
+    for client in (watcher, bobs, carols):
+        await client.close()

@@ -73,6 +73,7 @@ class Connection:
         "close_reason",
         "last_seq",
         "max_queue",
+        "presence_ids",
         "principal",
         "sent_seq",
         "typing_sent",
@@ -92,6 +93,8 @@ class Connection:
         self.close_code: int | None = None
         self.close_reason = ""
         self.typing_sent: dict[str, float] = {}
+        # After a `presence_sub`, only these users' presence changes (None: everyone's).
+        self.presence_ids: frozenset[str] | None = None
 
     @property
     def workspace_id(self) -> str:
@@ -312,11 +315,14 @@ class Hub:
             return
         user_ids = list(await self.audiences.users(workspace_id, audience, stream.users))
         frame = encode(payload)
+        subject = payload.get("user") if payload.get("type") == "presence_change" else None
         for user_id in user_ids:
             if user_id == exclude_user:
                 continue
             for connection in stream.users.get(user_id, ()):
-                connection.deliver_ephemeral(frame)
+                wanted = connection.presence_ids
+                if subject is None or wanted is None or subject in wanted:
+                    connection.deliver_ephemeral(frame)
 
     async def visible(self, connection: Connection, row: Row) -> bool:
         """Whether `connection` may see `row` now (the resume backlog's filter)."""

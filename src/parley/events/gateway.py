@@ -30,6 +30,7 @@ from parley.users import store as user_store
 log = logging.getLogger("parley.events")
 
 CLOSE_INVALID_AUTH = 4001
+MAX_PRESENCE_SUB = 5000  # ids one presence_sub may list
 RTM_PATH = "/rtm"
 
 
@@ -229,10 +230,18 @@ class RtmSession:
             self.connection.deliver_ephemeral(encode(pong))
         elif kind == "typing":
             await self._typing(frame.get("channel"))
-        elif kind in {"presence_sub", "presence_query"}:
-            pass  # every client already receives its workspace's presence changes
+        elif kind == "presence_sub":
+            self._presence_sub(frame.get("ids"))
+        elif kind == "presence_query":
+            pass  # presence is pushed; users.getPresence answers queries
         else:
             self._reply_error(reply_to, 3, f"unsupported type: {str(kind)[:40]}")
+
+    def _presence_sub(self, ids: Any) -> None:
+        """Slack's presence subscription: from now on, presence changes of these users only."""
+        if isinstance(ids, list):
+            wanted = [i for i in ids[:MAX_PRESENCE_SUB] if isinstance(i, str)]
+            self.connection.presence_ids = frozenset(wanted)
 
     def _reply_error(self, reply_to: Any, code: int, msg: str) -> None:
         body: dict[str, Any] = {"ok": False, "error": {"code": code, "msg": msg}}
