@@ -119,6 +119,8 @@ class LiveServer:
             host="127.0.0.1",
             port=self.port,
             rate_limits_enabled=True,
+            # App platform tests deliver to loopback receivers (see tests/apps).
+            outbound_allow_private=settings.outbound_allow_private,
         )
         self.app = create_app(self.settings, migrate=False)
         config = uvicorn.Config(

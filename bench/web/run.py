@@ -53,15 +53,17 @@ new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })
   .observe(document, {childList: true, subtree: true});
 """
 
+# Scrolls top to bottom `step` px per frame; with step 0 it only waits the same number of
+# frames (`idleFrames`): the control run, showing what the busy machine alone costs.
 SCROLL_THROUGH = """
-async (step) => {
+async ([step, idleFrames]) => {
   const el = document.querySelector('.message-pane .vlist');
-  window.__bench.longTasks = [];
   const frames = [];
+  el.scrollTop = step ? 0 : el.scrollTop;
+  await new Promise(r => setTimeout(r, 500));
+  window.__bench.longTasks = [];
   let last = performance.now();
-  el.scrollTop = 0;
-  await new Promise(r => requestAnimationFrame(r));
-  while (el.scrollTop + el.clientHeight < el.scrollHeight - 2) {
+  while (step ? el.scrollTop + el.clientHeight < el.scrollHeight - 2 : frames.length < idleFrames) {
     el.scrollTop += step;
     await new Promise(r => requestAnimationFrame(r));
     const now = performance.now();
@@ -141,9 +143,11 @@ def measure(base: str, domain: str, channel: str, load: int) -> dict[str, Any]:
             load,
         )
         load_seconds = time.monotonic() - started
-        scroll = page.evaluate(SCROLL_THROUGH, 120)
+        scroll = page.evaluate(SCROLL_THROUGH, [120, 0])
+        control = page.evaluate(SCROLL_THROUGH, [0, scroll["frames"]])
         browser.close()
     return {
+        "control_no_scroll": {k: control[k] for k in ("frames", "long_tasks", "longest_task_ms")},
         "js_gzip_kb_first_load": round(cold_js / 1024, 1),
         "first_messages_ms_median": round(statistics.median(timings)),
         "first_messages_ms_all": [round(t) for t in timings],

@@ -1,5 +1,15 @@
 """Imports every table so that `Base.metadata` is complete (Alembic and tests use it)."""
 
+from parley.apps.models import (
+    App,
+    AppCommand,
+    AppDelivery,
+    AppEventCursor,
+    AppTrigger,
+    AppView,
+    IncomingWebhook,
+    ResponseUrl,
+)
 from parley.audit.models import AuditEntry
 from parley.auth.models import BrowserSession, Invitation, LoginThrottle, Token
 from parley.bookmarks.models import Bookmark
@@ -15,6 +25,12 @@ from parley.users.models import User
 from parley.workspaces.models import Workspace
 
 __all__ = [
+    "App",
+    "AppCommand",
+    "AppDelivery",
+    "AppEventCursor",
+    "AppTrigger",
+    "AppView",
     "AuditEntry",
     "Base",
     "Bookmark",
@@ -25,6 +41,7 @@ __all__ = [
     "EventLog",
     "File",
     "FileShare",
+    "IncomingWebhook",
     "Invitation",
     "LoginThrottle",
     "Mention",
@@ -32,6 +49,7 @@ __all__ = [
     "MessageEdit",
     "Pin",
     "Reaction",
+    "ResponseUrl",
     "SavedItem",
     "ScheduledMessage",
     "Token",

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from parley.apps.routes import app_routes
 from parley.core.db import Database
 from parley.core.migrate import upgrade_to_head_async
 from parley.events.gateway import RTM_PATH, RtmGateway
@@ -129,6 +130,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *file_routes(),
+            *app_routes(),
             *web_routes(),
         ],
         lifespan=lifespan,

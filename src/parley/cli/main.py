@@ -26,6 +26,10 @@ token_app = typer.Typer(help="Issue API tokens.", no_args_is_help=True)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app_app = typer.Typer(
+    help="Create apps (bots, slash commands…) from Slack manifests.", no_args_is_help=True
+)
+app.add_typer(app_app, name="app")
 dev_app = typer.Typer(
     help="Developer tools: seed large workspaces for benchmarks.", no_args_is_help=True
 )
@@ -113,6 +117,9 @@ def serve(
         log_level=settings.log_level,
         proxy_headers=True,
         ws="websockets-sansio",
+        # Real-time fan-out writes one pre-encoded frame to many sockets; per-socket
+        # deflate would compress it again for each of them (browsers always offer it).
+        ws_per_message_deflate=False,
     )
 
 
@@ -236,6 +243,33 @@ def token_create(
                 details={"kind": kind},
             )
         return {"token": token, "user_id": target.id, "team_id": workspace}
+
+    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+
+
+@app_app.command("create")
+def app_create(
+    manifest: Annotated[
+        Path, typer.Option(help="Slack app manifest file (JSON or YAML).", exists=True)
+    ],
+    workspace: Annotated[str, typer.Option(help="Workspace id (T…) to install the app in.")],
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Create an app from a manifest and install it; prints its tokens and secrets once."""
+    from parley.apps.actions import do_create_app
+    from parley.apps.manifest import check_manifest
+    from parley.apps.schemas import cli_app_object
+    from parley.workspaces.models import Workspace
+
+    async def work(db: Database) -> dict[str, Any]:
+        checked = check_manifest(manifest.read_text(encoding="utf-8"))
+        async with db.write() as uow:
+            if await uow.session.get(Workspace, workspace) is None:
+                raise ApiError("team_not_found")
+            created = await do_create_app(uow, workspace, checked, created_by=None)
+        return cli_app_object(created)
 
     _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
 

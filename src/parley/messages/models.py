@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parley.core.db import Base
@@ -29,6 +30,13 @@ class Message(Base):
         UniqueConstraint("conversation_id", "client_msg_id"),
         Index("ix_messages_conversation_id_thread_ts_ts", "conversation_id", "thread_ts", "ts"),
         Index("ix_messages_workspace_id_user_id_ts", "workspace_id", "user_id", "ts"),
+        # search's `has:link`: only messages with links, newest first
+        Index(
+            "ix_messages_has_link",
+            "id",
+            postgresql_where=sql_text("has_link"),
+            sqlite_where=sql_text("has_link"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(

@@ -167,6 +167,59 @@ class SafeClient:
         except httpx.HTTPError as error:
             raise FetchError(f"HTTP error: {type(error).__name__}") from None
 
+    async def post(
+        self,
+        url: str,
+        body: bytes,
+        headers: dict[str, str],
+        http: httpx.AsyncClient | None = None,
+    ) -> FetchResult:
+        """POST `body` once (redirects are not followed: the 3xx comes back as the result);
+        same address checks and limits as `get`. Used for app deliveries (Events API).
+
+        Pass a long-lived `http` (made with `trust_env=False, follow_redirects=False`) to
+        reuse connections: building a client per request costs an SSL context each time."""
+        try:
+            async with asyncio.timeout(self.limits.timeout):
+                target = await self._target(url)
+                if http is not None:
+                    return await self._post_hop(http, target, body, headers)
+                async with httpx.AsyncClient(
+                    trust_env=False, follow_redirects=False, timeout=self.limits.timeout
+                ) as own:
+                    return await self._post_hop(own, target, body, headers)
+        except TimeoutError:
+            raise FetchError("timed out") from None
+        except httpx.HTTPError as error:
+            raise FetchError(f"HTTP error: {type(error).__name__}") from None
+
+    async def _post_hop(
+        self, http: httpx.AsyncClient, target: _Target, body: bytes, headers: dict[str, str]
+    ) -> FetchResult:
+        request = http.build_request(
+            "POST",
+            _pinned_url(target, target.url),
+            content=body,
+            headers={
+                **headers,
+                "host": _host_header(target.host, target.port, target.scheme),
+                "user-agent": self.user_agent,
+            },
+            extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
+        )
+        return await self._read(await http.send(request, stream=True), target)
+
+    async def _read(self, response: httpx.Response, target: _Target) -> FetchResult:
+        try:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > self.limits.max_bytes:
+                    raise TooLarge(f"response larger than {self.limits.max_bytes} bytes")
+            return FetchResult(target.url, response.status_code, response.headers, bytes(body))
+        finally:
+            await response.aclose()
+
 
 def client_for(settings: Settings, limits: Limits | None = None) -> SafeClient:
     """The client Parley's workers use, following `PARLEY_OUTBOUND_ALLOW_PRIVATE`."""

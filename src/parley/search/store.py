@@ -23,6 +23,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -260,7 +261,9 @@ def _day_start_ts(day: date, zone: ZoneInfo) -> str:
 def _flag_conditions(viewer: Viewer, query: SearchQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if "link" in query.has:
-        conditions.append(Message.has_link.is_(True))
+        # `= true`, not `IS TRUE`: PostgreSQL proves only the former matches the partial
+        # index ix_messages_has_link.
+        conditions.append(Message.has_link == true())
     if "reaction" in query.has:
         conditions.append(exists().where(Reaction.message_id == Message.id))
     for name in query.reactions:

@@ -169,4 +169,7 @@ def coverage_markdown() -> str:
             "| --- | --- |",
         ]
         lines += [f"| `{name}` | {_status(name)} |" for name in extra]
+    from parley.apps.manifest import event_coverage_lines  # the app platform's event list
+
+    lines += ["", *event_coverage_lines()]
     return "\n".join(lines) + "\n"

@@ -19,6 +19,9 @@ API_MODULES = (
     "parley.search.api",
     "parley.events.api",
     "parley.files.api",
+    "parley.apps.api",
+    "parley.apps.interactive_api",
+    "parley.apps.views_api",
 )
 
 

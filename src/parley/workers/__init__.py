@@ -9,4 +9,6 @@ WORKERS: tuple[str, ...] = (
     "parley.messages.scheduler:run_scheduler",
     "parley.events.relay:run_relay",
     "parley.files.worker:run_previews",
+    "parley.apps.delivery:run_event_delivery",
+    "parley.apps.socket:run_socket_hub",
 )

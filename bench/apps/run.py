@@ -1,0 +1,233 @@
+"""Events API fan-out: a channel watched by N apps (each its own local HTTP receiver).
+
+Measures, for messages posted at a steady rate, the delay from the post to each app's
+receipt (p50/p99 over all deliveries), and the sender's `chat.postMessage` latency with
+and without the apps watching. Parley runs as a subprocess (SQLite, rate limits off,
+`PARLEY_OUTBOUND_ALLOW_PRIVATE=true` because the receivers are on loopback).
+
+    .venv/bin/python -m bench.apps.run --apps 50 --messages 100 --rate 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.wrk_runner import PYTHON, start_parley
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Receivers:
+    """N loopback servers; records (text, arrival time) for every message event."""
+
+    def __init__(self, count: int) -> None:
+        self.arrivals: dict[str, list[float]] = {}
+        self.total = 0
+        self.lock = threading.Lock()
+        self.servers = [self._server() for _ in range(count)]
+
+    def _server(self) -> ThreadingHTTPServer:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                now = time.monotonic()
+                reply = body.get("challenge", "").encode()
+                self.send_response(200)
+                self.send_header("content-length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+                event = body.get("event") or {}
+                with outer.lock:
+                    outer.total += 1
+                if event.get("type") == "message" and "subtype" not in event:
+                    with outer.lock:
+                        outer.arrivals.setdefault(event["text"], []).append(now)
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        return server
+
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{s.server_address[1]}/events" for s in self.servers]
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+
+
+def settle(receivers: Receivers, quiet: float = 1.5, limit: float = 180.0) -> None:
+    deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        with receivers.lock:
+            total = receivers.total
+        if total != last:
+            last, since = total, time.monotonic()
+        elif time.monotonic() - since > quiet:
+            return
+        time.sleep(0.1)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def make_workspace(database_url: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "parley.cli.main",
+            "workspace",
+            "create",
+            "--name",
+            "Bench",
+            "--domain",
+            f"bench{int(time.time())}",
+            "--owner-email",
+            "b@bench.example",
+            "--owner-password",
+            "long-enough-pw",
+            "--database-url",
+            database_url,
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def post_series(
+    http: httpx.Client, token: str, channel: str, count: int, rate: float, tag: str
+) -> tuple[list[float], dict[str, float]]:
+    """Post `count` messages at `rate`/s; returns latencies (ms) and text → post time."""
+    latencies, sent = [], {}
+    for n in range(count):
+        text = f"{tag}-{n}"
+        start = time.monotonic()
+        answer = http.post(
+            "chat.postMessage",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"channel": channel, "text": text},
+        ).json()
+        assert answer["ok"], answer
+        latencies.append((time.monotonic() - start) * 1000)
+        sent[text] = start
+        time.sleep(max(0.0, 1 / rate - (time.monotonic() - start)))
+    return latencies, sent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--apps", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=5.0)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    database_url = f"sqlite+aiosqlite:///{tmp / 'parley.db'}"
+    subprocess.run(
+        [PYTHON, "-m", "parley.cli.main", "migrate", "--database-url", database_url],
+        check=True,
+        capture_output=True,
+    )
+    team = make_workspace(database_url)
+    port = free_port()
+    server = start_parley(database_url, port, PARLEY_OUTBOUND_ALLOW_PRIVATE="true")
+    receivers = Receivers(args.apps)
+    try:
+        http = httpx.Client(base_url=f"http://127.0.0.1:{port}/api/", timeout=30)
+        auth = {"Authorization": f"Bearer {team['token']}"}
+        channel = http.post("conversations.create", headers=auth, data={"name": "watched"}).json()[
+            "channel"
+        ]["id"]
+        baseline, _ = post_series(http, team["token"], channel, args.messages, args.rate, "base")
+        bots: list[str] = []
+        apps: list[str] = []
+        for n, url in enumerate(receivers.urls()):
+            manifest = {
+                "display_information": {"name": f"Watcher {n}"},
+                "oauth_config": {"scopes": {"bot": ["channels:history", "chat:write"]}},
+                "settings": {
+                    "event_subscriptions": {"request_url": url, "bot_events": ["message.channels"]}
+                },
+            }
+            made = http.post(
+                "apps.manifest.create", headers=auth, data={"manifest": json.dumps(manifest)}
+            ).json()
+            assert made["ok"], made
+            bots.append(made["bot_user_id"])
+            apps.append(made["app_id"])
+        assert http.post(
+            "conversations.invite", headers=auth, data={"channel": channel, "users": ",".join(bots)}
+        ).json()["ok"]
+        # Setup traffic (url_verification, 50 join messages × 50 apps) must drain first.
+        settle(receivers)
+        watched, sent = post_series(http, team["token"], channel, args.messages, args.rate, "w")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with receivers.lock:
+                if sum(len(receivers.arrivals.get(t, [])) for t in sent) >= len(sent) * args.apps:
+                    break
+            time.sleep(0.1)
+        delays = [
+            (arrival - sent[text]) * 1000
+            for text in sent
+            for arrival in receivers.arrivals.get(text, [])
+        ]
+        expected = len(sent) * args.apps
+        if not delays:
+            status = http.post(
+                "apps.event_delivery.status", headers=auth, data={"app_id": apps[0]}
+            ).json()
+            raise SystemExit(f"nothing delivered: {json.dumps(status)[:1500]}")
+        print(
+            json.dumps(
+                {
+                    "apps": args.apps,
+                    "messages": args.messages,
+                    "deliveries": f"{len(delays)}/{expected}",
+                    "delivery_p50_ms": round(statistics.median(delays), 1),
+                    "delivery_p99_ms": round(pct(delays, 0.99), 1),
+                    "post_p99_ms_without_apps": round(pct(baseline, 0.99), 1),
+                    "post_p99_ms_with_apps": round(pct(watched, 0.99), 1),
+                    "post_p50_ms_without_apps": round(statistics.median(baseline), 1),
+                    "post_p50_ms_with_apps": round(statistics.median(watched), 1),
+                },
+                indent=2,
+            )
+        )
+    finally:
+        receivers.close()
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stderr is not None:
+            sys.stderr.write(server.stderr.read().decode()[-2000:])
+
+
+if __name__ == "__main__":
+    main()

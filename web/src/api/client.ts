@@ -1,0 +1,74 @@
+// The one way the client talks to the server: `POST /api/<method>` with a JSON body.
+
+export class ApiError extends Error {
+  constructor(
+    readonly error: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(error);
+    this.name = "ApiError";
+  }
+}
+
+export type ApiBody = Record<string, unknown>;
+type Fetch = typeof fetch;
+
+export const CSRF_COOKIE = "parley_csrf";
+
+export function readCookie(cookies: string, name: string): string {
+  for (const part of cookies.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return "";
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface ApiClientOptions {
+  fetchImpl?: Fetch;
+  cookies?: () => string;
+  maxRateLimitRetries?: number;
+}
+
+export class ApiClient {
+  private readonly fetchImpl: Fetch;
+  private readonly cookies: () => string;
+  private readonly maxRetries: number;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.fetchImpl = options.fetchImpl ?? ((...args) => fetch(...args));
+    this.cookies = options.cookies ?? (() => document.cookie);
+    this.maxRetries = options.maxRateLimitRetries ?? 3;
+  }
+
+  /** Calls a method; resolves with the body when `ok`, rejects with `ApiError` otherwise. */
+  async call<T = ApiBody>(method: string, args: ApiBody = {}): Promise<T & ApiBody> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.fetchImpl(`/api/${method}`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "X-Parley-CSRF": readCookie(this.cookies(), CSRF_COOKIE),
+        },
+        body: JSON.stringify(args),
+      });
+      if (response.status === 429 && attempt < this.maxRetries) {
+        const wait = Number(response.headers.get("Retry-After") ?? "1");
+        await sleep(Math.min(Math.max(wait, 1), 30) * 1000);
+        continue;
+      }
+      let body: ApiBody;
+      try {
+        body = (await response.json()) as ApiBody;
+      } catch {
+        throw new ApiError(response.status === 429 ? "ratelimited" : "bad_response");
+      }
+      if (body.ok !== true) throw new ApiError(String(body.error ?? "unknown_error"), body);
+      return body as T & ApiBody;
+    }
+  }
+}
+
+export const api = new ApiClient();

@@ -1,0 +1,303 @@
+import { memo, useCallback, useLayoutEffect, useRef, useState, type MouseEvent } from "react";
+import type { Message } from "../api/types";
+import { useAppState, useController } from "../app/context";
+import { plainText } from "../lib/compose";
+import { emojify } from "../lib/emoji";
+import { displayName } from "../lib/names";
+import { navigate } from "../lib/router";
+import { formatDay, formatFull, formatTime, permalinkPath, tsToDate } from "../lib/ts";
+import { Avatar } from "./Avatar";
+import { Emoji } from "./Emoji";
+import { EmojiPicker } from "./EmojiPicker";
+import { Icon } from "./Icons";
+import { EditBox } from "./EditBox";
+
+export interface MessageHandlers {
+  openThread?: (ts: string) => void;
+  startEdit: (ts: string) => void;
+  stopEdit: () => void;
+  askDelete: (message: Message) => void;
+}
+
+interface Props {
+  message: Message;
+  channel: string;
+  continuation: boolean;
+  editing: boolean;
+  highlighted?: boolean;
+  inThread?: boolean;
+  handlers: MessageHandlers;
+}
+
+/** Same-origin links (permalinks) open inside the app instead of reloading the page. */
+function followInApp(e: MouseEvent<HTMLElement>): void {
+  const a = (e.target as HTMLElement).closest("a");
+  if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  const href = a.getAttribute("href") ?? "";
+  let url: URL;
+  try {
+    url = new URL(href, window.location.href);
+  } catch {
+    return;
+  }
+  if (url.origin === window.location.origin && /^\/(archives|client)\//.test(url.pathname)) {
+    e.preventDefault();
+    navigate(url.pathname + url.search);
+  } else if (url.origin !== window.location.origin) {
+    a.setAttribute("target", "_blank");
+    a.setAttribute("rel", "noopener noreferrer");
+  }
+}
+
+/** Turns `:name:` codes in the rendered message's text nodes into emoji (text only, no HTML). */
+function emojifyTextNodes(root: HTMLElement): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.nodeValue ?? "";
+    if (!text.includes(":") || (node.parentElement && node.parentElement.closest("code, pre"))) continue;
+    const replaced = emojify(text);
+    if (replaced !== text) node.nodeValue = replaced;
+  }
+}
+
+function HtmlBody({ html, channel, ts }: { html: string; channel: string; ts: string }) {
+  const c = useController();
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (ref.current) emojifyTextNodes(ref.current);
+  }, [html]);
+  const onClick = (e: MouseEvent<HTMLElement>) => {
+    const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-action-id]");
+    if (!button) {
+      followInApp(e);
+      return;
+    }
+    // A Block Kit button of an app's message: tell the app (it answers through its own calls).
+    const url = button.dataset.url;
+    if (url) window.open(url, "_blank", "noopener,noreferrer");
+    button.disabled = true;
+    void c.api
+      .call("interactions.blockAction", { channel, ts, action_id: button.dataset.actionId, block_id: button.dataset.blockId, value: button.dataset.value })
+      .catch(() => c.toast("The app did not respond"))
+      .finally(() => {
+        button.disabled = false;
+      });
+  };
+  // Server-rendered and sanitised: the only HTML the client ever injects.
+  return <div ref={ref} className="msg-text" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+function MessageBody({ message, channel }: { message: Message; channel: string }) {
+  const users = useAppState((s) => s.users);
+  const conversations = useAppState((s) => s.conversations);
+  if (message.deleted || message.subtype === "tombstone") return <p className="msg-deleted">This message was deleted.</p>;
+  if (message.html) return <HtmlBody html={message.html} channel={channel} ts={message.ts} />;
+  return <div className="msg-text msg-plain">{emojify(plainText(message.text ?? "", users, conversations))}</div>;
+}
+
+function Reactions({ message, channel, selfId }: { message: Message; channel: string; selfId: string }) {
+  const c = useController();
+  const users = useAppState((s) => s.users);
+  const [picking, setPicking] = useState(false);
+  if (!message.reactions?.length) return null;
+  return (
+    <div className="reactions" role="group" aria-label="Reactions">
+      {message.reactions.map((r) => {
+        const mine = r.users.includes(selfId);
+        const who = r.users.map((u) => (u === selfId ? "you" : displayName(users[u], u))).join(", ");
+        return (
+          <button
+            key={r.name}
+            type="button"
+            className={`reaction ${mine ? "reaction-mine" : ""}`}
+            aria-pressed={mine}
+            aria-label={`${r.name} reaction by ${who}, ${r.count}`}
+            title={`${who} reacted with :${r.name}:`}
+            onClick={() => void c.toggleReaction(channel, message, r.name)}
+          >
+            <Emoji name={r.name} /> <span className="reaction-count">{r.count}</span>
+          </button>
+        );
+      })}
+      <span className="picker-anchor">
+        <button type="button" className="reaction reaction-add" aria-label="Add reaction" onClick={() => setPicking(true)}>
+          <Icon name="smile" size={16} />
+        </button>
+        {picking && (
+          <EmojiPicker
+            onClose={() => setPicking(false)}
+            onPick={(name) => {
+              setPicking(false);
+              void c.toggleReaction(channel, message, name);
+            }}
+          />
+        )}
+      </span>
+    </div>
+  );
+}
+
+function ThreadSummary({ message, onOpen }: { message: Message; onOpen: () => void }) {
+  const users = useAppState((s) => s.users);
+  const count = message.reply_count ?? 0;
+  if (count === 0) return null;
+  return (
+    <button type="button" className="thread-summary" onClick={onOpen}>
+      <span className="thread-avatars">
+        {(message.reply_users ?? []).slice(0, 4).map((u) => (
+          <Avatar key={u} id={u} user={users[u]} size={20} />
+        ))}
+      </span>
+      <span className="thread-count">
+        {count} {count === 1 ? "reply" : "replies"}
+      </span>
+      {message.latest_reply && (
+        <span className="muted small">
+          Last reply {formatDay(message.latest_reply).toLowerCase()} at {formatTime(message.latest_reply)}
+        </span>
+      )}
+    </button>
+  );
+}
+
+function Actions({ message, channel, own, inThread, handlers }: { message: Message; channel: string; own: boolean; inThread?: boolean; handlers: MessageHandlers }) {
+  const c = useController();
+  const [picking, setPicking] = useState(false);
+  const pinned = message.pinned_to?.includes(channel);
+  return (
+    <div className={`msg-actions ${picking ? "msg-actions-open" : ""}`} role="toolbar" aria-label="Message actions">
+      <span className="picker-anchor">
+        <button type="button" className="icon-button" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking((p) => !p)}>
+          <Icon name="smile" />
+        </button>
+        {picking && (
+          <EmojiPicker
+            onClose={() => setPicking(false)}
+            onPick={(name) => {
+              setPicking(false);
+              void c.toggleReaction(channel, message, name);
+            }}
+          />
+        )}
+      </span>
+      {!inThread && handlers.openThread && (
+        <button type="button" className="icon-button" aria-label="Reply in thread" title="Reply in thread" onClick={() => handlers.openThread?.(message.thread_ts ?? message.ts)}>
+          <Icon name="thread" />
+        </button>
+      )}
+      {own && (
+        <button type="button" className="icon-button" aria-label="Edit message" title="Edit" onClick={() => handlers.startEdit(message.ts)}>
+          <Icon name="edit" />
+        </button>
+      )}
+      <button type="button" className={`icon-button ${pinned ? "icon-button-on" : ""}`} aria-label={pinned ? "Unpin message" : "Pin message"} title={pinned ? "Unpin" : "Pin"} onClick={() => void c.togglePin(channel, message)}>
+        <Icon name="pin" />
+      </button>
+      <button type="button" className="icon-button" aria-label="Copy link to message" title="Copy link" onClick={() => void c.copyLink(channel, message)}>
+        <Icon name="link" />
+      </button>
+      {own && (
+        <button type="button" className="icon-button icon-danger" aria-label="Delete message" title="Delete" onClick={() => handlers.askDelete(message)}>
+          <Icon name="trash" />
+        </button>
+      )}
+    </div>
+  );
+}
+
+function MessageItemImpl({ message, channel, continuation, editing, highlighted, inThread, handlers }: Props) {
+  const c = useController();
+  const selfId = useAppState((s) => s.self?.userId ?? "");
+  const user = useAppState((s) => (message.user ? s.users[message.user] : undefined));
+  const name = displayName(user, message.username ?? (message.bot_id ? "App" : "Unknown"));
+  const gone = !!message.deleted || message.subtype === "tombstone";
+  const own = !!message.user && message.user === selfId && !message.local && !gone;
+  const time = formatTime(message.ts);
+  const fullTime = formatFull(message.ts);
+  const openThread = useCallback(() => handlers.openThread?.(message.ts), [handlers, message.ts]);
+  const showThreadSummary = !inThread && message.thread_ts === message.ts;
+  const broadcast = message.subtype === "thread_broadcast";
+  const classes = ["msg", continuation ? "msg-cont" : "", message.local ? `msg-${message.local}` : "", highlighted ? "msg-highlight" : "", editing ? "msg-editing" : ""].join(" ");
+
+  // The action toolbar exists only while the pointer or focus is on the message: rendering
+  // it for every row would double the DOM the list builds while scrolling.
+  const [active, setActive] = useState(false);
+  return (
+    <article
+      className={classes}
+      aria-label={`${name}, ${fullTime}`}
+      data-ts={message.ts}
+      onMouseEnter={() => setActive(true)}
+      onMouseLeave={(e) => {
+        if (!e.currentTarget.contains(document.activeElement)) setActive(false);
+      }}
+      onFocus={() => setActive(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null) && !e.currentTarget.matches(":hover")) setActive(false);
+      }}
+    >
+      <div className="msg-gutter">
+        {continuation ? (
+          <a className="msg-hover-time" href={permalinkPath(channel, message.ts)} onClick={followInApp} aria-label={`Link to message at ${fullTime}`}>
+            {time.replace(/\s?[AP]M$/i, "")}
+          </a>
+        ) : (
+          <Avatar id={message.user ?? message.bot_id ?? "bot"} user={user} />
+        )}
+      </div>
+      <div className="msg-main">
+        {!continuation && (
+          <div className="msg-header">
+            <span className="msg-author">{gone ? "Deleted message" : name}</span>
+            {user?.is_bot && <span className="badge-app">APP</span>}
+            <a className="msg-time" href={permalinkPath(channel, message.ts, message.thread_ts)} onClick={followInApp} title={fullTime}>
+              <time dateTime={tsToDate(message.ts).toISOString()}>{time}</time>
+            </a>
+          </div>
+        )}
+        {broadcast && <p className="muted small">replied to a thread</p>}
+        {editing ? (
+          <EditBox initial={c.editableText(message)} onCancel={handlers.stopEdit} onSave={(text) => {
+            handlers.stopEdit();
+            if (text.trim() && text !== c.editableText(message)) void c.edit(channel, message.ts, text);
+          }} />
+        ) : (
+          <>
+            <MessageBody message={message} channel={channel} />
+            {message.edited && !gone && <span className="msg-edited">(edited)</span>}
+            {message.pinned_to?.includes(channel) && (
+              <span className="msg-pinned">
+                <Icon name="pin" size={12} /> Pinned
+              </span>
+            )}
+          </>
+        )}
+        {message.files && message.files.length > 0 && (
+          <ul className="msg-files" aria-label="Files">
+            {message.files.map((f) => (
+              <li key={f.id}>{f.title || f.name || f.id}</li>
+            ))}
+          </ul>
+        )}
+        <Reactions message={message} channel={channel} selfId={selfId} />
+        {showThreadSummary && <ThreadSummary message={message} onOpen={openThread} />}
+        {message.local === "sending" && <span className="msg-status">Sending…</span>}
+        {message.local === "failed" && (
+          <span className="msg-status msg-status-failed" role="alert">
+            Not sent.{" "}
+            <button type="button" className="link-button" onClick={() => c.retry(channel, message)}>
+              Retry
+            </button>{" "}
+            ·{" "}
+            <button type="button" className="link-button" onClick={() => c.discard(channel, message)}>
+              Discard
+            </button>
+          </span>
+        )}
+      </div>
+      {active && !message.local && !gone && !editing && <Actions message={message} channel={channel} own={own} inThread={inThread} handlers={handlers} />}
+    </article>
+  );
+}
+
+export const MessageItem = memo(MessageItemImpl);

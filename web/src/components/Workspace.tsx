@@ -1,0 +1,315 @@
+import { type FormEvent, useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import type { SearchMatch } from "../api/types";
+import { useAppState, useController } from "../app/context";
+import { emojify } from "../lib/emoji";
+import { conversationTitle, displayName } from "../lib/names";
+import { clientPath, navigate, type Route } from "../lib/router";
+import { Avatar, PresenceDot } from "./Avatar";
+import { AddPeopleDialog, ChannelBrowser, CreateChannelDialog, InviteDialog, Modal, ProfileDialog, StartDmDialog, errorText } from "./Dialogs";
+import { Icon } from "./Icons";
+import { MessagePane } from "./MessagePane";
+import { QuickSwitcher } from "./QuickSwitcher";
+import { SearchPane } from "./SearchPane";
+import { type DialogName, Sidebar, useSidebarOrder } from "./Sidebar";
+import { ThreadPane } from "./ThreadPane";
+
+function ConnectionBanner() {
+  const status = useAppState((s) => s.connection);
+  if (status === "online") return null;
+  return (
+    <div className={`banner ${status === "offline" ? "banner-offline" : ""}`} role="status" aria-live="polite">
+      {status === "offline" ? "You are offline. Reconnecting… new messages will appear when the connection is back." : "Connecting…"}
+    </div>
+  );
+}
+
+function Toasts() {
+  const c = useController();
+  const toasts = useSyncExternalStore(c.subscribeToasts, c.getToasts);
+  return (
+    <div className="toasts" role="status" aria-live="polite">
+      {toasts.map((t) => (
+        <div key={t.id} className="toast">
+          {t.text}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function TopicDialog({ channel, onClose }: { channel: string; onClose: () => void }) {
+  const c = useController();
+  const current = useAppState((s) => s.conversations[channel]?.topic?.value ?? "");
+  const [topic, setTopic] = useState(current);
+  const [error, setError] = useState("");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    c.setTopic(channel, topic.trim()).then(onClose, (err) => setError(errorText(err)));
+  };
+  return (
+    <Modal title="Edit topic" onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <label className="field">
+          <span>Topic</span>
+          <input className="input" value={topic} onChange={(e) => setTopic(e.target.value)} maxLength={250} />
+        </label>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="modal-actions">
+          <button type="button" className="button button-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary">
+            Save
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function ChannelHeader({ channel, onMenu }: { channel: string; onMenu: () => void }) {
+  const c = useController();
+  const conversation = useAppState((s) => s.conversations[channel]);
+  const users = useAppState((s) => s.users);
+  const selfId = useAppState((s) => s.self?.userId);
+  const muted = useAppState((s) => s.muted.includes(channel));
+  const other = conversation?.is_im && conversation.user ? users[conversation.user] : undefined;
+  const presence = useAppState((s) => (other ? s.presence[other.id] : undefined));
+  const [dialog, setDialog] = useState<"topic" | "add" | null>(null);
+  const title = conversationTitle(conversation, users, selfId);
+  const direct = conversation?.is_im || conversation?.is_mpim;
+  const status = other?.profile?.status_text || other?.profile?.status_emoji ? `${emojify(other.profile?.status_emoji ?? "")} ${other.profile?.status_text ?? ""}` : "";
+  return (
+    <header className="channel-header">
+      <button type="button" className="icon-button mobile-only" aria-label="Show conversations" onClick={onMenu}>
+        <Icon name="menu" />
+      </button>
+      <div className="channel-title-wrap">
+        <h1 className="channel-title">
+          {direct ? (
+            other ? (
+              <span className="side-presence">
+                <Avatar id={other.id} user={other} size={22} />
+                <PresenceDot presence={presence} />
+              </span>
+            ) : (
+              <Icon name="people" />
+            )
+          ) : (
+            <Icon name={conversation?.is_private ? "lock" : "hash"} />
+          )}
+          <span>{title || "…"}</span>
+        </h1>
+        {!direct && (
+          <button type="button" className="topic" onClick={() => setDialog("topic")} title="Edit topic">
+            {conversation?.topic?.value || "Add a topic"}
+          </button>
+        )}
+        {other && <span className="topic muted">{status || other.profile?.title || displayName(other)}</span>}
+      </div>
+      <div className="header-actions">
+        {!direct && conversation?.num_members !== undefined && (
+          <span className="muted small member-count" title="Members">
+            <Icon name="people" size={16} /> {conversation.num_members}
+          </span>
+        )}
+        {!direct && (
+          <button type="button" className="icon-button" aria-label="Add people to this channel" title="Add people" onClick={() => setDialog("add")}>
+            <Icon name="plus" />
+          </button>
+        )}
+        <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label={muted ? "Unmute conversation" : "Mute conversation"} title={muted ? "Unmute" : "Mute"} onClick={() => c.setMuted(channel, !muted)}>
+          <Icon name={muted ? "bellOff" : "bell"} />
+        </button>
+        {!direct && !conversation?.is_general && conversation?.is_member && (
+          <button
+            type="button"
+            className="button button-small button-ghost"
+            onClick={() =>
+              void c.leave(channel).then(
+                () => navigate("/client", true),
+                (e) => c.toast(errorText(e)),
+              )
+            }
+          >
+            Leave
+          </button>
+        )}
+      </div>
+      {dialog === "topic" && <TopicDialog channel={channel} onClose={() => setDialog(null)} />}
+      {dialog === "add" && <AddPeopleDialog channel={channel} onClose={() => setDialog(null)} />}
+    </header>
+  );
+}
+
+function SearchBox({ onSearch, teamName }: { onSearch: (q: string) => void; teamName: string }) {
+  const [q, setQ] = useState("");
+  return (
+    <form
+      className="search-box"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (q.trim()) onSearch(q.trim());
+      }}
+    >
+      <Icon name="search" size={16} />
+      <input className="search-input" aria-label="Search messages" placeholder={`Search ${teamName}`} value={q} onChange={(e) => setQ(e.target.value)} />
+    </form>
+  );
+}
+
+type Side = { kind: "thread"; ts: string } | { kind: "search"; query: string } | null;
+
+function prefersDark(): boolean {
+  return typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
+}
+
+export function Workspace({ route }: { route: Route }) {
+  const c = useController();
+  const team = useAppState((s) => s.team);
+  const conversations = useAppState((s) => s.conversations);
+  const [dialog, setDialog] = useState<DialogName>(null);
+  const [switcher, setSwitcher] = useState(false);
+  const [side, setSide] = useState<Side>(null);
+  const [jumpTs, setJumpTs] = useState<string | null>(null);
+  const [navOpen, setNavOpen] = useState(false);
+  const [theme, setTheme] = useState<"light" | "dark">(() => {
+    const t = c.prefs.theme;
+    return t === "system" ? (prefersDark() ? "dark" : "light") : t;
+  });
+  const order = useSidebarOrder();
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  const channel = route.name === "client" || route.name === "permalink" ? route.channel : null;
+
+  // Route → what is on screen.
+  useEffect(() => {
+    if (!team) return;
+    if (route.name === "permalink") {
+      const { channel: ch, ts, threadTs } = route;
+      void c.loadAround(ch, threadTs && threadTs !== ts ? threadTs : ts).then(
+        () => {
+          setJumpTs(threadTs && threadTs !== ts ? threadTs : ts);
+          if (threadTs && threadTs !== ts) setSide({ kind: "thread", ts: threadTs });
+          navigate(clientPath(team.id, ch), true);
+        },
+        () => {
+          c.toast("That message could not be found");
+          navigate(clientPath(team.id, ch), true);
+        },
+      );
+      return;
+    }
+    if (route.name === "client" && route.channel) {
+      void c.open(route.channel);
+      if (route.threadTs) setSide({ kind: "thread", ts: route.threadTs });
+      return;
+    }
+    const first = Object.values(conversations).find((x) => x.is_general && x.is_member) ?? Object.values(conversations).find((x) => x.is_member && !x.is_archived);
+    if (first) navigate(clientPath(team.id, first.id), true);
+    // `conversations` only matters while no channel is chosen.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [route, team, c, channel ? null : conversations]);
+
+  // Leaving a conversation closes its thread and forgets the jump target.
+  useEffect(() => {
+    setJumpTs((j) => (route.name === "permalink" ? j : null));
+    setSide((s) => (s?.kind === "thread" && !(route.name === "client" && route.threadTs) ? null : s));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [channel]);
+
+  const openConversation = useCallback(
+    (id: string) => {
+      if (!team) return;
+      setDialog(null);
+      setSwitcher(false);
+      setNavOpen(false);
+      navigate(clientPath(team.id, id));
+    },
+    [team],
+  );
+
+  const openSearchHit = (m: SearchMatch) => {
+    if (!team) return;
+    const threadTs = (m as SearchMatch & { thread_ts?: string }).thread_ts;
+    const target = threadTs && threadTs !== m.ts ? `?thread_ts=${threadTs}` : "";
+    navigate(`/archives/${m.channel.id}/p${m.ts.replace(".", "")}${target}`);
+  };
+
+  // Keyboard: Ctrl/Cmd+K, Alt+Up/Down, Esc marks read.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setSwitcher(true);
+      } else if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown") && order.length) {
+        e.preventDefault();
+        const i = channel ? order.indexOf(channel) : -1;
+        const next = order[(i + (e.key === "ArrowDown" ? 1 : order.length - 1) + order.length) % order.length];
+        if (next) openConversation(next);
+      } else if (e.key === "Escape" && !e.defaultPrevented && channel && !dialog && !switcher) {
+        c.markAllRead(channel);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [order, channel, openConversation, c, dialog, switcher]);
+
+  const onOpenThread = useCallback((ts: string) => setSide({ kind: "thread", ts }), []);
+
+  return (
+    <div className={`app ${navOpen ? "nav-open" : ""} ${side ? "has-side" : ""}`}>
+      <a className="skip-link" href="#composer-anchor" onClick={(e) => { e.preventDefault(); document.querySelector<HTMLElement>(".message-pane .composer-input")?.focus(); }}>
+        Skip to message composer
+      </a>
+      <div className="topbar">
+        <SearchBox teamName={team?.name ?? ""} onSearch={(query) => setSide({ kind: "search", query })} />
+      </div>
+      <ConnectionBanner />
+      <div className="columns">
+        <div className="sidebar" id="sidebar">
+          <Sidebar active={channel} onDialog={setDialog} onNavigate={() => setNavOpen(false)} theme={theme} onToggleTheme={() => {
+            const next = theme === "dark" ? "light" : "dark";
+            c.prefs.theme = next;
+            setTheme(next);
+          }} />
+        </div>
+        {navOpen && <div className="nav-scrim" onClick={() => setNavOpen(false)} aria-hidden="true" />}
+        <main className="main" aria-label="Conversation">
+          {channel ? (
+            <>
+              <ChannelHeader channel={channel} onMenu={() => setNavOpen(true)} />
+              <MessagePane channel={channel} jumpTs={jumpTs} onOpenThread={onOpenThread} />
+            </>
+          ) : (
+            <div className="empty-main">
+              <button type="button" className="icon-button mobile-only" aria-label="Show conversations" onClick={() => setNavOpen(true)}>
+                <Icon name="menu" />
+              </button>
+              <p className="muted">Pick a conversation, or press Ctrl+K to jump to one.</p>
+            </div>
+          )}
+        </main>
+        {side?.kind === "thread" && channel && <ThreadPane channel={channel} threadTs={side.ts} onClose={() => setSide(null)} />}
+        {side?.kind === "search" && <SearchPane query={side.query} onClose={() => setSide(null)} onOpen={openSearchHit} />}
+      </div>
+      {dialog === "browse" && <ChannelBrowser onClose={() => setDialog(null)} onOpen={openConversation} onCreate={() => setDialog("create")} />}
+      {dialog === "create" && <CreateChannelDialog onClose={() => setDialog(null)} onCreated={openConversation} />}
+      {dialog === "dm" && <StartDmDialog onClose={() => setDialog(null)} onOpened={openConversation} />}
+      {dialog === "profile" && <ProfileDialog onClose={() => setDialog(null)} />}
+      {dialog === "invite" && <InviteDialog onClose={() => setDialog(null)} />}
+      {switcher && (
+        <QuickSwitcher
+          onClose={() => setSwitcher(false)}
+          onOpen={openConversation}
+          onOpenUser={(userId) => void c.openDirect([userId]).then((ch) => openConversation(ch.id), (e) => c.toast(errorText(e)))}
+        />
+      )}
+      <Toasts />
+    </div>
+  );
+}
