@@ -96,14 +96,19 @@ class Database:
             _install_sqlite_pragmas(self.read_engine, writer=False)
         else:
             # JIT compilation costs ~100 ms on a cold query and never pays off for the
-            # short, indexed queries chat makes; measured in docs/benchmarks.md.
+            # short, indexed queries chat makes. Prepared statements must be planned for
+            # their actual values: a generic plan for search does not know whether a word
+            # is rare or in a million messages (seconds instead of milliseconds, measured
+            # in docs/benchmarks.md).
             self.write_engine = create_async_engine(
                 url,
                 echo=echo,
                 pool_size=10,
                 max_overflow=20,
                 pool_pre_ping=True,
-                connect_args={"server_settings": {"jit": "off"}},
+                connect_args={
+                    "server_settings": {"jit": "off", "plan_cache_mode": "force_custom_plan"}
+                },
             )
             self.read_engine = self.write_engine
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
