@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 import httpx
@@ -96,11 +97,12 @@ async def test_signin_failures_do_not_reveal_accounts(
 
 
 async def test_signup_creates_workspace_and_session(client: httpx.AsyncClient) -> None:
+    domain = f"initech-{secrets.token_hex(4)}"
     response = await client.post(
         "/api/auth.signup",
         json={
             "team_name": "Initech",
-            "domain": "initech-x1",
+            "domain": domain,
             "email": "peter@initech.example",
             "password": "tps-reports-1",
             "real_name": "Peter",
@@ -112,7 +114,7 @@ async def test_signup_creates_workspace_and_session(client: httpx.AsyncClient) -
         "/api/auth.signup",
         json={
             "team_name": "Initech",
-            "domain": "initech-x1",
+            "domain": domain,
             "email": "bill@initech.example",
             "password": "tps-reports-1",
         },
