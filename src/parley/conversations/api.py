@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import Field
@@ -789,6 +790,21 @@ async def _editable(uow_session: AsyncSession, principal: Principal, channel: st
     return access
 
 
+HeaderSetter = Callable[..., Awaitable[Conversation]]
+
+
+async def _set_header_text(
+    call: Call, channel_id: str, setter: HeaderSetter, value: str
+) -> dict[str, Any]:
+    """setTopic and setPurpose: one member-only write, answered with the channel."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _editable(uow.session, principal, channel_id)
+        await setter(uow, access.conversation, value.strip(), actor_id=principal.user_id)
+        channel = await _render(uow.session, principal, access.conversation, access.membership)
+    return {"channel": channel}
+
+
 @api_method(
     "conversations.setTopic",
     params=TopicParams,
@@ -799,14 +815,7 @@ async def _editable(uow_session: AsyncSession, principal: Principal, channel: st
 )
 async def conversations_set_topic(call: Call, params: TopicParams) -> dict[str, Any]:
     """Sets the topic of a conversation the caller is in (at most 250 characters)."""
-    principal = call.principal
-    async with call.services.db.write() as uow:
-        access = await _editable(uow.session, principal, params.channel)
-        await actions.do_set_topic(
-            uow, access.conversation, params.topic.strip(), actor_id=principal.user_id
-        )
-        channel = await _render(uow.session, principal, access.conversation, access.membership)
-    return {"channel": channel}
+    return await _set_header_text(call, params.channel, actions.do_set_topic, params.topic)
 
 
 @api_method(
@@ -819,11 +828,4 @@ async def conversations_set_topic(call: Call, params: TopicParams) -> dict[str, 
 )
 async def conversations_set_purpose(call: Call, params: PurposeParams) -> dict[str, Any]:
     """Sets the purpose (description) of a conversation the caller is in."""
-    principal = call.principal
-    async with call.services.db.write() as uow:
-        access = await _editable(uow.session, principal, params.channel)
-        await actions.do_set_purpose(
-            uow, access.conversation, params.purpose.strip(), actor_id=principal.user_id
-        )
-        channel = await _render(uow.session, principal, access.conversation, access.membership)
-    return {"channel": channel}
+    return await _set_header_text(call, params.channel, actions.do_set_purpose, params.purpose)
