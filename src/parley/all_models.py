@@ -5,9 +5,11 @@ from parley.apps.models import (
     AppCommand,
     AppDelivery,
     AppEventCursor,
+    AppInstallation,
     AppTrigger,
     AppView,
     IncomingWebhook,
+    OAuthCode,
     ResponseUrl,
 )
 from parley.audit.models import AuditEntry
@@ -29,6 +31,7 @@ __all__ = [
     "AppCommand",
     "AppDelivery",
     "AppEventCursor",
+    "AppInstallation",
     "AppTrigger",
     "AppView",
     "AuditEntry",
@@ -47,6 +50,7 @@ __all__ = [
     "Mention",
     "Message",
     "MessageEdit",
+    "OAuthCode",
     "Pin",
     "Reaction",
     "ResponseUrl",

@@ -31,6 +31,7 @@ from parley.core.ids import new_id
 from parley.core.security import hash_secret, new_secret
 from parley.users import store as user_store
 from parley.users.actions import do_create_user, do_set_deactivated
+from parley.users.models import User
 from parley.workspaces.models import Workspace
 
 RESPONSE_URL_USES = 5
@@ -51,7 +52,7 @@ def event_id_for(workspace_id: str, seq: int, kind: str) -> str:
     return "Ev" + digest.upper()
 
 
-async def _ensure_cursor(uow: UnitOfWork, workspace_id: str) -> None:
+async def ensure_cursor(uow: UnitOfWork, workspace_id: str) -> None:
     """Start delivering from now: events older than the first app are never replayed."""
     if await store.get_cursor(uow.session, workspace_id) is not None:
         return
@@ -61,10 +62,21 @@ async def _ensure_cursor(uow: UnitOfWork, workspace_id: str) -> None:
     await uow.session.flush()
 
 
-async def _replace_commands(uow: UnitOfWork, app: App, manifest: Manifest) -> None:
-    await uow.session.execute(delete(AppCommand).where(AppCommand.app_id == app.id))
+async def replace_commands(
+    uow: UnitOfWork, app: App, manifest: Manifest, *, skip_taken: bool = False
+) -> None:
+    """The manifest's slash commands in `app.workspace_id` (an installed view of the app
+    registers them in the workspace it was installed into). A command another app already
+    has there fails the manifest, or is left out for an install (`skip_taken`)."""
+    await uow.session.execute(
+        delete(AppCommand).where(
+            AppCommand.app_id == app.id, AppCommand.workspace_id == app.workspace_id
+        )
+    )
     for command in manifest.commands:
         taken = await store.get_command(uow.session, app.workspace_id, command.command)
+        if taken is not None and skip_taken:
+            continue
         if taken is not None:
             raise ApiError(
                 "invalid_manifest",
@@ -103,12 +115,11 @@ def _apply_manifest(app: App, manifest: Manifest) -> None:
         app.consecutive_failures = 0
 
 
-async def do_create_app(
-    uow: UnitOfWork, workspace_id: str, manifest: Manifest, *, created_by: str | None
-) -> CreatedApp:
-    """The app, its bot user, bot token (manifest bot scopes) and app-level token."""
-    app_id = new_id("A")
-    bot = await do_create_user(
+async def do_create_bot_user(
+    uow: UnitOfWork, workspace_id: str, manifest: Manifest, app_id: str
+) -> User:
+    """The app's bot user (U… with a B… bot id) in a workspace it is created or installed in."""
+    return await do_create_user(
         uow,
         workspace_id,
         email=None,
@@ -119,6 +130,14 @@ async def do_create_app(
         app_id=app_id,
         name=manifest.bot_name.lower().replace(" ", "_")[:21] or "bot",
     )
+
+
+async def do_create_app(
+    uow: UnitOfWork, workspace_id: str, manifest: Manifest, *, created_by: str | None
+) -> CreatedApp:
+    """The app, its bot user, bot token (manifest bot scopes) and app-level token."""
+    app_id = new_id("A")
+    bot = await do_create_bot_user(uow, workspace_id, manifest, app_id)
     client_secret = secrets.token_hex(16)
     app = App(
         id=app_id,
@@ -144,8 +163,8 @@ async def do_create_app(
     _apply_manifest(app, manifest)
     uow.session.add(app)
     await uow.session.flush()
-    await _replace_commands(uow, app, manifest)
-    await _ensure_cursor(uow, workspace_id)
+    await replace_commands(uow, app, manifest)
+    await ensure_cursor(uow, workspace_id)
     bot_token = await do_issue_token(
         uow, bot, kind="bot", scopes=manifest.bot_scopes, app_id=app_id, label=manifest.name
     )
@@ -161,33 +180,59 @@ async def do_update_app(uow: UnitOfWork, app: App, manifest: Manifest) -> App:
     """Apply a new manifest: settings, commands and the bot token's scopes."""
     url_changed = app.request_url != manifest.request_url
     _apply_manifest(app, manifest)
-    await _replace_commands(uow, app, manifest)
+    await replace_commands(uow, app, manifest)
+    # Only the home workspace's bot token follows the manifest: another workspace granted
+    # the scopes it consented to, and wider ones need a new OAuth install there.
     await uow.session.execute(
         update(Token)
-        .where(Token.app_id == app.id, Token.kind == "bot", Token.revoked_at.is_(None))
+        .where(
+            Token.app_id == app.id,
+            Token.workspace_id == app.workspace_id,
+            Token.kind == "bot",
+            Token.revoked_at.is_(None),
+        )
         .values(scopes=",".join(manifest.bot_scopes))
     )
     bot = await user_store.get_user(uow.session, app.workspace_id, app.bot_user_id)
     if bot is not None and bot.real_name != manifest.bot_name:
         bot.real_name = manifest.bot_name
+    for installation in await store.installations_of_app(uow.session, app.id):
+        await replace_commands(
+            uow, store.installed_view(app, installation), manifest, skip_taken=True
+        )
     await uow.session.flush()
     if url_changed and app.request_url and not app.socket_mode:
         await enqueue_url_verification(uow, app)
     return app
 
 
-async def do_delete_app(uow: UnitOfWork, app: App) -> None:
-    """Revoke the app's tokens, deactivate its bot user, drop the app and its data."""
+async def do_delete_app(uow: UnitOfWork, app: App) -> set[tuple[str, str]]:
+    """Revoke the app's tokens (in every workspace it is installed in), deactivate its bot
+    users, drop the app and its data. Returns (workspace, user) of the revoked tokens."""
+    holders = await uow.session.execute(
+        select(Token.workspace_id, Token.user_id)
+        .where(Token.app_id == app.id, Token.revoked_at.is_(None))
+        .distinct()
+    )
+    revoked = {(str(w), str(u)) for w, u in holders.all()}
     await uow.session.execute(
         update(Token)
         .where(Token.app_id == app.id, Token.revoked_at.is_(None))
         .values(revoked_at=utc_now())
     )
-    bot = await user_store.get_user(uow.session, app.workspace_id, app.bot_user_id)
-    await uow.session.delete(app)
+    bots = [await user_store.get_user(uow.session, app.workspace_id, app.bot_user_id)]
+    for installation in await store.installations_of_app(uow.session, app.id):
+        bots.append(
+            await user_store.get_user(
+                uow.session, installation.workspace_id, installation.bot_user_id
+            )
+        )
+    await uow.session.delete(app)  # installations, codes, commands go with it
     await uow.session.flush()
-    if bot is not None and not bot.deleted:
-        await do_set_deactivated(uow, bot, True)
+    for bot in bots:
+        if bot is not None and not bot.deleted:
+            await do_set_deactivated(uow, bot, True)
+    return revoked
 
 
 # --- deliveries ----------------------------------------------------------------------------
@@ -221,8 +266,14 @@ def _delivery(app: App, event_id: str, body: dict[str, Any]) -> AppDelivery:
 
 async def enqueue_deliveries(uow: UnitOfWork, app: App, bodies: list[dict[str, Any]]) -> None:
     """Insert deliveries; an `event_id` already queued for the app is skipped (idempotent)."""
-    if not bodies:
-        return
+    await enqueue_deliveries_for_apps(uow, [(app, bodies)])
+
+
+async def enqueue_deliveries_for_apps(
+    uow: UnitOfWork, batches: list[tuple[App, list[dict[str, Any]]]]
+) -> None:
+    """`enqueue_deliveries` for several apps in one statement (the ingest of one event
+    watched by many apps)."""
     now = utc_now()
     rows = [
         {
@@ -237,15 +288,19 @@ async def enqueue_deliveries(uow: UnitOfWork, app: App, bodies: list[dict[str, A
             "next_attempt_at": now,
             "created": now,
         }
+        for app, bodies in batches
         for body in bodies
     ]
+    if not rows:
+        return
     dialect = uow.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    await uow.session.execute(
-        insert(AppDelivery)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["app_id", "event_id"])
-    )
+    for start in range(0, len(rows), 500):  # bounded statement size
+        await uow.session.execute(
+            insert(AppDelivery)
+            .values(rows[start : start + 500])
+            .on_conflict_do_nothing(index_elements=["app_id", "event_id"])
+        )
 
 
 async def do_record_successes(uow: UnitOfWork, delivered: dict[int, str]) -> None:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
+from urllib.parse import urlencode
 
-from parley.apps import actions, store
-from parley.apps.manifest import check_manifest
+from parley.apps import actions, oauth, store
+from parley.apps.manifest import Manifest, check_manifest
 from parley.apps.models import App
+from parley.apps.oauth import AUTHORIZE_PATH
 from parley.apps.schemas import created_app_object, delivery_object
 from parley.apps.socket import SOCKET_PATH, TICKET_TTL
+from parley.audit.actions import record
 from parley.core.errors import ApiError
 from parley.core.ids import looks_like
 from parley.core.security import hash_secret, secrets_equal
 from parley.webapi.context import Call
 from parley.webapi.params import Params
-from parley.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
+from parley.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
 
 MANIFEST_ERRORS = ("invalid_manifest", "no_permission")
 
@@ -43,7 +47,7 @@ async def access_app(call: Call, app_id: str | None) -> App:
     if not app_id or not looks_like(app_id, "A"):
         raise ApiError("app_not_found")
     async with call.services.db.read() as session:
-        app = await store.get_app(session, call.principal.workspace_id, app_id)
+        app = await store.get_owned_app(session, call.principal.workspace_id, app_id)
     if app is None:
         raise ApiError("app_not_found")
     return app
@@ -77,8 +81,8 @@ async def apps_manifest_validate(call: Call, params: ManifestParams) -> dict[str
     token_kinds=HUMAN_TOKEN_KINDS,
     errors=MANIFEST_ERRORS,
     partial=(
-        "installs the app in the caller's workspace at once (tokens in the answer); "
-        "no oauth_authorize_url (OAuth v2 installs are not implemented yet)"
+        "installs the app in the caller's workspace at once (tokens in the answer); other "
+        "workspaces install it by OAuth v2 (oauth_authorize_url)"
     ),
 )
 async def apps_manifest_create(call: Call, params: ManifestParams) -> dict[str, Any]:
@@ -89,7 +93,27 @@ async def apps_manifest_create(call: Call, params: ManifestParams) -> dict[str, 
         created = await actions.do_create_app(
             uow, call.principal.workspace_id, manifest, created_by=call.principal.user_id
         )
-    return created_app_object(created)
+        await record(  # a new bot and its tokens: as security-relevant as an OAuth install
+            uow,
+            call.principal.workspace_id,
+            "app_installed",
+            actor_id=call.principal.user_id,
+            entity_type="app",
+            entity_id=created.app.id,
+            origin=call.origin,
+            details={"app_name": created.app.name, "scopes": list(manifest.bot_scopes)},
+        )
+    body = created_app_object(created)
+    body["oauth_authorize_url"] = _authorize_url(call, created.app, manifest)
+    return body
+
+
+def _authorize_url(call: Call, app: App, manifest: Manifest) -> str:
+    """Where to send a person of another workspace to install the app (Slack's shape)."""
+    query = {"client_id": app.client_id, "scope": ",".join(manifest.bot_scopes)}
+    if manifest.user_scopes:
+        query["user_scope"] = ",".join(manifest.user_scopes)
+    return f"{_base_url(call)}{AUTHORIZE_PATH}?{urlencode(query)}"
 
 
 @api_method(
@@ -127,9 +151,15 @@ async def apps_manifest_delete(call: Call, params: AppIdParams) -> dict[str, Any
     async with call.services.db.write() as uow:
         row = await uow.session.get(App, app.id)
         assert row is not None
-        await actions.do_delete_app(uow, row)
-    call.services.credentials.forget_user(app.workspace_id, app.bot_user_id)
+        revoked = await actions.do_delete_app(uow, row)
+    _forget(call, revoked | {(app.workspace_id, app.bot_user_id)})
     return {}
+
+
+def _forget(call: Call, holders: set[tuple[str, str]]) -> None:
+    """Drop this node's cached credentials of users whose tokens were just revoked."""
+    for workspace_id, user_id in holders:
+        call.services.credentials.forget_user(workspace_id, user_id)
 
 
 @api_method(
@@ -196,19 +226,87 @@ class UninstallParams(Params):
     tier=Tier.T1,
     missing_errors={"client_id": "invalid_client_id", "client_secret": "bad_client_secret"},
     errors=("invalid_client_id", "bad_client_secret"),
-    partial="uninstalling also deletes the app: Parley installs each app in one workspace",
+    partial=(
+        "uninstalling from the workspace the app was created in also deletes the app "
+        "(and so its installs elsewhere)"
+    ),
 )
 async def apps_uninstall(call: Call, params: UninstallParams) -> dict[str, Any]:
     """Uninstall the app (by its client credentials) from the token's workspace."""
+    workspace_id = call.principal.workspace_id
     async with call.services.db.read() as session:
         app = await store.get_app_by_client_id(session, params.client_id or "")
-    if app is None or app.workspace_id != call.principal.workspace_id:
+        installation = (
+            await store.get_installation(session, app.id, workspace_id)
+            if app is not None and app.workspace_id != workspace_id
+            else None
+        )
+    if app is None or (app.workspace_id != workspace_id and installation is None):
         raise ApiError("invalid_client_id")
     if not secrets_equal(hash_secret(params.client_secret or ""), app.client_secret_hash):
         raise ApiError("bad_client_secret")
+    if installation is not None:
+        async with call.services.db.write() as uow:
+            current = await store.get_installation(uow.session, app.id, workspace_id)
+            gone = (
+                await oauth.do_uninstall(
+                    uow, app, current, actor_id=call.principal.user_id, origin=call.origin
+                )
+                if current is not None
+                else set()
+            )
+        _forget(call, {(workspace_id, user_id) for user_id in gone})
+        return {}
     async with call.services.db.write() as uow:
         row = await uow.session.get(App, app.id)
-        if row is not None:
-            await actions.do_delete_app(uow, row)
-    call.services.credentials.forget_user(app.workspace_id, app.bot_user_id)
+        revoked = await actions.do_delete_app(uow, row) if row is not None else set()
+    _forget(call, revoked | {(app.workspace_id, app.bot_user_id)})
     return {}
+
+
+class OAuthAccessParams(Params):
+    client_id: str | None = None
+    client_secret: str | None = None
+    code: str | None = None
+    redirect_uri: str | None = None
+    grant_type: str | None = None
+    refresh_token: str | None = None
+
+
+def _basic_credentials(call: Call) -> tuple[str, str] | None:
+    """`Authorization: Basic base64(client_id:client_secret)`, as slack_sdk sends them."""
+    header = call.request.headers.get("authorization", "")
+    if header[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    client_id, _, client_secret = decoded.partition(":")
+    return client_id, client_secret
+
+
+@api_method(
+    "oauth.v2.access",
+    params=OAuthAccessParams,
+    auth=Auth.NONE,
+    tier=Tier.SPECIAL,
+    errors=(
+        "invalid_client_id",
+        "bad_client_secret",
+        "invalid_code",
+        "code_already_used",
+        "bad_redirect_uri",
+        "invalid_grant_type",
+    ),
+    partial="no token rotation (grant_type=refresh_token answers invalid_grant_type)",
+)
+async def oauth_v2_access(call: Call, params: OAuthAccessParams) -> dict[str, Any]:
+    """Exchanges an OAuth v2 authorization code for a bot token and a user token."""
+    basic = _basic_credentials(call)
+    client_id, client_secret = basic or (params.client_id or "", params.client_secret or "")
+    if params.grant_type not in (None, "", "authorization_code"):
+        raise ApiError("invalid_grant_type")
+    async with call.services.db.write() as uow:
+        app = await oauth.check_client(uow, client_id, client_secret)
+        return await oauth.check_exchange(uow, app, params.code or "", params.redirect_uri)

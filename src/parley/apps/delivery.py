@@ -40,7 +40,9 @@ log = logging.getLogger("parley.apps.delivery")
 
 @dataclass
 class DeliveryConfig:
-    poll_interval: float = 0.05
+    # The worker wakes when events are committed (this node's or, over the bus, another's);
+    # this is only the fallback pass, for retries coming due and apps added meanwhile.
+    poll_interval: float = 0.25
     ingest_batch: int = 500
     dispatch_batch: int = 100
     request_timeout: float = 3.0  # Slack's: an app answers within 3 seconds
@@ -76,6 +78,15 @@ class Deliverer:
         )
         self.tasks: set[asyncio.Task[None]] = set()
         self.slots = asyncio.Semaphore(config.concurrency)
+        self.wake = asyncio.Event()
+        # Workspaces with event-subscribed apps as of the last pass (None: not known yet).
+        self.watched: set[str] | None = None
+
+    def on_events(self, rows: list[dict[str, Any]]) -> None:
+        """Bus listener: committed events in a workspace that apps watch start a pass now."""
+        watched = self.watched
+        if watched is None or any(row["workspace_id"] in watched for row in rows):
+            self.wake.set()
 
     # --- ingest ---------------------------------------------------------------------------
 
@@ -83,6 +94,7 @@ class Deliverer:
         """Only workspaces whose log moved past the cursor take a (write) transaction."""
         async with self.services.db.read() as session:
             workspaces = await store.workspaces_with_event_apps(session)
+            self.watched = set(workspaces)
             positions = await store.cursors(session, workspaces)
             behind = [
                 w
@@ -112,17 +124,17 @@ class Deliverer:
             if not rows:
                 return 0
             apps = await store.event_apps(uow.session, workspace_id)
-            members: dict[tuple[str, str], bool] = {}
+            # One query per conversation in the batch, not one per (app, conversation).
+            members: dict[str, frozenset[str]] = {}
 
             async def is_member(conversation_id: str, user_id: str) -> bool:
-                key = (conversation_id, user_id)
-                if key not in members:
-                    found = await conversation_store.get_membership(
-                        uow.session, conversation_id, user_id
+                if conversation_id not in members:
+                    members[conversation_id] = frozenset(
+                        await conversation_store.member_ids(uow.session, conversation_id)
                     )
-                    members[key] = found is not None
-                return members[key]
+                return user_id in members[conversation_id]
 
+            batches = []
             for app in apps:
                 bodies = [
                     envelope(app, event, seq=row["seq"], kind=kind, created=row["created"])
@@ -130,8 +142,9 @@ class Deliverer:
                     if await may_see(app, row["audience"], is_member)
                     for kind, event in events_for_app(app, row["payload"])
                 ]
-                await actions.enqueue_deliveries(uow, app, bodies)
+                batches.append((app, bodies))
                 made += len(bodies)
+            await actions.enqueue_deliveries_for_apps(uow, batches)
             if not await store.advance_cursor(uow.session, workspace_id, cursor, rows[-1]["seq"]):
                 raise _LostRace
         return made
@@ -264,15 +277,19 @@ class Deliverer:
             )
 
     async def run(self) -> None:
+        unlisten = self.services.realtime.bus.listen(self.on_events)
         try:
             while True:
+                self.wake.clear()
                 try:
                     await self.ingest()
                     await self.dispatch()
                 except Exception:
                     log.exception("event delivery pass failed")
-                await asyncio.sleep(self.config.poll_interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), self.config.poll_interval)
         finally:
+            unlisten()
             for task in list(self.tasks):
                 task.cancel()
             with contextlib.suppress(Exception):

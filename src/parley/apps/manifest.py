@@ -42,6 +42,10 @@ EVENT_SCOPES: dict[str, str] = {
     "file_shared": "files:read",
     "file_deleted": "files:read",
     "emoji_changed": "emoji:read",
+    "link_shared": "links:read",
+    "app_home_opened": "",  # Slack asks no scope for it
+    "app_uninstalled": "",  # about the app itself (OAuth installs)
+    "tokens_revoked": "",
 }
 
 
@@ -56,7 +60,10 @@ def event_coverage_lines() -> list[str]:
         "| event type | status | bot scope |",
         "| --- | --- | --- |",
     ]
-    lines += [f"| `{name}` | done | `{scope}` |" for name, scope in EVENT_SCOPES.items()]
+    lines += [
+        f"| `{name}` | done | {f'`{scope}`' if scope else 'none'} |"
+        for name, scope in EVENT_SCOPES.items()
+    ]
     return lines
 
 
@@ -235,6 +242,22 @@ def _events(value: Any, bot_scopes: tuple[str, ...], errors: ManifestErrors) -> 
     return tuple(dict.fromkeys(e for e in value if isinstance(e, str) and e in EVENT_SCOPES))
 
 
+_DOMAIN_RE = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+def _unfurl_domains(value: Any, errors: ManifestErrors) -> None:
+    """`features.unfurl_domains`: at most five domain names (apps hear `link_shared`)."""
+    pointer = "/features/unfurl_domains"
+    if value is None:
+        return
+    if not isinstance(value, list) or len(value) > 5:
+        errors.add(pointer, "must be a list of at most 5 domains")
+        return
+    for index, domain in enumerate(value):
+        if not isinstance(domain, str) or not _DOMAIN_RE.match(domain.lower()):
+            errors.add(f"{pointer}/{index}", "must be a domain name such as example.com")
+
+
 def check_manifest(source: Any) -> Manifest:
     """Parse and validate; `invalid_manifest` with every problem found at once."""
     raw = load_manifest(source)
@@ -268,6 +291,7 @@ def check_manifest(source: Any) -> Manifest:
     )
     commands = _commands(features.get("slash_commands"), errors)
     shortcuts = shortcuts_of(raw, errors)
+    _unfurl_domains(features.get("unfurl_domains"), errors)
     if commands and "commands" not in bot_scopes:
         errors.add("/oauth_config/scopes/bot", "slash commands need the bot scope commands")
     if not socket_mode and bot_events and request_url is None:

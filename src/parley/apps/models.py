@@ -166,3 +166,42 @@ class AppView(Base):
     previous_view_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AppInstallation(Base):
+    """An app installed by OAuth into a workspace other than the one it was created in:
+    its bot user there and the bot scopes people in that workspace granted."""
+
+    __tablename__ = "app_installations"
+    __table_args__ = (
+        UniqueConstraint("app_id", "workspace_id"),
+        Index("ix_app_installations_workspace_id", "workspace_id"),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    bot_user_id: Mapped[str] = mapped_column(String(24))
+    bot_id: Mapped[str] = mapped_column(String(24))
+    bot_scopes: Mapped[str] = mapped_column(Text, default="")
+    installed_by: Mapped[str] = mapped_column(String(24))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OAuthCode(Base):
+    """An OAuth v2 authorization code (stored hashed): single use, short-lived, bound to
+    its app and the redirect URI it was issued for."""
+
+    __tablename__ = "app_oauth_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(24))
+    # As the authorize request named it; None when it relied on the registered default.
+    redirect_uri: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bot_scopes: Mapped[str] = mapped_column(Text, default="")
+    user_scopes: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

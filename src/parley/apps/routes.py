@@ -3,6 +3,7 @@
 - `GET ws /apps/socket?ticket=…`            Socket Mode (see socket.py)
 - `POST /hooks/response/<token>`            an interaction's `response_url`
 - `POST /services/T…/B…/<secret>`           incoming webhooks (Slack's format)
+- `GET|POST /oauth/v2/authorize`            the OAuth v2 consent page (see oauth_pages.py)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from parley.apps import actions, store
 from parley.apps.interactive import RESPONSE_PATH, original_message, parse_reply, post_reply
+from parley.apps.oauth_pages import oauth_routes
 from parley.apps.socket import SOCKET_PATH, socket_endpoint
 from parley.conversations import store as conversation_store
 from parley.core.errors import ApiError
@@ -137,4 +139,5 @@ def app_routes() -> list[BaseRoute]:
             incoming_webhook_endpoint,
             methods=["POST"],
         ),
+        *oauth_routes(),
     ]

@@ -13,17 +13,98 @@ from parley.apps.models import (
     AppCommand,
     AppDelivery,
     AppEventCursor,
+    AppInstallation,
     AppView,
     IncomingWebhook,
+    OAuthCode,
     ResponseUrl,
 )
+from parley.auth.models import Token
 from parley.core.security import hash_secret
 from parley.events.models import EventLog
+from parley.users.models import User
+
+
+def installed_view(app: App, installation: AppInstallation) -> App:
+    """The app as seen from a workspace it was installed into by OAuth: the same app id,
+    secrets and settings, with that workspace's id and bot user. Detached (never added to
+    a session): code that works on "the app in this workspace" takes it unchanged, and
+    writes to the app itself always load the stored row."""
+    return App(
+        id=app.id,
+        workspace_id=installation.workspace_id,
+        name=app.name,
+        manifest=app.manifest,
+        bot_user_id=installation.bot_user_id,
+        bot_id=installation.bot_id,
+        created_by=app.created_by,
+        signing_secret=app.signing_secret,
+        verification_token=app.verification_token,
+        client_id=app.client_id,
+        client_secret_hash=app.client_secret_hash,
+        request_url=app.request_url,
+        interactivity_url=app.interactivity_url,
+        socket_mode=app.socket_mode,
+        bot_events=list(app.bot_events),
+        events_enabled=app.events_enabled,
+        events_disabled_reason=app.events_disabled_reason,
+        consecutive_failures=app.consecutive_failures,
+        created=installation.created,
+    )
+
+
+async def get_owned_app(session: AsyncSession, workspace_id: str, app_id: str) -> App | None:
+    """An app created in `workspace_id` (its manifest is managed there)."""
+    app = await session.get(App, app_id)
+    return app if app is not None and app.workspace_id == workspace_id else None
 
 
 async def get_app(session: AsyncSession, workspace_id: str, app_id: str) -> App | None:
+    """The app as it works in `workspace_id`: created there, or installed there by OAuth."""
     app = await session.get(App, app_id)
-    return app if app is not None and app.workspace_id == workspace_id else None
+    if app is None or app.workspace_id == workspace_id:
+        return app
+    installation = await get_installation(session, app_id, workspace_id)
+    return None if installation is None else installed_view(app, installation)
+
+
+async def get_installation(
+    session: AsyncSession, app_id: str, workspace_id: str
+) -> AppInstallation | None:
+    rows = await session.execute(
+        select(AppInstallation).where(
+            AppInstallation.app_id == app_id, AppInstallation.workspace_id == workspace_id
+        )
+    )
+    return rows.scalar_one_or_none()
+
+
+async def installations_of_app(session: AsyncSession, app_id: str) -> list[AppInstallation]:
+    rows = await session.execute(
+        select(AppInstallation)
+        .where(AppInstallation.app_id == app_id)
+        .order_by(AppInstallation.workspace_id)
+    )
+    return list(rows.scalars().all())
+
+
+async def _installed_views(
+    session: AsyncSession, workspace_id: str, *, events_only: bool = False
+) -> list[App]:
+    query = (
+        select(App, AppInstallation)
+        .join(AppInstallation, AppInstallation.app_id == App.id)
+        .where(AppInstallation.workspace_id == workspace_id)
+        .order_by(App.id)
+    )
+    if events_only:
+        query = query.where(App.events_enabled.is_(True))
+    rows = await session.execute(query)
+    return [installed_view(app, installation) for app, installation in rows.all()]
+
+
+async def get_oauth_code(session: AsyncSession, code: str) -> OAuthCode | None:
+    return await session.get(OAuthCode, hash_secret(code))
 
 
 async def get_app_any_workspace(session: AsyncSession, app_id: str) -> App | None:
@@ -43,25 +124,34 @@ async def get_app_by_client_id(session: AsyncSession, client_id: str) -> App | N
 
 
 async def apps_of_workspace(session: AsyncSession, workspace_id: str) -> list[App]:
+    """Apps working in the workspace: created there, then those installed there by OAuth."""
     rows = await session.execute(
         select(App).where(App.workspace_id == workspace_id).order_by(App.id)
     )
-    return list(rows.scalars().all())
+    return [*rows.scalars().all(), *await _installed_views(session, workspace_id)]
 
 
 async def workspaces_with_event_apps(session: AsyncSession) -> list[str]:
     """Workspaces where at least one app wants events (the delivery worker's scan list)."""
-    rows = await session.execute(
+    owned = await session.execute(
         select(App.workspace_id).where(App.events_enabled.is_(True)).distinct()
     )
-    return list(rows.scalars().all())
+    installed = await session.execute(
+        select(AppInstallation.workspace_id)
+        .join(App, App.id == AppInstallation.app_id)
+        .where(App.events_enabled.is_(True))
+        .distinct()
+    )
+    return list(dict.fromkeys([*owned.scalars().all(), *installed.scalars().all()]))
 
 
 async def event_apps(session: AsyncSession, workspace_id: str) -> list[App]:
+    """Apps with event subscriptions working in the workspace (installed ones included)."""
     rows = await session.execute(
         select(App).where(App.workspace_id == workspace_id, App.events_enabled.is_(True))
     )
-    return [app for app in rows.scalars().all() if app.bot_events]
+    apps = [*rows.scalars().all(), *await _installed_views(session, workspace_id, events_only=True)]
+    return [app for app in apps if app.bot_events]
 
 
 async def commands_of_app(session: AsyncSession, app_id: str) -> list[AppCommand]:
@@ -194,5 +284,30 @@ async def open_views_of_user(
             AppView.is_open.is_(True),
         )
         .order_by(AppView.updated, AppView.id)
+    )
+    return list(rows.scalars().all())
+
+
+async def bot_user_of_app(session: AsyncSession, workspace_id: str, app_id: str) -> User | None:
+    """The app's bot user in a workspace (kept, deactivated, when the app is uninstalled)."""
+    rows = await session.execute(
+        select(User)
+        .where(User.workspace_id == workspace_id, User.app_id == app_id, User.is_bot.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def app_tokens_in_workspace(
+    session: AsyncSession, app_id: str, workspace_id: str
+) -> list[Token]:
+    """The app's live tokens in one workspace (bot, app-level and its users' tokens)."""
+    rows = await session.execute(
+        select(Token).where(
+            Token.app_id == app_id,
+            Token.workspace_id == workspace_id,
+            Token.revoked_at.is_(None),
+        )
     )
     return list(rows.scalars().all())
