@@ -23,7 +23,8 @@ from parley.files import store
 from parley.files.content import Sniffed, guess_filetype_from_name, sanitize_filename
 from parley.files.models import File, FileShare
 from parley.files.schemas import SharedIn
-from parley.messages.actions import do_post_message
+from parley.messages import store as message_store
+from parley.messages.actions import do_post_message, do_replace_attachments
 from parley.settings import Settings
 
 UPLOAD_URL_TTL = timedelta(hours=1)
@@ -297,6 +298,8 @@ async def do_delete_file(uow: UnitOfWork, file: File) -> list[str]:
     caller removes after commit."""
     shares = (await store.shared_in(uow.session, [file.id]))[file.id]
     keys = [file.storage_key, *preview_keys(file)]
+    for share in shares:  # messages first: they are locked before the event counter
+        await _tombstone_in_message(uow, share.conversation, share.share.ts, file.id)
     channel_ids = sorted({s.conversation.id for s in shares})
     payload = {
         "type": "file_deleted",
@@ -310,6 +313,24 @@ async def do_delete_file(uow: UnitOfWork, file: File) -> list[str]:
     await uow.session.delete(file)
     await uow.session.flush()
     return keys
+
+
+async def _tombstone_in_message(
+    uow: UnitOfWork, conversation: Conversation, ts: str, file_id: str
+) -> None:
+    """The message that shared the file keeps Slack's tombstone in its place
+    (`{"id", "mode": "tombstone"}`); its viewers get `message_changed`."""
+    message = await message_store.get_message_for_update(uow.session, conversation.id, ts)
+    if message is None or message.is_deleted or not message.files:
+        return
+    files = [
+        {"id": file_id, "mode": "tombstone"}
+        if isinstance(item, dict) and item.get("id") == file_id
+        else item
+        for item in message.files
+    ]
+    if files != message.files:
+        await do_replace_attachments(uow, conversation, message, message.attachments, files=files)
 
 
 def preview_keys(file: File) -> list[str]:
