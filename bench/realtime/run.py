@@ -15,6 +15,16 @@ server memory per idle connection.
 
 Loopback only; every loop is bounded by count and time. The server is a `parley serve`
 subprocess on a throwaway SQLite database (the embedded default) unless --database-url.
+With `--nodes 2 --database-url postgresql+asyncpg://… --redis-url redis://…` it starts two
+nodes on consecutive ports; receivers and senders alternate between them (so most
+deliveries cross the bus) and server CPU/RSS are the sum over the nodes.
+
+    .venv/bin/python -m bench.realtime.run --nodes 2 --port 18410 \
+        --database-url postgresql+asyncpg://postgres@127.0.0.1/parley_bench \
+        --redis-url redis://127.0.0.1:6379/0 --users 50 --receivers 50 --senders 10
+
+deliveries/s = deliveries received / (send phase + drain until the last one arrived), as
+the peers' harnesses compute it.
 """
 
 from __future__ import annotations
@@ -70,6 +80,14 @@ def proc_sample(pid: int) -> tuple[int, float] | None:
         return rss, (int(fields[11]) + int(fields[12])) / CLK_TCK
     except (OSError, StopIteration, IndexError, ValueError):
         return None
+
+
+def proc_sample_all(pids: list[int]) -> tuple[int, float] | None:
+    """(RSS bytes, cpu seconds) summed over the server nodes."""
+    samples = [proc_sample(pid) for pid in pids]
+    if any(sample is None for sample in samples):
+        return None
+    return sum(s[0] for s in samples if s), sum(s[1] for s in samples if s)
 
 
 def progress(message: str) -> None:
@@ -128,9 +146,10 @@ async def seed(database_url: str, users: int) -> Seeded:
 class Server:
     """`parley serve` on loopback; stopped by its PID at the end."""
 
-    def __init__(self, database_url: str, port: int, data_dir: Path) -> None:
+    def __init__(self, database_url: str, port: int, data_dir: Path, redis_url: str = "") -> None:
         env = {
             **os.environ,
+            "PARLEY_REDIS_URL": redis_url,
             "PARLEY_DATABASE_URL": database_url,
             "PARLEY_DATA_DIR": str(data_dir),
             "PARLEY_RATE_LIMITS_ENABLED": "false",
@@ -220,35 +239,64 @@ async def receive(ws: ClientConnection, stats: Stats, stop: asyncio.Event) -> No
                 stats.e2e_ms.append((now - sent) * 1000)
 
 
-async def send(
-    http: httpx.AsyncClient,
-    token: str,
-    channel: str,
-    tag: str,
-    stats: Stats,
-    until: float,
-    interval: float,
+async def post_one(
+    http: httpx.AsyncClient, token: str, channel: str, text: str, stats: Stats
 ) -> None:
+    start = time.perf_counter()
+    stats.sent_at[text] = start
+    try:
+        body = await api(http, "chat.postMessage", token, channel=channel, text=text)
+    except httpx.HTTPError:
+        stats.errors += 1
+        return
+    if body.get("ok"):
+        stats.accepted += 1
+        stats.post_ms.append((time.perf_counter() - start) * 1000)
+    else:
+        stats.errors += 1
+
+
+async def send(
+    http: httpx.AsyncClient, token: str, channel: str, tag: str, stats: Stats, until: float
+) -> None:
+    """Closed loop: one request in flight for this sender."""
     n = 0
-    next_at = time.perf_counter()
     while time.perf_counter() < until:
-        if interval:
-            next_at += interval
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-        text = f"{tag}-{n}"
+        await post_one(http, token, channel, f"{tag}-{n}", stats)
         n += 1
-        start = time.perf_counter()
-        stats.sent_at[text] = start
-        try:
-            body = await api(http, "chat.postMessage", token, channel=channel, text=text)
-        except httpx.HTTPError:
-            stats.errors += 1
-            continue
-        if body.get("ok"):
-            stats.accepted += 1
-            stats.post_ms.append((time.perf_counter() - start) * 1000)
-        else:
-            stats.errors += 1
+
+
+MAX_INFLIGHT = 200  # the peers' open-loop cap on concurrent sends
+
+
+async def open_loop(
+    senders: list[tuple[httpx.AsyncClient, str]],
+    channel: str,
+    stats: Stats,
+    rate: float,
+    until: float,
+) -> None:
+    """Open loop as the peers' harnesses do it: message i is due at start + i/rate and is
+    sent by sender i % K without waiting for earlier answers (at most MAX_INFLIGHT)."""
+    cap = asyncio.Semaphore(MAX_INFLIGHT)
+    inflight: set[asyncio.Task[None]] = set()
+
+    async def one(i: int) -> None:
+        http, token = senders[i % len(senders)]
+        async with cap:
+            await post_one(http, token, channel, f"s{i % len(senders)}-{i}", stats)
+
+    start = time.perf_counter()
+    for i in range(1_000_000):
+        due = start + i / rate
+        if due >= until:
+            break
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        task = asyncio.create_task(one(i))
+        inflight.add(task)
+        task.add_done_callback(inflight.discard)
+    if inflight:
+        await asyncio.wait(inflight, timeout=60)
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -258,21 +306,32 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     seeded = await seed(database_url, max(args.users, args.senders))
     seed_s = time.perf_counter() - t0
     progress(f"seeded {args.users} users in {seed_s:.1f}s; starting parley serve")
-    server = Server(database_url, args.port, work)
-    pid = server.process.pid
+    servers: list[Server] = []
     result: dict[str, Any] = {"conditions": vars(args), "seed_s": round(seed_s, 1)}
     try:
-        idle = proc_sample(pid)
+        for node in range(args.nodes):
+            node_dir = work / f"node{node}"
+            node_dir.mkdir()
+            servers.append(Server(database_url, args.port + node, node_dir, args.redis_url))
+        pids = [server.process.pid for server in servers]
+        idle = proc_sample_all(pids)
         limits = httpx.Limits(max_connections=max(64, args.senders * 2))
-        async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as http:
-            channel = await make_channel(http, seeded, args.users)
+        clients = [
+            httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) for server in servers
+        ]
+        try:
+            channel = await make_channel(clients[0], seeded, args.users)
             if args.idle:
-                result["idle"] = await idle_memory(http, seeded, pid, args.idle)
+                result["idle"] = await idle_memory(clients[0], seeded, pids[0], args.idle)
             if args.senders:
-                result.update(await load(http, seeded, channel, pid, args))
+                result.update(await load(clients, seeded, channel, pids, args))
+        finally:
+            for http in clients:
+                await http.aclose()
         result["server_rss_mib_idle"] = round(idle[0] / 2**20, 1) if idle else None
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -324,54 +383,67 @@ async def idle_memory(
 
 
 async def load(
-    http: httpx.AsyncClient, seeded: Seeded, channel: str, pid: int, args: argparse.Namespace
+    clients: list[httpx.AsyncClient],
+    seeded: Seeded,
+    channel: str,
+    pids: list[int],
+    args: argparse.Namespace,
 ) -> dict[str, Any]:
     stats = Stats()
     receivers: list[ClientConnection] = []
-    # More receivers than users: several sockets per user (devices), round-robin.
+    # More receivers than users: several sockets per user (devices), round-robin; with
+    # several nodes, receiver n connects to node n % nodes.
     tokens = [seeded.tokens[n % len(seeded.tokens)] for n in range(args.receivers)]
     for start in range(0, len(tokens), 100):
         receivers += await asyncio.gather(
-            *(open_socket(http, t) for t in tokens[start : start + 100])
+            *(
+                open_socket(clients[(start + i) % len(clients)], t)
+                for i, t in enumerate(tokens[start : start + 100])
+            )
         )
     progress(f"{len(receivers)} receivers connected; sending for {args.duration:.0f}s")
     stop = asyncio.Event()
     readers = [asyncio.create_task(receive(ws, stats, stop)) for ws in receivers]
     await asyncio.sleep(1)
     samples: list[tuple[int, float]] = []
-    start_sample, cpu0 = proc_sample(pid), own_cpu()
+    start_sample, cpu0 = proc_sample_all(pids), own_cpu()
     t_start = time.perf_counter()
     until = t_start + args.duration
-    interval = args.senders / args.rate if args.rate else 0.0
-    senders = [
-        asyncio.create_task(
-            send(http, seeded.tokens[-1 - k], channel, f"s{k}", stats, until, interval)
-        )
-        for k in range(args.senders)
-    ]
+    pairs = [(clients[(k + 1) % len(clients)], seeded.tokens[-1 - k]) for k in range(args.senders)]
+    if args.rate:
+        senders = [asyncio.create_task(open_loop(pairs, channel, stats, args.rate, until))]
+    else:
+        senders = [
+            asyncio.create_task(send(http, token, channel, f"s{k}", stats, until))
+            for k, (http, token) in enumerate(pairs)
+        ]
     while time.perf_counter() < until:
         await asyncio.sleep(0.5)
-        sample = proc_sample(pid)
+        sample = proc_sample_all(pids)
         if sample:
             samples.append(sample)
     await asyncio.gather(*senders)
     send_s = time.perf_counter() - t_start
-    end_sample, cpu1 = proc_sample(pid), own_cpu()
+    end_sample, cpu1 = proc_sample_all(pids), own_cpu()
     expected = stats.accepted * args.receivers
     progress(f"{stats.accepted} accepted, {stats.errors} errors; draining deliveries")
     drain_until = time.perf_counter() + 20
     while stats.received < expected and time.perf_counter() < drain_until:  # noqa: ASYNC110
         await asyncio.sleep(0.1)
+    total_s = time.perf_counter() - t_start
     progress(f"{stats.received} of {expected} deliveries received, {stats.closed} closed")
     stop.set()
     await asyncio.gather(*readers)
     await asyncio.gather(*(ws.close() for ws in receivers))
     assert start_sample
     assert end_sample
-    r = lambda v: None if v is None else round(v, 1)  # noqa: E731
+
+    def r(v: float | None) -> float | None:
+        return None if v is None else round(v, 1)
+
     return {
         "accepted_per_s": round(stats.accepted / send_s, 1),
-        "deliveries_per_s": round(stats.received / send_s, 1),
+        "deliveries_per_s": round(stats.received / total_s, 1),
         "errors": stats.errors,
         "sockets_closed_by_server": stats.closed,
         "close_codes": stats.close_codes,
@@ -396,10 +468,14 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=0, help="idle sockets for memory per socket")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--database-url", default="", help="default: throwaway SQLite")
+    parser.add_argument("--redis-url", default="", help="the bus for --nodes > 1")
+    parser.add_argument("--nodes", type=int, default=1, help="parley serve nodes (ports +0, +1…)")
     parser.add_argument("--json-out", default="")
     args = parser.parse_args()
     if args.duration > 300:
         sys.exit("--duration is capped at 300 s")
+    if args.nodes > 1 and not (args.redis_url and args.database_url.startswith("postgresql")):
+        sys.exit("--nodes > 1 needs --database-url postgresql+asyncpg://… and --redis-url")
     if not args.port:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))

@@ -233,3 +233,52 @@ async def test_two_nodes_share_events_and_survive_a_sigkill(
     for receiver in receivers:
         if receiver.ws is not None:
             await receiver.ws.close()
+
+
+async def test_presence_is_shared_by_the_nodes(nodes: tuple[Node, Node], factory: Factory) -> None:
+    node_a, node_b = nodes
+    team = await factory.workspace()
+    watcher, traveller = await factory.user(team), await factory.user(team)
+
+    async def presence(node: Node) -> str:
+        body = await call(node, "users.getPresence", watcher.token, user=traveller.user_id)
+        assert body["ok"], body
+        return str(body["presence"])
+
+    async def next_presence(ws: ClientConnection) -> str:
+        while True:
+            frame = orjson.loads(await asyncio.wait_for(ws.recv(), 5))
+            if frame.get("type") == "presence_change" and frame["user"] == traveller.user_id:
+                return str(frame["presence"])
+
+    on_a = await connect((await call(node_a, "rtm.connect", watcher.token))["url"])
+    assert orjson.loads(await on_a.recv())["type"] == "hello"
+    # The traveller connects to node B only (its rtm.connect too: node A saw no activity).
+    on_b = await connect((await call(node_b, "rtm.connect", traveller.token))["url"])
+    assert orjson.loads(await on_b.recv())["type"] == "hello"
+    assert await next_presence(on_a) == "active"  # announced by B, delivered by A
+    assert await presence(node_a) == "active"
+    assert await presence(node_b) == "active"
+    own = await call(node_a, "users.getPresence", traveller.token)
+    assert own["connection_count"] == 1 and own["online"] is True
+    await on_b.close()
+    assert await next_presence(on_a) == "away"
+    await on_a.close()
+
+
+async def test_a_revocation_on_one_node_closes_sockets_on_the_other(
+    nodes: tuple[Node, Node], factory: Factory
+) -> None:
+    node_a, node_b = nodes
+    team = await factory.workspace()
+    alice = await factory.user(team)
+    on_b = await connect((await call(node_b, "rtm.connect", alice.token))["url"])
+    assert orjson.loads(await on_b.recv())["type"] == "hello"
+    assert (await call(node_a, "auth.revoke", alice.token))["revoked"] is True
+    close = None
+    while close is None:
+        try:
+            await asyncio.wait_for(on_b.recv(), 10)
+        except ConnectionClosed as closed:
+            close = closed.rcvd
+    assert close is not None and (close.code, close.reason) == (4003, "token_revoked")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,13 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
 
+
+# WAL + NORMAL: a commit is written to the WAL (the OS has it: it survives the process
+# being killed) and fsynced at checkpoints, not at every commit. FULL also survives a power
+# loss, at one fsync per commit. See docs/decisions/0005-sqlite-synchronous-normal.md.
+SQLITE_SYNCHRONOUS = os.environ.get("PARLEY_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL", "EXTRA"}:
+    raise ValueError("PARLEY_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
 
 AfterCommit = Callable[[], Awaitable[None]]
 EventSink = Callable[[list[dict[str, Any]]], Awaitable[None]]
@@ -64,7 +72,7 @@ def _install_sqlite_pragmas(engine: AsyncEngine, *, writer: bool) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cursor.close()
 
     begin_sql = "BEGIN IMMEDIATE" if writer else "BEGIN"

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -29,6 +30,9 @@ log = logging.getLogger("parley.events")
 
 CHANNEL = "parley:events"
 MARK_INTERVAL = 0.25
+# Told of committed rows as they reach this node (its own commits, other nodes' via Redis,
+# the relay's): background workers that follow the log wake on it instead of polling.
+EventListener = Callable[[list[Row]], None]
 
 
 def bus_row(row: dict[str, Any]) -> Row:
@@ -82,10 +86,24 @@ class LocalBus:
         self.hub = hub
         self.marker = PublishedMarker(db)
         self._tasks: list[asyncio.Task[None]] = []
+        self._listeners: list[EventListener] = []
+
+    def listen(self, listener: EventListener) -> Callable[[], None]:
+        """Call `listener` with committed rows as they arrive here; returns the unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, rows: list[Row]) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(rows)
+            except Exception:
+                log.exception("an event listener failed")
 
     async def publish(self, rows: list[dict[str, Any]]) -> None:
         """After commit: deliver, then remember to mark the rows published."""
         clean = [bus_row(row) for row in rows]
+        self._notify(clean)
         try:
             await self.hub.accept(clean)
             await self._broadcast(clean)
@@ -197,6 +215,7 @@ class RedisBus(LocalBus):
             return
         try:
             if "r" in message:
+                self._notify(message["r"])
                 await self.hub.accept(message["r"])
             elif "e" in message:
                 e = message["e"]

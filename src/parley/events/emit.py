@@ -31,6 +31,11 @@ def conversation_audience(conversation_id: str) -> Audience:
     return {"kind": "conversation", "id": conversation_id}
 
 
+def control_audience() -> Audience:
+    """For the nodes only: never sent to a socket, an app, or a resuming client."""
+    return {"kind": "control"}
+
+
 async def next_event_seq(uow: UnitOfWork, workspace_id: str) -> int:
     """Take the workspace's next sequence number; the row lock orders concurrent writers."""
     result = await uow.session.execute(
@@ -59,3 +64,21 @@ async def emit(
     await uow.session.execute(insert(EventLog).values(**row))
     uow.emitted.append(row)
     return seq
+
+
+async def emit_credentials_revoked(
+    uow: UnitOfWork,
+    workspace_id: str,
+    *,
+    token_ids: list[int] | None = None,
+    session_ids: list[int] | None = None,
+    reason: str = "token_revoked",
+) -> int:
+    """Tell every node to close the sockets opened with these credentials (after commit)."""
+    payload = {
+        "type": "credentials_revoked",
+        "token_ids": sorted(token_ids or []),
+        "session_ids": sorted(session_ids or []),
+        "reason": reason,
+    }
+    return await emit(uow, workspace_id, payload, control_audience())

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +30,52 @@ log = logging.getLogger("parley.events")
 
 CLOSE_TOO_SLOW = 4008
 CLOSE_GOING_AWAY = 1001
+# The credential the socket was opened with is no longer valid (token revoked, browser
+# session ended, user deactivated): the client must not reconnect with it.
+CLOSE_AUTH_REVOKED = 4003
+
+# What a bot's granted scopes must include to receive an event over RTM (Slack's rule for
+# the Events API, applied to the bot's socket too). Messages go by conversation type.
+MESSAGE_HISTORY_SCOPES = {
+    "channel": "channels:history",
+    "group": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}
+BOT_EVENT_SCOPES = {
+    "reaction_added": "reactions:read",
+    "reaction_removed": "reactions:read",
+    "pin_added": "pins:read",
+    "pin_removed": "pins:read",
+    "channel_created": "channels:read",
+    "channel_deleted": "channels:read",
+    "channel_archive": "channels:read",
+    "channel_unarchive": "channels:read",
+    "channel_rename": "channels:read",
+    "member_joined_channel": "channels:read",
+    "member_left_channel": "channels:read",
+    "team_join": "users:read",
+    "user_change": "users:read",
+    "presence_change": "users:read",
+    "file_shared": "files:read",
+    "file_deleted": "files:read",
+    "emoji_changed": "emoji:read",
+}
+
+
+def bot_scope_for(payload: dict[str, Any]) -> str | None:
+    """The scope a bot needs for this event; "" when it may never see it, None when free."""
+    kind = payload.get("type")
+    if kind == "message":
+        return MESSAGE_HISTORY_SCOPES.get(str(payload.get("channel_type")), "")
+    if kind == "user_typing":
+        return "channels:history"  # only people in a conversation it can read see typing
+    return BOT_EVENT_SCOPES.get(str(kind))
+
+
+def bot_may_receive(principal: Principal, payload: dict[str, Any]) -> bool:
+    needed = bot_scope_for(payload)
+    return needed is None or (needed != "" and needed in principal.scopes)
 
 
 @dataclass
@@ -75,6 +121,7 @@ class Connection:
         "max_queue",
         "presence_ids",
         "principal",
+        "scoped",
         "sent_seq",
         "typing_sent",
     )
@@ -95,6 +142,8 @@ class Connection:
         self.typing_sent: dict[str, float] = {}
         # After a `presence_sub`, only these users' presence changes (None: everyone's).
         self.presence_ids: frozenset[str] | None = None
+        # A bot's socket: each event is checked against its scopes (people's are not).
+        self.scoped = principal.is_bot or principal.token_kind == "bot"
 
     @property
     def workspace_id(self) -> str:
@@ -320,6 +369,8 @@ class Hub:
             if user_id == exclude_user:
                 continue
             for connection in stream.users.get(user_id, ()):
+                if connection.scoped and not bot_may_receive(connection.principal, payload):
+                    continue
                 wanted = connection.presence_ids
                 if subject is None or wanted is None or subject in wanted:
                     connection.deliver_ephemeral(frame)
@@ -328,6 +379,8 @@ class Hub:
         """Whether `connection` may see `row` now (the resume backlog's filter)."""
         audience = row["audience"]
         if audience.get("exclude_guests") and connection.principal.is_guest:
+            return False
+        if connection.scoped and not bot_may_receive(connection.principal, row["payload"]):
             return False
         return await self.audiences.may_see(connection.workspace_id, audience, connection.user_id)
 
@@ -354,6 +407,9 @@ class Hub:
         payload: dict[str, Any] = row["payload"]
         self.membership.observe(payload)
         audience: dict[str, Any] = row["audience"]
+        if audience.get("kind") == "control":
+            self._control(stream, payload)  # for the nodes, never for a socket
+            return
         user_ids = await self.audiences.users(stream.workspace_id, audience, stream.users)
         skip_guests = bool(audience.get("exclude_guests"))
         seq = int(row["seq"])
@@ -365,8 +421,46 @@ class Hub:
             if frame is None:
                 frame = encode(payload, seq)
             for connection in connections:
-                if not (skip_guests and connection.principal.is_guest):
-                    connection.deliver(seq, frame)
+                if skip_guests and connection.principal.is_guest:
+                    continue
+                if connection.scoped and not bot_may_receive(connection.principal, payload):
+                    continue  # a bot without the scope for this event
+                connection.deliver(seq, frame)
+        if payload.get("type") == "user_change":
+            user = payload.get("user")
+            if isinstance(user, dict) and user.get("deleted") is True:
+                # After the event itself: the deactivated user's sockets go now.
+                self._close_where(
+                    stream,
+                    lambda c: c.user_id == user.get("id"),
+                    "account_inactive",
+                )
+
+    def _control(self, stream: WorkspaceStream, payload: dict[str, Any]) -> None:
+        """Node instructions from the log: close the sockets of revoked credentials."""
+        if payload.get("type") != "credentials_revoked":
+            return
+        token_ids = set(payload.get("token_ids") or ())
+        session_ids = set(payload.get("session_ids") or ())
+        self._close_where(
+            stream,
+            lambda c: (
+                (c.principal.token_id is not None and c.principal.token_id in token_ids)
+                or (c.principal.session_id is not None and c.principal.session_id in session_ids)
+            ),
+            str(payload.get("reason") or "token_revoked"),
+        )
+
+    def _close_where(
+        self, stream: WorkspaceStream, match: Callable[[Connection], bool], reason: str
+    ) -> None:
+        frame = encode({"type": "error", "error": {"code": CLOSE_AUTH_REVOKED, "msg": reason}})
+        for connection in [c for c in stream.connections() if match(c)]:
+            connection.deliver_ephemeral(frame)
+            if connection.catching_up:
+                connection.close(CLOSE_AUTH_REVOKED, reason)
+            else:
+                connection.close(CLOSE_AUTH_REVOKED, reason, drain=True)
 
     # gaps --------------------------------------------------------------------------------
 

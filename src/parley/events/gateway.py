@@ -17,11 +17,15 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Receive, Scope, Send
 
+from parley.auth.models import BrowserSession, Token
+from parley.auth.principal import Principal
 from parley.events import store
 from parley.events.emit import conversation_audience
-from parley.events.fanout import Connection, encode
+from parley.events.fanout import CLOSE_AUTH_REVOKED, Connection, encode
 from parley.events.realtime import Realtime
 from parley.services import Services
 from parley.settings import Settings
@@ -88,6 +92,23 @@ def _host(scope: Scope) -> str | None:
     return None
 
 
+async def revoked_reason(session: AsyncSession, principal: Principal) -> str | None:
+    """Why a ticket's credential no longer holds (tickets outlive a revocation), or None."""
+    if principal.token_id is not None:
+        revoked = await session.scalar(
+            select(Token.revoked_at).where(Token.id == principal.token_id)
+        )
+        if revoked is not None:
+            return "token_revoked"
+    if principal.session_id is not None:
+        ended = await session.scalar(
+            select(BrowserSession.revoked_at).where(BrowserSession.id == principal.session_id)
+        )
+        if ended is not None:
+            return "session_ended"
+    return None
+
+
 def _parse_since(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
@@ -143,6 +164,7 @@ class RtmSession:
         self.scope = scope
         self.receive = receive
         self.manual_presence = "auto"
+        self.arrived = False
 
     async def run(self, since: int | None) -> None:
         connection = self.connection
@@ -151,9 +173,14 @@ class RtmSession:
         try:
             await self.hub.attach(connection)
             attached = True
-            await self._catch_up(since)
-            await self._arrived()
-            await self._read_loop(writer)
+            if await self._catch_up(since):
+                await self._arrived()
+                await self._read_loop(writer)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        asyncio.shield(writer), self.realtime.config.close_timeout
+                    )
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if connection.close_code is None or task is None:
@@ -162,15 +189,21 @@ class RtmSession:
         finally:
             if attached:
                 self.hub.detach(connection)
-                await self._left()
+                if self.arrived:
+                    await self._left()
             connection.close(1000, "")
             if not writer.done():
                 writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer
 
-    async def _catch_up(self, since: int | None) -> None:
-        """`hello`, then the missed events this user may see, then go live (no gap, no dup)."""
+    async def _catch_up(self, since: int | None) -> bool:
+        """`hello`, then the missed events this user may see, then go live (no gap, no dup).
+
+        False (and the socket closing) when the credential was revoked or the user
+        deactivated after the ticket was issued; a revocation committed after this read
+        reaches the attached socket as an event instead.
+        """
         connection = self.connection
         principal = connection.principal
         config = self.realtime.config
@@ -180,6 +213,14 @@ class RtmSession:
             latest = await store.latest_seq(session, principal.workspace_id) or 0
             user = await user_store.get_user(session, principal.workspace_id, principal.user_id)
             self.manual_presence = user.manual_presence if user is not None else "auto"
+            refused = await revoked_reason(session, principal)
+            if user is None or user.deleted:
+                refused = "account_inactive"
+            if refused is not None:
+                error = {"type": "error", "error": {"code": CLOSE_AUTH_REVOKED, "msg": refused}}
+                connection.send_direct(encode(error))
+                connection.close(CLOSE_AUTH_REVOKED, refused, drain=True)
+                return False
             if since is not None and since != latest:
                 if since < 0 or since > latest or latest - since > config.max_resume:
                     resync = True
@@ -201,6 +242,7 @@ class RtmSession:
         url = await rtm_url(self.realtime, principal, base, config.reconnect_ticket_ttl)
         connection.send_direct(encode({"type": "reconnect_url", "url": url}))
         connection.finish_catch_up(latest)
+        return True
 
     async def _read_loop(self, writer: asyncio.Task[None]) -> None:
         while not writer.done():
@@ -275,10 +317,14 @@ class RtmSession:
         )
 
     async def _arrived(self) -> None:
+        self.arrived = True
         principal = self.connection.principal
         self.services.presence.connected(principal.user_id)
-        first = self.hub.user_connection_count(principal.workspace_id, principal.user_id) == 1
-        if first and not principal.is_bot and self.manual_presence != "away":
+        await self.realtime.report_connections(principal.user_id)
+        if principal.is_bot or self.manual_presence == "away":
+            return
+        # The user's first socket on any node: they just came online.
+        if await self.realtime.user_socket_count(principal.user_id) == 1:
             await self.realtime.announce_presence(
                 principal.workspace_id, principal.user_id, "active"
             )
@@ -286,6 +332,9 @@ class RtmSession:
     async def _left(self) -> None:
         principal = self.connection.principal
         self.services.presence.disconnected(principal.user_id)
-        last = self.hub.user_connection_count(principal.workspace_id, principal.user_id) == 0
-        if last and not principal.is_bot:
+        await self.realtime.report_connections(principal.user_id)
+        if principal.is_bot:
+            return
+        # The user's last socket on any node is gone.
+        if await self.realtime.user_socket_count(principal.user_id) == 0:
             await self.realtime.announce_presence(principal.workspace_id, principal.user_id, "away")
