@@ -67,7 +67,8 @@ export interface Message {
   pinned_to?: string[];
   client_msg_id?: string;
   channel?: string;
-  files?: { id: string; name?: string; title?: string; url_private?: string }[];
+  files?: SlackFile[];
+  attachments?: Attachment[];
   /** Client-only: a message being sent or that failed to send. */
   local?: "sending" | "failed";
   /** Client-only: a deleted thread parent kept as a "This message was deleted." marker. */
@@ -115,4 +116,58 @@ export interface RtmEvent {
   presence?: string;
   users?: string[];
   [key: string]: unknown;
+}
+
+/** Slack's file object (files.info, files.list, a message's `files`). */
+export interface SlackFile {
+  id: string;
+  /** "hosted"; "tombstone" once deleted (then most other fields are gone). */
+  mode?: string;
+  created?: number;
+  name?: string;
+  title?: string;
+  mimetype?: string;
+  filetype?: string;
+  pretty_type?: string;
+  user?: string;
+  size?: number;
+  url_private?: string;
+  url_private_download?: string;
+  permalink?: string;
+  preview_state?: string;
+  original_w?: number;
+  original_h?: number;
+  alt_txt?: string;
+  thumb_video?: string;
+  thumb_pdf?: string;
+  duration_ms?: number;
+  channels?: string[];
+  groups?: string[];
+  ims?: string[];
+  /** thumb_64 … thumb_1024 and their _w/_h. */
+  [thumb: `thumb_${string}`]: string | number | undefined;
+}
+
+/** Slack's legacy message attachment (also the shape of link unfurl cards). */
+export interface Attachment {
+  id?: number;
+  fallback?: string;
+  color?: string;
+  pretext?: string;
+  author_name?: string;
+  author_link?: string;
+  author_icon?: string;
+  title?: string;
+  title_link?: string;
+  text?: string;
+  fields?: { title?: string; value?: string; short?: boolean }[];
+  image_url?: string;
+  thumb_url?: string;
+  footer?: string;
+  footer_icon?: string;
+  ts?: string | number;
+  from_url?: string;
+  original_url?: string;
+  service_name?: string;
+  service_icon?: string;
 }

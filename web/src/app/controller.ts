@@ -8,7 +8,9 @@ import { resolveCustom } from "../lib/emoji";
 import { conversationTitle, displayName } from "../lib/names";
 import { clientPath, navigate } from "../lib/router";
 import { compareTs, localTsAfter } from "../lib/ts";
+import { fileFactsFor } from "../lib/files";
 import { RtmConnection, type SocketLike } from "../rtm/connection";
+import { Apps } from "./apps";
 import { Drafts, type KeyValueStore } from "../state/drafts";
 import { findMessage, isThreadReply, lastOwnMessage } from "../state/messages";
 import { Prefs } from "../state/prefs";
@@ -70,6 +72,8 @@ export class Controller {
   readonly store = new Store();
   readonly drafts: Drafts;
   readonly prefs: Prefs;
+  /** Slash commands, shortcuts, modals and App Home (see app/apps.ts). */
+  readonly apps: Apps;
   private rtm: RtmConnection | null = null;
   private buffered: RtmEvent[] | null = null;
   private markTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -89,6 +93,7 @@ export class Controller {
   ) {
     this.drafts = new Drafts(storage);
     this.prefs = new Prefs(storage);
+    this.apps = new Apps(api);
   }
 
   get state(): State {
@@ -196,6 +201,7 @@ export class Controller {
     this.windowHandlers = [];
     this.markTimers.forEach((t) => clearTimeout(t));
     this.markTimers.clear();
+    this.apps.reset();
   }
 
   // ---- loading ------------------------------------------------------------------------
@@ -223,6 +229,7 @@ export class Controller {
     this.prefs.lastDomain = team.domain;
     this.watchWindow();
     void this.loadEmoji();
+    void this.apps.syncViews();
     void this.loadPresence(memberOf);
   }
 
@@ -268,6 +275,7 @@ export class Controller {
       ]);
       this.store.dispatch({ type: "conversations", conversations: conversations.map((c) => ({ ...c, is_member: true })) });
       this.store.dispatch({ type: "counts", counts });
+      void this.apps.syncViews();
       for (const channel of Object.keys(this.state.logs)) {
         if (channel === this.state.active) await this.loadLatest(channel);
       }
@@ -306,6 +314,8 @@ export class Controller {
   // ---- events -------------------------------------------------------------------------
 
   handleEvent(event: RtmEvent): void {
+    if (this.apps.handleEvent(event)) return;
+    if (event.type.startsWith("file_")) fileFactsFor(this.api).onEvent(event);
     const before = this.state;
     this.store.dispatch({ type: "rtm", event });
     const channel = typeof event.channel === "string" ? event.channel : event.channel?.id;

@@ -6,7 +6,9 @@ import { displayName } from "../lib/names";
 import { Avatar } from "./Avatar";
 import { Emoji } from "./Emoji";
 import { EmojiPicker } from "./EmojiPicker";
+import { AttachButton, UploadTray, useComposerFiles } from "./Files";
 import { Icon, type IconName } from "./Icons";
+import { ShortcutsButton, useSlash } from "./SlashCommands";
 
 interface Suggestion {
   id: string;
@@ -80,6 +82,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
   const area = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
   const connection = useAppState((s) => s.connection);
+  const files = useComposerFiles(channel, threadTs);
 
   // A different conversation: its own draft.
   useEffect(() => {
@@ -94,6 +97,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
   }, [text, caret, dismissed]);
   const suggestions = useSuggestions(trigger);
   const open = suggestions.length > 0;
+  const slash = useSlash(channel, text, (next, nextCaret) => update(next, nextCaret));
 
   const update = (next: string, nextCaret?: number) => {
     setText(next);
@@ -115,6 +119,12 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
   };
 
   const send = () => {
+    if (slash.run(text)) return; // `/cmd text` runs the app's command instead of posting
+    if (files.hasFiles) {
+      // Staged files go out as one message, with the text as its comment.
+      if (files.share(text.trim(), setText)) update("");
+      return;
+    }
     if (!text.trim()) return;
     c.send(channel, text.trim(), threadTs, broadcast);
     update("");
@@ -164,6 +174,8 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
           ))}
         </ul>
       )}
+      {slash.menu}
+      {slash.error}
       <div className="composer-box">
         <textarea
           ref={area}
@@ -173,8 +185,8 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
           value={text}
           rows={1}
           aria-autocomplete="list"
-          aria-controls={open ? listId : undefined}
-          aria-activedescendant={open ? `${listId}-${selected % suggestions.length}` : undefined}
+          aria-controls={open ? listId : slash.listId}
+          aria-activedescendant={open ? `${listId}-${selected % suggestions.length}` : slash.activeId}
           onChange={(e) => {
             update(e.target.value);
             setCaret(e.target.selectionStart);
@@ -182,8 +194,10 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
             if (e.target.value.trim()) c.typing(channel);
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onPaste={files.onPaste}
           onKeyDown={(e) => {
             if (e.nativeEvent.isComposing) return;
+            if (slash.onKeyDown(e)) return;
             if (open) {
               if (e.key === "ArrowDown" || e.key === "ArrowUp") {
                 e.preventDefault();
@@ -211,6 +225,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
             }
           }}
         />
+        <UploadTray uploadKey={files.key} />
         <div className="composer-tools" role="toolbar" aria-label="Formatting">
           {TOOLS.map((t) => (
             <button key={t.label} type="button" className="icon-button" aria-label={t.label} title={t.label} onMouseDown={(e) => e.preventDefault()} onClick={() => tool(t.apply)}>
@@ -223,6 +238,8 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
             </button>
             {showEmoji && <EmojiPicker label="Insert emoji" onPick={insertEmoji} onClose={() => setShowEmoji(false)} />}
           </span>
+          <AttachButton onFiles={files.add} />
+          <ShortcutsButton />
           {threadTs && (
             <label className="broadcast small">
               <input type="checkbox" checked={broadcast} onChange={(e) => setBroadcast(e.target.checked)} /> Also send to channel
@@ -230,7 +247,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
           )}
           <span className="spacer" />
           {connection !== "online" && <span className="muted small">Will send when reconnected</span>}
-          <button type="button" className="send-button" aria-label="Send message" title="Send (Enter)" disabled={!text.trim()} onClick={send}>
+          <button type="button" className="send-button" aria-label="Send message" title="Send (Enter)" disabled={!text.trim() && !files.hasFiles} onClick={send}>
             <Icon name="send" size={16} />
           </button>
         </div>

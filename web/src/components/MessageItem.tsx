@@ -11,6 +11,9 @@ import { Emoji } from "./Emoji";
 import { EmojiPicker } from "./EmojiPicker";
 import { Icon } from "./Icons";
 import { EditBox } from "./EditBox";
+import { EphemeralNote, isEphemeral, MessageShortcuts } from "./SlashCommands";
+import { Attachments, bodyHtml } from "./Attachments";
+import { MessageFiles } from "./Files";
 
 export interface MessageHandlers {
   openThread?: (ts: string) => void;
@@ -91,7 +94,7 @@ function MessageBody({ message, channel }: { message: Message; channel: string }
   const users = useAppState((s) => s.users);
   const conversations = useAppState((s) => s.conversations);
   if (message.deleted || message.subtype === "tombstone") return <p className="msg-deleted">This message was deleted.</p>;
-  if (message.html) return <HtmlBody html={message.html} channel={channel} ts={message.ts} />;
+  if (message.html) return <HtmlBody html={bodyHtml(message)} channel={channel} ts={message.ts} />;
   return <div className="msg-text msg-plain">{emojify(plainText(message.text ?? "", users, conversations))}</div>;
 }
 
@@ -196,6 +199,7 @@ function Actions({ message, channel, own, inThread, handlers }: { message: Messa
       <button type="button" className="icon-button" aria-label="Copy link to message" title="Copy link" onClick={() => void c.copyLink(channel, message)}>
         <Icon name="link" />
       </button>
+      <MessageShortcuts channel={channel} message={message} />
       {own && (
         <button type="button" className="icon-button icon-danger" aria-label="Delete message" title="Delete" onClick={() => handlers.askDelete(message)}>
           <Icon name="trash" />
@@ -217,6 +221,7 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
   const openThread = useCallback(() => handlers.openThread?.(message.ts), [handlers, message.ts]);
   const showThreadSummary = !inThread && message.thread_ts === message.ts;
   const broadcast = message.subtype === "thread_broadcast";
+  const ephemeral = isEphemeral(message);
   const classes = ["msg", continuation ? "msg-cont" : "", message.local ? `msg-${message.local}` : "", highlighted ? "msg-highlight" : "", editing ? "msg-editing" : ""].join(" ");
 
   // The action toolbar exists only while the pointer or focus is on the message: rendering
@@ -272,13 +277,9 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
             )}
           </>
         )}
-        {message.files && message.files.length > 0 && (
-          <ul className="msg-files" aria-label="Files">
-            {message.files.map((f) => (
-              <li key={f.id}>{f.title || f.name || f.id}</li>
-            ))}
-          </ul>
-        )}
+        {!gone && !!message.attachments?.length && <Attachments message={message} channel={channel} />}
+        {!gone && !!message.files?.length && <MessageFiles files={message.files} />}
+        {ephemeral && <EphemeralNote channel={channel} message={message} />}
         <Reactions message={message} channel={channel} selfId={selfId} />
         {showThreadSummary && <ThreadSummary message={message} onOpen={openThread} />}
         {message.local === "sending" && <span className="msg-status">Sending…</span>}
@@ -295,7 +296,7 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
           </span>
         )}
       </div>
-      {active && !message.local && !gone && !editing && <Actions message={message} channel={channel} own={own} inThread={inThread} handlers={handlers} />}
+      {active && !message.local && !gone && !editing && !ephemeral && <Actions message={message} channel={channel} own={own} inThread={inThread} handlers={handlers} />}
     </article>
   );
 }

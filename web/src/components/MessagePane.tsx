@@ -7,6 +7,7 @@ import { emptyLog, unreadOf } from "../state/reducer";
 import { buildRows, type Row } from "../state/rows";
 import { Composer } from "./Composer";
 import { ConfirmDialog } from "./Dialogs";
+import { useFileDrop } from "./Files";
 import { MessageItem, type MessageHandlers } from "./MessageItem";
 import { VirtualList } from "./VirtualList";
 
@@ -152,9 +153,11 @@ export function MessagePane({ channel, jumpTs, onOpenThread }: Props) {
   const title = conversationTitle(conversation, users, selfId);
   const direct = conversation?.is_im || conversation?.is_mpim;
   const canPost = !conversation?.is_archived && (conversation?.is_member !== false || direct);
+  const drop = useFileDrop(channel, undefined, !!canPost, direct ? title : `#${title}`);
 
   return (
-    <div className="message-pane">
+    <div className="message-pane" {...drop.handlers}>
+      {drop.overlay}
       {!log.loaded ? (
         <div className="pane-loading" role="status">
           Loading messages…

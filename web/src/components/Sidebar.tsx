@@ -7,6 +7,7 @@ import { clientPath, navigate } from "../lib/router";
 import { unreadOf } from "../state/reducer";
 import { Avatar, PresenceDot } from "./Avatar";
 import { Icon } from "./Icons";
+import { appIdOf, AppsSection } from "./SlashCommands";
 
 export type DialogName = "browse" | "create" | "dm" | "profile" | "invite" | null;
 
@@ -165,7 +166,9 @@ export function Sidebar({ active, onDialog, onNavigate, theme, onToggleTheme }: 
   const conversations = useAppState((s) => s.conversations);
   const users = useAppState((s) => s.users);
   const selfId = useAppState((s) => s.self?.userId);
-  const { channels, direct } = sidebarConversations(conversations, users, selfId);
+  const { channels, direct: allDirect } = sidebarConversations(conversations, users, selfId);
+  // DMs with an app's bot are its Messages tab, listed under Apps.
+  const direct = allDirect.filter((ch) => !(ch.is_im && ch.user && appIdOf(users[ch.user])));
   const [menu, setMenu] = useState(false);
   return (
     <div className="sidebar-inner">
@@ -233,6 +236,7 @@ export function Sidebar({ active, onDialog, onNavigate, theme, onToggleTheme }: 
             )}
           </ul>
         </div>
+        <AppsSection active={active} teamId={team?.id ?? ""} onNavigate={onNavigate} />
       </nav>
       <SelfFooter onDialog={onDialog} theme={theme} onToggleTheme={onToggleTheme} />
     </div>

@@ -5,6 +5,7 @@ import { conversationTitle } from "../lib/names";
 import { threadKey } from "../state/reducer";
 import { Composer } from "./Composer";
 import { ConfirmDialog } from "./Dialogs";
+import { useFileDrop } from "./Files";
 import { Icon } from "./Icons";
 import { MessageItem, type MessageHandlers } from "./MessageItem";
 
@@ -45,8 +46,10 @@ export function ThreadPane({ channel, threadTs, onClose }: { channel: string; th
 
   const title = conversationTitle(conversation, users, selfId);
   const direct = conversation?.is_im || conversation?.is_mpim;
+  const drop = useFileDrop(channel, threadTs, !conversation?.is_archived, "this thread");
   return (
-    <aside className="side-pane" aria-label="Thread">
+    <aside className="side-pane" aria-label="Thread" {...drop.handlers}>
+      {drop.overlay}
       <header className="pane-header">
         <div>
           <h2 className="pane-title">Thread</h2>

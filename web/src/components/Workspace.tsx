@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import type { SearchMatch } from "../api/types";
 import { useAppState, useController } from "../app/context";
 import { emojify } from "../lib/emoji";
@@ -12,6 +12,12 @@ import { QuickSwitcher } from "./QuickSwitcher";
 import { SearchPane } from "./SearchPane";
 import { type DialogName, Sidebar, useSidebarOrder } from "./Sidebar";
 import { ThreadPane } from "./ThreadPane";
+import { isAppId, useApps } from "./SlashCommands";
+
+// Loaded when first needed: an app's modal or Home.
+const AppModals = lazy(() => import("./Modal"));
+const AppHome = lazy(() => import("./AppHome"));
+import { FilesPane, FileUiIcon } from "./Files";
 
 function ConnectionBanner() {
   const status = useAppState((s) => s.connection);
@@ -67,7 +73,7 @@ function TopicDialog({ channel, onClose }: { channel: string; onClose: () => voi
   );
 }
 
-function ChannelHeader({ channel, onMenu }: { channel: string; onMenu: () => void }) {
+function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: string; onMenu: () => void; onFiles?: () => void; filesOpen?: boolean }) {
   const c = useController();
   const conversation = useAppState((s) => s.conversations[channel]);
   const users = useAppState((s) => s.users);
@@ -118,6 +124,11 @@ function ChannelHeader({ channel, onMenu }: { channel: string; onMenu: () => voi
             <Icon name="plus" />
           </button>
         )}
+        {onFiles && (
+          <button type="button" className={`icon-button ${filesOpen ? "icon-button-on" : ""}`} aria-pressed={!!filesOpen} aria-label="Files" title="Files in this conversation" onClick={onFiles}>
+            <FileUiIcon name="files" />
+          </button>
+        )}
         <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label={muted ? "Unmute conversation" : "Mute conversation"} title={muted ? "Unmute" : "Mute"} onClick={() => c.setMuted(channel, !muted)}>
           <Icon name={muted ? "bellOff" : "bell"} />
         </button>
@@ -159,7 +170,7 @@ function SearchBox({ onSearch, teamName }: { onSearch: (q: string) => void; team
   );
 }
 
-type Side = { kind: "thread"; ts: string } | { kind: "search"; query: string } | null;
+type Side = { kind: "thread"; ts: string } | { kind: "search"; query: string } | { kind: "files" } | null;
 
 function prefersDark(): boolean {
   return typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
@@ -184,7 +195,10 @@ export function Workspace({ route }: { route: Route }) {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  const channel = route.name === "client" || route.name === "permalink" ? route.channel : null;
+  const routeChannel = route.name === "client" || route.name === "permalink" ? route.channel : null;
+  const appHome = route.name === "client" && isAppId(routeChannel) ? routeChannel : null;
+  const channel = appHome ? null : routeChannel;
+  const hasModal = useApps((s) => s.modalOrder.length > 0);
 
   // Route → what is on screen.
   useEffect(() => {
@@ -205,6 +219,7 @@ export function Workspace({ route }: { route: Route }) {
       return;
     }
     if (route.name === "client" && route.channel) {
+      if (isAppId(route.channel)) return; // an app's Home: AppHome opens it
       void c.open(route.channel);
       if (route.threadTs) setSide({ kind: "thread", ts: route.threadTs });
       return;
@@ -272,7 +287,7 @@ export function Workspace({ route }: { route: Route }) {
       <ConnectionBanner />
       <div className="columns">
         <div className="sidebar" id="sidebar">
-          <Sidebar active={channel} onDialog={setDialog} onNavigate={() => setNavOpen(false)} theme={theme} onToggleTheme={() => {
+          <Sidebar active={channel ?? appHome} onDialog={setDialog} onNavigate={() => setNavOpen(false)} theme={theme} onToggleTheme={() => {
             const next = theme === "dark" ? "light" : "dark";
             c.prefs.theme = next;
             setTheme(next);
@@ -280,9 +295,13 @@ export function Workspace({ route }: { route: Route }) {
         </div>
         {navOpen && <div className="nav-scrim" onClick={() => setNavOpen(false)} aria-hidden="true" />}
         <main className="main" aria-label="Conversation">
-          {channel ? (
+          {appHome ? (
+            <Suspense fallback={<p className="muted app-home-empty">Loading…</p>}>
+              <AppHome appId={appHome} onMenu={() => setNavOpen(true)} />
+            </Suspense>
+          ) : channel ? (
             <>
-              <ChannelHeader channel={channel} onMenu={() => setNavOpen(true)} />
+              <ChannelHeader channel={channel} onMenu={() => setNavOpen(true)} onFiles={() => setSide((s) => (s?.kind === "files" ? null : { kind: "files" }))} filesOpen={side?.kind === "files"} />
               <MessagePane channel={channel} jumpTs={jumpTs} onOpenThread={onOpenThread} />
             </>
           ) : (
@@ -296,6 +315,7 @@ export function Workspace({ route }: { route: Route }) {
         </main>
         {side?.kind === "thread" && channel && <ThreadPane channel={channel} threadTs={side.ts} onClose={() => setSide(null)} />}
         {side?.kind === "search" && <SearchPane query={side.query} onClose={() => setSide(null)} onOpen={openSearchHit} />}
+        {side?.kind === "files" && channel && <FilesPane channel={channel} onClose={() => setSide(null)} />}
       </div>
       {dialog === "browse" && <ChannelBrowser onClose={() => setDialog(null)} onOpen={openConversation} onCreate={() => setDialog("create")} />}
       {dialog === "create" && <CreateChannelDialog onClose={() => setDialog(null)} onCreated={openConversation} />}
@@ -308,6 +328,11 @@ export function Workspace({ route }: { route: Route }) {
           onOpen={openConversation}
           onOpenUser={(userId) => void c.openDirect([userId]).then((ch) => openConversation(ch.id), (e) => c.toast(errorText(e)))}
         />
+      )}
+      {hasModal && (
+        <Suspense fallback={null}>
+          <AppModals />
+        </Suspense>
       )}
       <Toasts />
     </div>
