@@ -121,6 +121,7 @@ class LiveServer:
             rate_limits_enabled=True,
             # App platform tests deliver to loopback receivers (see tests/apps).
             outbound_allow_private=settings.outbound_allow_private,
+            unfurl_enabled=settings.unfurl_enabled,
         )
         self.app = create_app(self.settings, migrate=False)
         config = uvicorn.Config(

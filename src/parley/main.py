@@ -18,10 +18,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from parley.apps.routes import app_routes
 from parley.core.db import Database
 from parley.core.migrate import upgrade_to_head_async
+from parley.core.redact import install_log_redaction
 from parley.events.gateway import RTM_PATH, RtmGateway
 from parley.files.routes import file_routes
 from parley.services import Services
 from parley.settings import Settings
+from parley.unfurl.images import unfurl_routes
 from parley.webapi.http import api_fast_path, handle_api_call, json_response
 from parley.webapi.methods import load_all_methods
 from parley.webapi.openapi import openapi_document
@@ -104,6 +106,7 @@ def create_app(
 ) -> ParleyApp:
     """The whole Parley server as one ASGI app."""
     load_all_methods()
+    install_log_redaction()  # no credentials in access/error logs (core/redact.py)
     if settings.database_url == "":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     services = services or build_services(settings)
@@ -130,6 +133,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *file_routes(),
+            *unfurl_routes(),
             *app_routes(),
             *web_routes(),
         ],

@@ -35,6 +35,8 @@ class Settings:
     workspace_quota_bytes: int = 0
     # Outbound HTTP (link previews…) may reach private/loopback addresses only when true.
     outbound_allow_private: bool = False
+    # Link previews (parley.unfurl): fetch a card for URLs posted in messages.
+    unfurl_enabled: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -66,6 +68,7 @@ _CONVERTERS: dict[str, Any] = {
     "file_max_bytes": int,
     "workspace_quota_bytes": int,
     "outbound_allow_private": _env_bool,
+    "unfurl_enabled": _env_bool,
 }
 
 

@@ -18,6 +18,7 @@ from parley.core.db import UnitOfWork
 from parley.core.errors import ApiError
 from parley.core.ids import new_id
 from parley.core.security import hash_secret, new_secret, verify_password
+from parley.events.emit import emit_credentials_revoked
 from parley.users import store as user_store
 from parley.users.actions import check_email, check_password, check_role, do_create_user
 from parley.users.models import User
@@ -65,11 +66,15 @@ async def do_issue_token(
 
 
 async def do_revoke_token(uow: UnitOfWork, token_id: int) -> None:
-    await uow.session.execute(
+    revoked = await uow.session.execute(
         update(Token)
         .where(Token.id == token_id, Token.revoked_at.is_(None))
         .values(revoked_at=utc_now())
+        .returning(Token.workspace_id)
     )
+    workspace_id = revoked.scalar_one_or_none()
+    if workspace_id is not None:  # its open real-time sockets close on every node
+        await emit_credentials_revoked(uow, workspace_id, token_ids=[token_id])
 
 
 @dataclass(frozen=True)
@@ -97,9 +102,17 @@ async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
 
 
 async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
-    await uow.session.execute(
-        update(BrowserSession).where(BrowserSession.id == session_id).values(revoked_at=utc_now())
+    ended = await uow.session.execute(
+        update(BrowserSession)
+        .where(BrowserSession.id == session_id, BrowserSession.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+        .returning(BrowserSession.workspace_id)
     )
+    workspace_id = ended.scalar_one_or_none()
+    if workspace_id is not None:  # the web client's sockets of this session close
+        await emit_credentials_revoked(
+            uow, workspace_id, session_ids=[session_id], reason="session_ended"
+        )
 
 
 FREE_ATTEMPTS = 5

@@ -194,7 +194,7 @@ async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
 @api_method(
     "auth.signout",
     auth=Auth.TOKEN,
-    token_kinds=HUMAN_TOKEN_KINDS,
+    token_kinds=frozenset({"session"}),  # a token is ended with auth.revoke
     tier=Tier.T2,
     slack_compatible=False,
 )

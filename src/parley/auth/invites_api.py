@@ -134,4 +134,13 @@ async def admin_invites_revoke(call: Call, params: RevokeInviteParams) -> dict[s
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ApiError("invite_not_found")
+        await record(
+            uow,
+            call.principal.workspace_id,
+            "invite_revoked",
+            actor_id=call.principal.user_id,
+            entity_type="invite",
+            entity_id=params.invite_id,
+            origin=call.origin,
+        )
     return {}

@@ -22,6 +22,8 @@ USER_SCOPES: tuple[str, ...] = (
     "im:history",
     "im:read",
     "im:write",
+    "links:read",
+    "links:write",
     "mpim:history",
     "mpim:read",
     "mpim:write",

@@ -377,6 +377,26 @@ async def do_update_message(
     return message
 
 
+async def do_replace_attachments(
+    uow: UnitOfWork,
+    conversation: Conversation,
+    message: Message,
+    attachments: list[dict[str, Any]] | None,
+    *,
+    files: list[dict[str, Any]] | None = None,
+) -> Message:
+    """Set what Parley itself attaches (link unfurl cards, file tombstones) and emit
+    `message_changed`; not an edit: no history entry, no `edited` mark."""
+    previous = message_object(message)
+    message.attachments = attachments or None
+    if files is not None:
+        message.files = files or None
+    await _render_and_mentions(uow, message)
+    await uow.session.flush()
+    await _emit(uow, conversation, _changed_event(conversation, message, previous))
+    return message
+
+
 def can_delete(message: Message, user_id: str, *, is_admin: bool) -> bool:
     """The author may delete; so may workspace admins and owners (not for bots' tokens)."""
     return message.user_id == user_id or is_admin

@@ -78,7 +78,8 @@ class PostMessageParams(Params):
     mrkdwn: SlackBool = True
     parse: str | None = Field(default=None, max_length=16)
     link_names: SlackBool = False
-    unfurl_links: SlackBool = True
+    # Slack: links in people's messages unfurl unless turned off; a bot's only when asked.
+    unfurl_links: SlackBool | None = None
     unfurl_media: SlackBool = True
     username: str | None = Field(default=None, max_length=80)
     icon_emoji: str | None = Field(default=None, max_length=100)
@@ -123,7 +124,9 @@ async def post_message(
             app_id=principal.app_id if principal.is_bot else None,
             metadata=metadata,
             mrkdwn=params.mrkdwn,
-            unfurl_links=params.unfurl_links,
+            unfurl_links=(
+                params.unfurl_links if params.unfurl_links is not None else not principal.is_bot
+            ),
             unfurl_media=params.unfurl_media,
             **customizations(principal, params.username, params.icon_emoji, params.icon_url),
         )
@@ -391,7 +394,9 @@ async def chat_schedule_message(call: Call, params: ScheduleParams) -> dict[str,
             "reply_broadcast": params.reply_broadcast,
             "metadata": metadata,
             "mrkdwn": params.mrkdwn,
-            "unfurl_links": params.unfurl_links,
+            "unfurl_links": (
+                params.unfurl_links if params.unfurl_links is not None else not principal.is_bot
+            ),
             "unfurl_media": params.unfurl_media,
             "bot_id": principal.bot_id if principal.is_bot else None,
             "app_id": principal.app_id if principal.is_bot else None,

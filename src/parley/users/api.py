@@ -178,7 +178,7 @@ async def users_set_presence(call: Call, params: SetPresenceParams) -> dict[str,
             raise ApiError("user_not_found")
         await actions.do_set_manual_presence(uow, user, params.presence)
     # presence_change is ephemeral (not in the outbox): announced after the commit.
-    view = call.services.presence.view(user.id, params.presence)
+    view = await call.services.realtime.presence_view(user.id, params.presence)
     await call.services.realtime.announce_presence(user.workspace_id, user.id, view.presence)
     return {}
 
@@ -197,7 +197,7 @@ class GetPresenceParams(Params):
 async def users_get_presence(call: Call, params: GetPresenceParams) -> dict[str, Any]:
     """Gets a user's presence; the caller gets the detailed view of their own."""
     user = await access_user(call, params.user or call.principal.user_id)
-    view = call.services.presence.view(user.id, user.manual_presence)
+    view = await call.services.realtime.presence_view(user.id, user.manual_presence)
     if user.is_bot:
         return {"presence": "active" if not user.deleted else "away"}
     if user.id != call.principal.user_id:

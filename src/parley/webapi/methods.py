@@ -19,9 +19,11 @@ API_MODULES = (
     "parley.search.api",
     "parley.events.api",
     "parley.files.api",
+    "parley.unfurl.api",
     "parley.apps.api",
     "parley.apps.interactive_api",
     "parley.apps.views_api",
+    "parley.apps.client_api",
 )
 
 

@@ -11,4 +11,5 @@ WORKERS: tuple[str, ...] = (
     "parley.files.worker:run_previews",
     "parley.apps.delivery:run_event_delivery",
     "parley.apps.socket:run_socket_hub",
+    "parley.unfurl.worker:run_unfurls",
 )
