@@ -8,11 +8,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import orjson
-
 from parley.apps import store
-from parley.apps.interactive import send_to_app
-from parley.apps.models import App, AppView
+from parley.apps.caller import app_of_workspace, own_view, send_interactive, user_object
+from parley.apps.models import App
 from parley.apps.views import do_create_trigger, view_object
 from parley.conversations.actions import do_open_dm
 from parley.core.clock import event_ts
@@ -71,34 +69,6 @@ class SuggestionParams(Params):
 
 def _team(call: Call, app: App) -> dict[str, Any]:
     return {"id": app.workspace_id, "domain": call.principal.team_domain}
-
-
-def _user(call: Call) -> dict[str, Any]:
-    p = call.principal
-    return {
-        "id": p.user_id,
-        "username": p.user_name,
-        "name": p.user_name,
-        "team_id": p.workspace_id,
-    }
-
-
-async def _app_of_workspace(call: Call, app_id: str | None) -> App:
-    async with call.services.db.read() as session:
-        app = await store.get_app(session, call.principal.workspace_id, app_id or "")
-    if app is None:
-        raise ApiError("app_not_found")
-    return app
-
-
-async def _own_view(call: Call, view_id: str | None) -> tuple[AppView, App]:
-    """The caller's open view (a modal on screen or their App Home) and its app."""
-    async with call.services.db.read() as session:
-        row = await session.get(AppView, view_id or "")
-        app = await store.get_app(session, call.principal.workspace_id, row.app_id) if row else None
-    if row is None or app is None or row.user_id != call.principal.user_id or not row.is_open:
-        raise ApiError("not_found")
-    return row, app
 
 
 def find_view_element(
@@ -161,7 +131,7 @@ async def apps_home_open(call: Call, params: HomeParams) -> dict[str, Any]:
     any) when it subscribed to it; the answer holds that view and the DM with the bot."""
     if params.tab not in ("home", "messages"):
         raise ApiError("invalid_tab")
-    app = await _app_of_workspace(call, params.app_id)
+    app = await app_of_workspace(call, params.app_id)
     principal = call.principal
     async with call.services.db.write() as uow:
         dm = await do_open_dm(uow, app.workspace_id, principal.user_id, app.bot_user_id)
@@ -204,7 +174,7 @@ async def interactions_view_action(call: Call, params: ViewActionParams) -> dict
 
     The payload has the view (with the current input `state`) as its container, and a
     `trigger_id` the app may use to open, or push onto, a modal."""
-    row, app = await _own_view(call, params.view_id)
+    row, app = await own_view(call, params.view_id)
     found = find_view_element(row.view.get("blocks"), params.action_id or "", params.block_id)
     if found is None:
         raise ApiError("action_not_found")
@@ -214,7 +184,7 @@ async def interactions_view_action(call: Call, params: ViewActionParams) -> dict
         )
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "user": _user(call),
+        "user": user_object(call),
         "api_app_id": app.id,
         "token": app.verification_token,
         "container": {"type": "view", "view_id": row.id},
@@ -225,14 +195,7 @@ async def interactions_view_action(call: Call, params: ViewActionParams) -> dict
         "view": view_object(row, app, {"values": params.values or {}}),
         "actions": [_action_object(*found, params)],
     }
-    await send_to_app(
-        call.services,
-        app,
-        url=app.interactivity_url,
-        kind="interactive",
-        payload=payload,
-        form={"payload": orjson.dumps(payload).decode()},
-    )
+    await send_interactive(call, app, payload)
     return {}
 
 
@@ -283,13 +246,13 @@ async def interactions_block_suggestion(call: Call, params: SuggestionParams) ->
 
     The app's options load URL (or Socket Mode) gets Slack's `block_suggestion` payload and
     answers `options` or `option_groups`; malformed options are dropped."""
-    row, app = await _own_view(call, params.view_id)
+    row, app = await own_view(call, params.view_id)
     found = find_view_element(row.view.get("blocks"), params.action_id or "", params.block_id)
     if found is None or found[1].get("type") not in ("external_select", "multi_external_select"):
         raise ApiError("action_not_found")
     payload: dict[str, Any] = {
         "type": "block_suggestion",
-        "user": _user(call),
+        "user": user_object(call),
         "container": {"type": "view", "view_id": row.id},
         "api_app_id": app.id,
         "token": app.verification_token,
@@ -301,15 +264,7 @@ async def interactions_block_suggestion(call: Call, params: SuggestionParams) ->
         "is_enterprise_install": False,
         "view": view_object(row, app),
     }
-    answer = await send_to_app(
-        call.services,
-        app,
-        url=_options_url(app),
-        kind="interactive",
-        payload=payload,
-        form={"payload": orjson.dumps(payload).decode()},
-    )
-    body = answer if isinstance(answer, dict) else {}
+    body = await send_interactive(call, app, payload, url=_options_url(app)) or {}
     groups = []
     for group in body.get("option_groups") or []:
         label = _text_object(group.get("label")) if isinstance(group, dict) else None

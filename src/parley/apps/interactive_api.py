@@ -11,6 +11,7 @@ import orjson
 
 from parley.apps import actions, store
 from parley.apps.api import _base_url
+from parley.apps.caller import app_of_workspace, send_interactive, user_object
 from parley.apps.interactive import (
     find_action,
     new_response_url,
@@ -56,27 +57,9 @@ async def _conversation(call: Call, channel: str | None) -> Conversation:
     return access.conversation
 
 
-async def _app(call: Call, app_id: str | None) -> App:
-    async with call.services.db.read() as session:
-        app = await store.get_app(session, call.principal.workspace_id, app_id or "")
-    if app is None:
-        raise ApiError("app_not_found")
-    return app
-
-
 async def _trigger(call: Call, app: App) -> str:
     async with call.services.db.write() as uow:
         return await do_create_trigger(uow, app, call.principal.user_id)
-
-
-def _user_object(call: Call) -> dict[str, Any]:
-    principal = call.principal
-    return {
-        "id": principal.user_id,
-        "username": principal.user_name,
-        "name": principal.user_name,
-        "team_id": principal.workspace_id,
-    }
 
 
 @api_method(
@@ -100,7 +83,7 @@ async def commands_invoke(call: Call, params: InvokeParams) -> dict[str, Any]:
         command = await store.get_command(session, principal.workspace_id, name)
     if command is None:
         raise ApiError("invalid_command")
-    app = await _app(call, command.app_id)
+    app = await app_of_workspace(call, command.app_id)
     response_url = await new_response_url(
         call.services,
         _base_url(call),
@@ -218,7 +201,7 @@ async def interactions_block_action(call: Call, params: BlockActionParams) -> di
     found = find_action(message.blocks, params.action_id or "", params.block_id)
     if found is None:
         raise ApiError("action_not_found")
-    app = await _app(call, message.app_id)
+    app = await app_of_workspace(call, message.app_id)
     response_url = await new_response_url(
         call.services,
         _base_url(call),
@@ -229,7 +212,7 @@ async def interactions_block_action(call: Call, params: BlockActionParams) -> di
     )
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "user": _user_object(call),
+        "user": user_object(call),
         "api_app_id": app.id,
         "token": app.verification_token,
         "container": {
@@ -248,14 +231,7 @@ async def interactions_block_action(call: Call, params: BlockActionParams) -> di
         "response_url": response_url,
         "actions": [_action_object(*found, params)],
     }
-    await send_to_app(
-        call.services,
-        app,
-        url=app.interactivity_url,
-        kind="interactive",
-        payload=payload,
-        form={"payload": orjson.dumps(payload).decode()},
-    )
+    await send_interactive(call, app, payload)
     return {}
 
 
@@ -342,7 +318,7 @@ async def interactions_shortcut(call: Call, params: ShortcutParams) -> dict[str,
 
     The app gets Slack's `shortcut` or `message_action` payload with a `trigger_id`."""
     principal = call.principal
-    app = await _app(call, params.app_id)
+    app = await app_of_workspace(call, params.app_id)
     kind = "message" if params.channel or params.ts else "global"
     shortcut = next(
         (
@@ -360,7 +336,7 @@ async def interactions_shortcut(call: Call, params: ShortcutParams) -> dict[str,
         "trigger_id": await _trigger(call, app),
         "action_ts": f"{time.time():.6f}",
         "team": {"id": principal.workspace_id, "domain": principal.team_domain},
-        "user": _user_object(call),
+        "user": user_object(call),
         "api_app_id": app.id,
         "token": app.verification_token,
         "is_enterprise_install": False,
@@ -385,12 +361,5 @@ async def interactions_shortcut(call: Call, params: ShortcutParams) -> dict[str,
                 message_ts=None,
             ),
         )
-    await send_to_app(
-        call.services,
-        app,
-        url=app.interactivity_url,
-        kind="interactive",
-        payload=payload,
-        form={"payload": orjson.dumps(payload).decode()},
-    )
+    await send_interactive(call, app, payload)
     return {}

@@ -13,40 +13,11 @@ from typing import Any
 import orjson
 import yaml
 
-from parley.auth.scopes import BOT_SCOPES, USER_SCOPES
+from parley.auth.scopes import BOT_SCOPES, EVENT_SCOPES, USER_SCOPES
 from parley.core.errors import ApiError
 
 COMMAND_RE = re.compile(r"^/[a-z0-9_\-]{1,31}$")
 MAX_NAME = 35
-
-# Which bot scope lets an app receive each event type (Slack's documented requirement).
-EVENT_SCOPES: dict[str, str] = {
-    "app_mention": "app_mentions:read",
-    "message.channels": "channels:history",
-    "message.groups": "groups:history",
-    "message.im": "im:history",
-    "message.mpim": "mpim:history",
-    "reaction_added": "reactions:read",
-    "reaction_removed": "reactions:read",
-    "pin_added": "pins:read",
-    "pin_removed": "pins:read",
-    "channel_created": "channels:read",
-    "channel_deleted": "channels:read",
-    "channel_archive": "channels:read",
-    "channel_unarchive": "channels:read",
-    "channel_rename": "channels:read",
-    "member_joined_channel": "channels:read",
-    "member_left_channel": "channels:read",
-    "team_join": "users:read",
-    "user_change": "users:read",
-    "file_shared": "files:read",
-    "file_deleted": "files:read",
-    "emoji_changed": "emoji:read",
-    "link_shared": "links:read",
-    "app_home_opened": "",  # Slack asks no scope for it
-    "app_uninstalled": "",  # about the app itself (OAuth installs)
-    "tokens_revoked": "",
-}
 
 
 def event_coverage_lines() -> list[str]:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import orjson
-
 from parley.apps import store
-from parley.apps.interactive import send_to_app
+from parley.apps.caller import own_view, send_interactive, user_object
 from parley.apps.models import App, AppView
 from parley.apps.views import (
     check_view,
@@ -161,39 +159,6 @@ async def views_list(call: Call, params: Any) -> dict[str, Any]:
     return {"views": [view_object(r, apps[r.app_id]) for r in rows if r.app_id in apps]}
 
 
-async def _own_view(call: Call, view_id: str | None) -> tuple[AppView, App]:
-    async with call.services.db.read() as session:
-        row = await session.get(AppView, view_id or "")
-        app = await store.get_app(session, call.principal.workspace_id, row.app_id) if row else None
-    if row is None or app is None or row.user_id != call.principal.user_id or not row.is_open:
-        raise ApiError("not_found")
-    return row, app
-
-
-def _user(call: Call) -> dict[str, Any]:
-    p = call.principal
-    return {
-        "id": p.user_id,
-        "username": p.user_name,
-        "name": p.user_name,
-        "team_id": p.workspace_id,
-    }
-
-
-async def _send_view_payload(
-    call: Call, app: App, payload: dict[str, Any]
-) -> dict[str, Any] | None:
-    answer = await send_to_app(
-        call.services,
-        app,
-        url=app.interactivity_url,
-        kind="interactive",
-        payload=payload,
-        form={"payload": orjson.dumps(payload).decode()},
-    )
-    return answer if isinstance(answer, dict) else None
-
-
 @api_method(
     "views.submit",
     params=SubmitParams,
@@ -207,14 +172,14 @@ async def views_submit(call: Call, params: SubmitParams) -> dict[str, Any]:
 
     Errors are returned for the client to show next to their blocks; `update`, `push` and
     `clear` answers are applied."""
-    row, app = await _own_view(call, params.view_id)
+    row, app = await own_view(call, params.view_id)
     state = {"values": params.values or {}}
     async with call.services.db.write() as uow:
         trigger_id = await do_create_trigger(uow, app, call.principal.user_id, view_id=row.id)
     payload = {
         "type": "view_submission",
         "team": {"id": app.workspace_id, "domain": call.principal.team_domain},
-        "user": _user(call),
+        "user": user_object(call),
         "api_app_id": app.id,
         "token": app.verification_token,
         "trigger_id": trigger_id,
@@ -223,7 +188,7 @@ async def views_submit(call: Call, params: SubmitParams) -> dict[str, Any]:
         "is_enterprise_install": False,
         "enterprise": None,
     }
-    answer = await _send_view_payload(call, app, payload) or {}
+    answer = await send_interactive(call, app, payload) or {}
     action = answer.get("response_action")
     if action == "errors":
         errors = answer.get("errors") if isinstance(answer.get("errors"), dict) else {}
@@ -259,7 +224,7 @@ async def views_submit(call: Call, params: SubmitParams) -> dict[str, Any]:
 )
 async def views_close(call: Call, params: ViewIdParams) -> dict[str, Any]:
     """Parley: the person dismissed a modal; the app hears `view_closed` if it asked to."""
-    row, app = await _own_view(call, params.view_id)
+    row, app = await own_view(call, params.view_id)
     async with call.services.db.write() as uow:
         current = await uow.session.get(AppView, row.id)
         assert current is not None
@@ -268,7 +233,7 @@ async def views_close(call: Call, params: ViewIdParams) -> dict[str, Any]:
         payload = {
             "type": "view_closed",
             "team": {"id": app.workspace_id, "domain": call.principal.team_domain},
-            "user": _user(call),
+            "user": user_object(call),
             "api_app_id": app.id,
             "token": app.verification_token,
             "view": view_object(row, app),
@@ -277,5 +242,5 @@ async def views_close(call: Call, params: ViewIdParams) -> dict[str, Any]:
             "enterprise": None,
         }
         with contextlib.suppress(ApiError):  # closing never fails for an unreachable app
-            await _send_view_payload(call, app, payload)
+            await send_interactive(call, app, payload)
     return {}

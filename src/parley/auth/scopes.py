@@ -77,3 +77,43 @@ def parse_scopes(raw: str) -> tuple[str, ...]:
         if part.strip():
             seen[part.strip()] = None
     return tuple(seen)
+
+
+# Which bot scope lets a bot receive each event type (Slack's documented requirement; ""
+# where Slack asks none). App manifests (Events API subscriptions) and a bot's RTM socket
+# (events/fanout.py) both go by this table.
+EVENT_SCOPES: dict[str, str] = {
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    "reaction_added": "reactions:read",
+    "reaction_removed": "reactions:read",
+    "pin_added": "pins:read",
+    "pin_removed": "pins:read",
+    "channel_created": "channels:read",
+    "channel_deleted": "channels:read",
+    "channel_archive": "channels:read",
+    "channel_unarchive": "channels:read",
+    "channel_rename": "channels:read",
+    "member_joined_channel": "channels:read",
+    "member_left_channel": "channels:read",
+    "team_join": "users:read",
+    "user_change": "users:read",
+    "file_shared": "files:read",
+    "file_deleted": "files:read",
+    "emoji_changed": "emoji:read",
+    "link_shared": "links:read",
+    "app_home_opened": "",  # Slack asks no scope for it
+    "app_uninstalled": "",  # about the app itself (OAuth installs)
+    "tokens_revoked": "",
+}
+
+# A message event needs the history scope of its conversation's type.
+MESSAGE_HISTORY_SCOPES: dict[str, str] = {
+    "channel": "channels:history",
+    "group": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import orjson
 
 from parley.auth.principal import Principal
+from parley.auth.scopes import EVENT_SCOPES, MESSAGE_HISTORY_SCOPES
 from parley.core.db import Database
 from parley.events import store
 from parley.events.audience import AudienceResolver, MembershipCache
@@ -34,33 +35,9 @@ CLOSE_GOING_AWAY = 1001
 # session ended, user deactivated): the client must not reconnect with it.
 CLOSE_AUTH_REVOKED = 4003
 
-# What a bot's granted scopes must include to receive an event over RTM (Slack's rule for
-# the Events API, applied to the bot's socket too). Messages go by conversation type.
-MESSAGE_HISTORY_SCOPES = {
-    "channel": "channels:history",
-    "group": "groups:history",
-    "im": "im:history",
-    "mpim": "mpim:history",
-}
-BOT_EVENT_SCOPES = {
-    "reaction_added": "reactions:read",
-    "reaction_removed": "reactions:read",
-    "pin_added": "pins:read",
-    "pin_removed": "pins:read",
-    "channel_created": "channels:read",
-    "channel_deleted": "channels:read",
-    "channel_archive": "channels:read",
-    "channel_unarchive": "channels:read",
-    "channel_rename": "channels:read",
-    "member_joined_channel": "channels:read",
-    "member_left_channel": "channels:read",
-    "team_join": "users:read",
-    "user_change": "users:read",
-    "presence_change": "users:read",
-    "file_shared": "files:read",
-    "file_deleted": "files:read",
-    "emoji_changed": "emoji:read",
-}
+# Events only a socket carries (not subscribable by apps) and the scope a bot needs for them;
+# every other event goes by parley.auth.scopes.EVENT_SCOPES, the Events API's table.
+RTM_ONLY_EVENT_SCOPES = {"presence_change": "users:read"}
 
 
 def bot_scope_for(payload: dict[str, Any]) -> str | None:
@@ -70,7 +47,8 @@ def bot_scope_for(payload: dict[str, Any]) -> str | None:
         return MESSAGE_HISTORY_SCOPES.get(str(payload.get("channel_type")), "")
     if kind == "user_typing":
         return "channels:history"  # only people in a conversation it can read see typing
-    return BOT_EVENT_SCOPES.get(str(kind))
+    needed = EVENT_SCOPES.get(str(kind)) or RTM_ONLY_EVENT_SCOPES.get(str(kind))
+    return needed or None
 
 
 def bot_may_receive(principal: Principal, payload: dict[str, Any]) -> bool:

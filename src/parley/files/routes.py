@@ -20,7 +20,6 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from parley.auth.principal import Principal
-from parley.auth.store import principal_for_session, principal_for_token
 from parley.core.errors import ApiError
 from parley.core.ids import looks_like
 from parley.core.security import secrets_equal
@@ -37,7 +36,7 @@ from parley.files.schemas import (
 from parley.files.storage import BlobNotFound, storage_for
 from parley.files.transfer import ClientGone, UploadTooLarge, receive_upload
 from parley.services import Services
-from parley.webapi.http import SESSION_COOKIE, json_response
+from parley.webapi.http import json_response, viewer_of_get
 
 log = logging.getLogger("parley.files")
 
@@ -89,25 +88,6 @@ async def upload(request: Request) -> Response:
 # --- who is asking --------------------------------------------------------------------------
 
 
-async def _viewer(request: Request) -> Principal | None:
-    """Bearer token or session cookie. A download is a GET with no side effect, so the
-    cookie alone suffices (an <img> cannot send a CSRF header); SameSite keeps it
-    first-party."""
-    header = request.headers.get("authorization", "")
-    services = _services(request)
-    try:
-        async with services.db.read() as session:
-            if header[:7].lower() == "bearer ":
-                return await principal_for_token(session, header[7:].strip())
-            cookie = request.cookies.get(SESSION_COOKIE)
-            if cookie:
-                principal, _csrf = await principal_for_session(session, cookie)
-                return principal
-    except ApiError:
-        return None
-    return None
-
-
 def _split(segment: str, parts: int) -> list[str] | None:
     pieces = segment.split("-", parts - 1)
     return pieces if len(pieces) == parts else None
@@ -126,7 +106,7 @@ async def _visible_file(
 
 async def _authorised_file(request: Request, segment: str) -> File | Response:
     pieces = _split(segment, 2)
-    principal = await _viewer(request)
+    principal = await viewer_of_get(_services(request), request)
     if principal is None:
         return _error(401, "not_authed")
     if principal.token_kind != "session" and not principal.has_scope("files:read"):
@@ -270,7 +250,7 @@ async def public_file(request: Request) -> Response:
 async def permalink(request: Request) -> Response:
     """Slack's `permalink` (`/files/U…/F…/name`): sends a signed-in viewer to the file."""
     file_id = request.path_params["file_id"]
-    principal = await _viewer(request)
+    principal = await viewer_of_get(_services(request), request)
     if principal is None or not looks_like(file_id, "F"):
         return _error(404, "file_not_found")
     async with _services(request).db.read() as session:

@@ -22,13 +22,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from parley.auth.principal import Principal
-from parley.auth.store import principal_for_session, principal_for_token
 from parley.conversations.access import access_conversation
 from parley.core.errors import ApiError
 from parley.messages import store as message_store
 from parley.net.client import FetchError, Limits, SafeClient, client_for
 from parley.services import Services
-from parley.webapi.http import SESSION_COOKIE, json_response
+from parley.webapi.http import json_response, viewer_of_get
 
 IMAGE_KEYS = ("image_url", "thumb_url", "service_icon", "author_icon", "footer_icon")
 IMAGE_LIMITS = Limits(max_bytes=5 * 1024 * 1024, timeout=8.0, max_redirects=3)
@@ -99,22 +98,6 @@ def _services(request: Request) -> Services:
     return services
 
 
-async def _viewer(services: Services, request: Request) -> Principal | None:
-    """Bearer token or session cookie (an <img> sends the cookie; a GET changes nothing)."""
-    header = request.headers.get("authorization", "")
-    try:
-        async with services.db.read() as session:
-            if header[:7].lower() == "bearer ":
-                return await principal_for_token(session, header[7:].strip())
-            cookie = request.cookies.get(SESSION_COOKIE)
-            if cookie:
-                principal, _csrf = await principal_for_session(session, cookie)
-                return principal
-    except ApiError:
-        return None
-    return None
-
-
 async def _allowed(services: Services, principal: Principal, request: Request) -> str | None:
     """The image URL asked for, if the message names it and the viewer may read it."""
     channel = request.query_params.get("channel", "")
@@ -139,7 +122,7 @@ def image_client(services: Services) -> SafeClient:
 
 async def proxied_image(request: Request) -> Response:
     services = _services(request)
-    principal = await _viewer(services, request)
+    principal = await viewer_of_get(services, request)
     if principal is None:
         return json_response({"ok": False, "error": "not_authed"}, status=401)
     url = await _allowed(services, principal, request)

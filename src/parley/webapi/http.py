@@ -37,6 +37,24 @@ _JSON_TYPE = "application/json; charset=utf-8"
 _BASE_HEADERS = {"x-content-type-options": "nosniff", "cache-control": "no-store"}
 
 
+async def viewer_of_get(services: Services, request: Request) -> Principal | None:
+    """Who is asking for a file, thumbnail or card image: a bearer token or the session
+    cookie. A GET changes nothing, so the cookie alone suffices (an <img> cannot send a CSRF
+    header) and SameSite keeps it first-party. None for no or bad credentials."""
+    header = request.headers.get("authorization", "")
+    try:
+        async with services.db.read() as session:
+            if header[:7].lower() == "bearer ":
+                return await principal_for_token(session, header[7:].strip())
+            cookie = request.cookies.get(SESSION_COOKIE)
+            if cookie:
+                principal, _csrf = await principal_for_session(session, cookie)
+                return principal
+    except ApiError:
+        return None
+    return None
+
+
 def json_response(
     body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
