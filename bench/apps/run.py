@@ -11,15 +11,14 @@ and without the apps watching. Parley runs as a subprocess (SQLite, rate limits 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -35,53 +34,51 @@ def free_port() -> int:
 
 
 class Receivers:
-    """N loopback servers; records (text, arrival time) for every message event."""
+    """N loopback apps in a separate process (bench/apps/receivers.py)."""
 
     def __init__(self, count: int) -> None:
-        self.arrivals: dict[str, list[float]] = {}
-        self.total = 0
-        self.lock = threading.Lock()
-        self.servers = [self._server() for _ in range(count)]
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "bench.apps.receivers", "--count", str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._urls: list[str] = self._ask(None)["urls"]
 
-    def _server(self) -> ThreadingHTTPServer:
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                now = time.monotonic()
-                reply = body.get("challenge", "").encode()
-                self.send_response(200)
-                self.send_header("content-length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-                event = body.get("event") or {}
-                with outer.lock:
-                    outer.total += 1
-                if event.get("type") == "message" and "subtype" not in event:
-                    with outer.lock:
-                        outer.arrivals.setdefault(event["text"], []).append(now)
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        return server
+    def _ask(self, command: str | None) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        if command is not None:
+            self.process.stdin.write(command + "\n")
+            self.process.stdin.flush()
+        answer: dict[str, Any] = json.loads(self.process.stdout.readline())
+        return answer
 
     def urls(self) -> list[str]:
-        return [f"http://127.0.0.1:{s.server_address[1]}/events" for s in self.servers]
+        return self._urls
+
+    def total(self) -> int:
+        return int(self._ask("total")["total"])
+
+    def arrivals(self) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = self._ask("arrivals")["arrivals"]
+        return found
 
     def close(self) -> None:
-        for server in self.servers:
-            server.shutdown()
+        with contextlib.suppress(OSError, ValueError):
+            assert self.process.stdin is not None
+            self.process.stdin.write("quit\n")
+            self.process.stdin.flush()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 def settle(receivers: Receivers, quiet: float = 1.5, limit: float = 180.0) -> None:
     deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
     while time.monotonic() < deadline:
-        with receivers.lock:
-            total = receivers.total
+        total = receivers.total()
         if total != last:
             last, since = total, time.monotonic()
         elif time.monotonic() - since > quiet:
@@ -189,15 +186,14 @@ def main() -> None:
         settle(receivers)
         watched, sent = post_series(http, team["token"], channel, args.messages, args.rate, "w")
         deadline = time.monotonic() + 30
+        arrivals: dict[str, list[float]] = {}
         while time.monotonic() < deadline:
-            with receivers.lock:
-                if sum(len(receivers.arrivals.get(t, [])) for t in sent) >= len(sent) * args.apps:
-                    break
-            time.sleep(0.1)
+            arrivals = receivers.arrivals()
+            if sum(len(arrivals.get(t, [])) for t in sent) >= len(sent) * args.apps:
+                break
+            time.sleep(0.2)
         delays = [
-            (arrival - sent[text]) * 1000
-            for text in sent
-            for arrival in receivers.arrivals.get(text, [])
+            (arrival - sent[text]) * 1000 for text in sent for arrival in arrivals.get(text, [])
         ]
         expected = len(sent) * args.apps
         if not delays:
