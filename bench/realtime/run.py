@@ -10,7 +10,8 @@ server memory per idle connection.
 
     .venv/bin/python -m bench.realtime.run --users 50 --receivers 10 --senders 10 --duration 30
     .venv/bin/python -m bench.realtime.run --users 50 --receivers 50 --senders 10 --rate 5
-    .venv/bin/python -m bench.realtime.run --users 10000 --receivers 10000 --senders 1 --rate 2
+    .venv/bin/python -m bench.realtime.run --users 10000 --receivers 10000 --senders 1 --rate 2 \
+        --client-procs 4
     .venv/bin/python -m bench.realtime.run --idle 10000 --users 50 --receivers 0 --senders 0
 
 Loopback only; every loop is bounded by count and time. The server is a `parley serve`
@@ -382,6 +383,67 @@ async def idle_memory(
     }
 
 
+class ReceiverProcs:
+    """Receivers spread over child processes (`--client-procs`, receiver_proc.py)."""
+
+    def __init__(self, procs: list[asyncio.subprocess.Process]) -> None:
+        self.procs = procs
+
+    @classmethod
+    async def start(cls, urls: list[str], tokens: list[str], count: int) -> ReceiverProcs:
+        procs = []
+        for k in range(count):
+            proc = await asyncio.create_subprocess_exec(
+                PYTHON,
+                "-m",
+                "bench.realtime.receiver_proc",
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                limit=2**30,  # the arrivals answer is one long line
+            )
+            await cls._say(proc, json.dumps({"urls": urls, "tokens": tokens[k::count]}))
+            procs.append(proc)
+        return cls(procs)
+
+    @staticmethod
+    async def _say(proc: asyncio.subprocess.Process, line: str) -> None:
+        assert proc.stdin is not None
+        proc.stdin.write(line.encode() + b"\n")
+        await proc.stdin.drain()
+
+    @staticmethod
+    async def _hear(proc: asyncio.subprocess.Process) -> dict[str, Any]:
+        assert proc.stdout is not None
+        heard: dict[str, Any] = json.loads(await proc.stdout.readline())
+        return heard
+
+    async def connected(self) -> int:
+        return sum([int((await self._hear(p))["connected"]) for p in self.procs])
+
+    async def received(self) -> int:
+        for proc in self.procs:
+            await self._say(proc, "count")
+        return sum([int((await self._hear(p))["received"]) for p in self.procs])
+
+    async def stop(self, stats: Stats) -> None:
+        """Collect every arrival into `stats` (E2E against the parent's send times)."""
+        for proc in self.procs:
+            await self._say(proc, "stop")
+            heard = await self._hear(proc)
+            for text, times in heard["arrivals"].items():
+                sent = stats.sent_at.get(text)
+                if sent is not None:
+                    stats.received += len(times)
+                    stats.e2e_ms.extend((t - sent) * 1000 for t in times)
+            stats.closed += int(heard["closed"])
+            for code, n in heard["close_codes"].items():
+                stats.close_codes[int(code)] = stats.close_codes.get(int(code), 0) + int(n)
+            await proc.wait()
+
+    def pids(self) -> list[int]:
+        return [proc.pid for proc in self.procs]
+
+
 async def load(
     clients: list[httpx.AsyncClient],
     seeded: Seeded,
@@ -394,19 +456,26 @@ async def load(
     # More receivers than users: several sockets per user (devices), round-robin; with
     # several nodes, receiver n connects to node n % nodes.
     tokens = [seeded.tokens[n % len(seeded.tokens)] for n in range(args.receivers)]
-    for start in range(0, len(tokens), 100):
-        receivers += await asyncio.gather(
-            *(
-                open_socket(clients[(start + i) % len(clients)], t)
-                for i, t in enumerate(tokens[start : start + 100])
+    children: ReceiverProcs | None = None
+    if args.client_procs > 1:
+        urls = [str(http.base_url).rstrip("/") for http in clients]
+        children = await ReceiverProcs.start(urls, tokens, args.client_procs)
+        connected = await children.connected()
+    else:
+        for start in range(0, len(tokens), 100):
+            receivers += await asyncio.gather(
+                *(
+                    open_socket(clients[(start + i) % len(clients)], t)
+                    for i, t in enumerate(tokens[start : start + 100])
+                )
             )
-        )
-    progress(f"{len(receivers)} receivers connected; sending for {args.duration:.0f}s")
+        connected = len(receivers)
+    progress(f"{connected} receivers connected; sending for {args.duration:.0f}s")
     stop = asyncio.Event()
     readers = [asyncio.create_task(receive(ws, stats, stop)) for ws in receivers]
     await asyncio.sleep(1)
     samples: list[tuple[int, float]] = []
-    start_sample, cpu0 = proc_sample_all(pids), own_cpu()
+    start_sample, cpu0 = proc_sample_all(pids), client_cpu(children)
     t_start = time.perf_counter()
     until = t_start + args.duration
     pairs = [(clients[(k + 1) % len(clients)], seeded.tokens[-1 - k]) for k in range(args.senders)]
@@ -424,17 +493,21 @@ async def load(
             samples.append(sample)
     await asyncio.gather(*senders)
     send_s = time.perf_counter() - t_start
-    end_sample, cpu1 = proc_sample_all(pids), own_cpu()
+    end_sample, cpu1 = proc_sample_all(pids), client_cpu(children)
     expected = stats.accepted * args.receivers
     progress(f"{stats.accepted} accepted, {stats.errors} errors; draining deliveries")
     drain_until = time.perf_counter() + 20
-    while stats.received < expected and time.perf_counter() < drain_until:  # noqa: ASYNC110
-        await asyncio.sleep(0.1)
+    received = stats.received
+    while received < expected and time.perf_counter() < drain_until:
+        await asyncio.sleep(0.1 if children is None else 0.5)
+        received = stats.received if children is None else await children.received()
     total_s = time.perf_counter() - t_start
-    progress(f"{stats.received} of {expected} deliveries received, {stats.closed} closed")
     stop.set()
     await asyncio.gather(*readers)
     await asyncio.gather(*(ws.close() for ws in receivers))
+    if children is not None:
+        await children.stop(stats)
+    progress(f"{stats.received} of {expected} deliveries received, {stats.closed} closed")
     assert start_sample
     assert end_sample
 
@@ -455,7 +528,16 @@ async def load(
         "server_cpu_pct": round((end_sample[1] - start_sample[1]) / send_s * 100, 1),
         "server_rss_mib_peak": round(max(s[0] for s in samples) / 2**20, 1) if samples else None,
         "client_cpu_pct": round((cpu1 - cpu0) / send_s * 100, 1),
+        "client_procs": max(1, args.client_procs),
     }
+
+
+def client_cpu(children: ReceiverProcs | None) -> float:
+    """CPU seconds of the load generator: this process and its receiver processes."""
+    if children is None:
+        return own_cpu()
+    sample = proc_sample_all(children.pids())
+    return own_cpu() + (sample[1] if sample else 0.0)
 
 
 def main() -> None:
@@ -470,6 +552,12 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="default: throwaway SQLite")
     parser.add_argument("--redis-url", default="", help="the bus for --nodes > 1")
     parser.add_argument("--nodes", type=int, default=1, help="parley serve nodes (ports +0, +1…)")
+    parser.add_argument(
+        "--client-procs",
+        type=int,
+        default=1,
+        help="spread the receivers over this many processes (for thousands of sockets)",
+    )
     parser.add_argument("--json-out", default="")
     args = parser.parse_args()
     if args.duration > 300:
