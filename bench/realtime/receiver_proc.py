@@ -35,22 +35,24 @@ class Arrivals:
     close_codes: dict[int, int] = field(default_factory=dict)
 
 
-async def read_socket(ws: ClientConnection, seen: Arrivals, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            raw = await asyncio.wait_for(ws.recv(), 0.5)
-        except TimeoutError:
-            continue
-        except ConnectionClosed as closed:
-            seen.closed += 1
-            code = closed.rcvd.code if closed.rcvd else 1006
-            seen.close_codes[code] = seen.close_codes.get(code, 0) + 1
-            return
-        now = time.perf_counter()
-        frame = orjson.loads(raw)
-        if frame.get("type") == "message" and "subtype" not in frame:
-            seen.received += 1
-            seen.by_text.setdefault(str(frame.get("text")), []).append(now)
+async def read_socket(ws: ClientConnection, seen: Arrivals) -> None:
+    """Until the socket closes or the task is cancelled. No polling timeout: with 10,000
+    sockets, a `wait_for` per socket every half second was most of the client's CPU."""
+    try:
+        async for raw in ws:
+            now = time.perf_counter()
+            frame = orjson.loads(raw)
+            if frame.get("type") == "message" and "subtype" not in frame:
+                seen.received += 1
+                seen.by_text.setdefault(str(frame.get("text")), []).append(now)
+    except ConnectionClosed as closed:
+        seen.closed += 1
+        code = closed.rcvd.code if closed.rcvd else 1006
+        seen.close_codes[code] = seen.close_codes.get(code, 0) + 1
+        return
+    if ws.close_code is not None and ws.close_code != 1000:
+        seen.closed += 1
+        seen.close_codes[ws.close_code] = seen.close_codes.get(ws.close_code, 0) + 1
 
 
 def answer(obj: object) -> None:
@@ -74,16 +76,17 @@ async def main() -> None:
             )
         )
     answer({"connected": len(sockets)})
-    seen, stop = Arrivals(), asyncio.Event()
-    readers = [asyncio.create_task(read_socket(ws, seen, stop)) for ws in sockets]
+    seen = Arrivals()
+    readers = [asyncio.create_task(read_socket(ws, seen)) for ws in sockets]
     while True:
         command = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
         if command == "count":
             answer({"received": seen.received, "closed": seen.closed})
         else:  # "stop" or the parent went away
             break
-    stop.set()
-    await asyncio.gather(*readers)
+    for reader in readers:
+        reader.cancel()
+    await asyncio.gather(*readers, return_exceptions=True)
     await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
     for client in clients:
         await client.aclose()
