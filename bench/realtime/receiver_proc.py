@@ -67,17 +67,21 @@ async def main() -> None:
     tokens: list[str] = spec["tokens"]
     limits = httpx.Limits(max_connections=64)
     clients = [httpx.AsyncClient(base_url=u, timeout=60, limits=limits) for u in urls]
+    seen = Arrivals()
     sockets: list[ClientConnection] = []
+    readers: list[asyncio.Task[None]] = []
     for start in range(0, len(tokens), 100):
-        sockets += await asyncio.gather(
+        batch = await asyncio.gather(
             *(
                 open_socket(clients[(start + i) % len(clients)], token)
                 for i, token in enumerate(tokens[start : start + 100])
             )
         )
+        # Read each socket from the moment it is open: an unread socket stops being read
+        # by websockets once its queue fills, and then misses the server's pings.
+        readers += [asyncio.create_task(read_socket(ws, seen)) for ws in batch]
+        sockets += batch
     answer({"connected": len(sockets)})
-    seen = Arrivals()
-    readers = [asyncio.create_task(read_socket(ws, seen)) for ws in sockets]
     while True:
         command = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
         if command == "count":
