@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -130,3 +132,34 @@ def table(rows: dict[str, dict[str, float]]) -> str:
             f"{row['p99_ms']:.2f} | {row['non_2xx']:.0f} |"
         )
     return "\n".join(lines)
+
+
+def create_workspace(database_url: str, name: str = "Bench") -> dict[str, Any]:
+    """A fresh workspace through the CLI (`parley workspace create --json`): its id, owner
+    and owner token. The domain is made unique so benches can share one database."""
+    slug = f"{name.lower()}{int(time.time() * 1000) % 10**9}"
+    out = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "parley.cli.main",
+            "workspace",
+            "create",
+            "--name",
+            name,
+            "--domain",
+            slug,
+            "--owner-email",
+            f"o@{name.lower()}.example",
+            "--owner-password",
+            "long-enough-pw",
+            "--database-url",
+            database_url,
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)
+    return result

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from bench.wrk_runner import PYTHON, start_parley
+from bench.wrk_runner import PYTHON, create_workspace, start_parley
 
 
 def free_port() -> int:
@@ -91,34 +91,6 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def make_workspace(database_url: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "parley.cli.main",
-            "workspace",
-            "create",
-            "--name",
-            "Bench",
-            "--domain",
-            f"bench{int(time.time())}",
-            "--owner-email",
-            "b@bench.example",
-            "--owner-password",
-            "long-enough-pw",
-            "--database-url",
-            database_url,
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, Any] = json.loads(out)
-    return result
-
-
 def post_series(
     http: httpx.Client, token: str, channel: str, count: int, rate: float, tag: str
 ) -> tuple[list[float], dict[str, float]]:
@@ -152,7 +124,7 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
-    team = make_workspace(database_url)
+    team = create_workspace(database_url)
     port = free_port()
     server = start_parley(database_url, port, PARLEY_OUTBOUND_ALLOW_PRIVATE="true")
     receivers = Receivers(args.apps)

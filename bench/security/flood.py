@@ -20,7 +20,6 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -144,36 +143,8 @@ async def measure(
     )
 
 
-def _workspace(python: str, database_url: str, name: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [
-            python,
-            "-m",
-            "parley.cli.main",
-            "workspace",
-            "create",
-            "--name",
-            name,
-            "--domain",
-            f"{name.lower()}{int(time.time() * 1000) % 10**9}",
-            "--owner-email",
-            f"o@{name.lower()}.example",
-            "--owner-password",
-            "long-enough-pw",
-            "--database-url",
-            database_url,
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, Any] = json.loads(out)
-    return result
-
-
 def _run(args: argparse.Namespace, rate_limits: bool) -> FloodResult:
-    from bench.wrk_runner import PYTHON, start_parley
+    from bench.wrk_runner import PYTHON, create_workspace, start_parley
 
     tmp = Path(tempfile.mkdtemp())
     database_url = f"sqlite+aiosqlite:///{tmp / 'parley.db'}"
@@ -182,7 +153,7 @@ def _run(args: argparse.Namespace, rate_limits: bool) -> FloodResult:
         check=True,
         capture_output=True,
     )
-    a, b = _workspace(PYTHON, database_url, "Flooder"), _workspace(PYTHON, database_url, "Victim")
+    a, b = create_workspace(database_url, "Flooder"), create_workspace(database_url, "Victim")
     server = start_parley(
         database_url, args.port, PARLEY_RATE_LIMITS_ENABLED=str(rate_limits).lower()
     )
