@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 
 from parley.core.migrate import upgrade_to_head
+from parley.events.wire import FanOutWebSocketProtocol
 from parley.main import build_services, create_app
 from parley.services import Services
 from parley.settings import Settings
@@ -129,7 +130,8 @@ class LiveServer:
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
-            ws="websockets-sansio",
+            ws=FanOutWebSocketProtocol,
+            ws_per_message_deflate=False,  # as `parley serve` runs it
             lifespan="on",
         )
         self.server = uvicorn.Server(config)

@@ -228,6 +228,15 @@ class StalledClient:
             self.sock.close()
 
 
+def unframe(wire: bytes) -> bytes:
+    """The payload of one server frame (`events/wire.py`), read by websockets' own parser."""
+    client = ClientProtocol(parse_uri("ws://parley.test/rtm"), state=State.OPEN, max_size=None)
+    client.receive_data(wire)
+    [frame] = client.events_received()
+    assert isinstance(frame, Frame) and frame.opcode is Opcode.TEXT and frame.fin
+    return bytes(frame.data)
+
+
 async def call(server: LiveServer, method: str, token: str, **args: Any) -> dict[str, Any]:
     """A Web API call on the live server; asserts `ok`."""
     async with httpx.AsyncClient(base_url=server.url) as http:

@@ -14,19 +14,30 @@ from parley.events import relay, store
 from parley.events.emit import emit, workspace_audience
 from parley.events.fanout import Connection
 from parley.events.models import EventLog
+from parley.events.wire import text_frame
 from parley.services import Services
+from tests.events.helpers import unframe
 from tests.factories import Factory
 
 
 class Frames:
-    """A transport that records what the writer sends."""
+    """A transport that records what is sent: by the writer task, or written directly."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, direct: bool = True) -> None:
         self.frames: list[dict[str, Any]] = []
+        self.direct = direct  # False: a socket that cannot take a frame now (paused, closing)
+        self.direct_writes = 0
         self.closed: tuple[int, str] | None = None
 
     async def send_text(self, frame: str) -> None:
         self.frames.append(orjson.loads(frame))
+
+    def write_now(self, wire: bytes) -> bool:
+        if not self.direct:
+            return False
+        self.direct_writes += 1
+        self.frames.append(orjson.loads(unframe(wire)))
+        return True
 
     async def close(self, code: int, reason: str) -> None:
         self.closed = (code, reason)
@@ -180,3 +191,27 @@ async def test_slow_connection_queue_is_bounded(services: Services, factory: Fac
     await connection.run_writer()
     assert frames.closed is not None and frames.closed[0] == 4008
     assert frames.closed[1] == "too_slow: resume with since=0"  # nothing was written
+
+
+async def test_an_idle_socket_is_written_directly_and_a_busy_one_keeps_order(
+    services: Services, factory: Factory
+) -> None:
+    team = await factory.workspace()
+    frames = Frames()
+    connection = Connection(principal(team.team_id, team.owner.user_id), frames, 100)
+    writer = asyncio.create_task(connection.run_writer())
+    await asyncio.sleep(0)  # the writer is now waiting: the socket is idle
+    connection.finish_catch_up(0)
+    connection.deliver(1, '{"n":1}')  # no wire bytes offered: queued for the writer
+    connection.deliver(2, '{"n":2}', text_frame('{"n":2}'))  # 1 is still queued: so is 2
+    assert frames.direct_writes == 0 and connection.queued == 2
+    await settle()
+    connection.deliver(3, '{"n":3}', text_frame('{"n":3}'))  # idle again: straight out
+    assert frames.direct_writes == 1 and connection.sent_seq == 3
+    frames.direct = False  # the socket cannot take it now: the writer sends it later
+    connection.deliver(4, '{"n":4}', text_frame('{"n":4}'))
+    assert connection.sent_seq == 3
+    await settle()
+    assert [f["n"] for f in frames.frames] == [1, 2, 3, 4] and connection.sent_seq == 4
+    connection.close(1000, "")
+    await writer

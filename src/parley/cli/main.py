@@ -103,6 +103,7 @@ def serve(
     """Run the Parley server (Web API, WebSocket and web client) in this process."""
     import uvicorn
 
+    from parley.events.wire import FanOutWebSocketProtocol
     from parley.main import create_app
 
     settings = _settings(data_dir, database_url, host=host, port=port)
@@ -116,9 +117,9 @@ def serve(
         port=settings.port,
         log_level=settings.log_level,
         proxy_headers=True,
-        ws="websockets-sansio",
-        # Real-time fan-out writes one pre-encoded frame to many sockets; per-socket
-        # deflate would compress it again for each of them (browsers always offer it).
+        ws=FanOutWebSocketProtocol,
+        # Real-time fan-out writes one pre-built frame to many sockets (events/wire.py);
+        # per-socket deflate would compress it again for each of them (browsers offer it).
         ws_per_message_deflate=False,
     )
 

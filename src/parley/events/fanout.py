@@ -26,6 +26,7 @@ from parley.core.db import Database
 from parley.events import store
 from parley.events.audience import AudienceResolver, MembershipCache
 from parley.events.store import Row
+from parley.events.wire import text_frame
 
 log = logging.getLogger("parley.events")
 
@@ -81,6 +82,10 @@ def encode(payload: dict[str, Any], seq: int | None = None) -> str:
 class FrameTransport(Protocol):
     async def send_text(self, frame: str) -> None: ...
 
+    def write_now(self, wire: bytes) -> bool:
+        """Write a pre-built frame to the socket now if it can take it (see events/wire.py)."""
+        ...
+
     async def close(self, code: int, reason: str) -> None: ...
 
 
@@ -131,13 +136,28 @@ class Connection:
     def user_id(self) -> str:
         return self.principal.user_id
 
-    def deliver(self, seq: int, frame: str) -> None:
-        """A persisted event; ignored if this socket already has it."""
+    def deliver(self, seq: int, frame: str, wire: bytes | None = None) -> None:
+        """A persisted event; ignored if this socket already has it.
+
+        With `wire` (the frame's bytes, built once for every recipient) and nothing queued
+        ahead of it, the frame is written to the socket at once instead of waking the
+        writer task: order is kept because only an idle socket takes this path.
+        """
         if self.catching_up:
             self._hold(seq, frame)
         elif seq > self.last_seq:
             self.last_seq = seq
+            if wire is not None and self._writer_idle() and self._transport.write_now(wire):
+                self.sent_seq = seq
+                return
             self._enqueue(seq, frame)
+
+    def _writer_idle(self) -> bool:
+        """Nothing queued, nothing in the writer's hands, not closing."""
+        waiter = self._waiter
+        return (
+            not self._queue and waiter is not None and not waiter.done() and self.close_code is None
+        )
 
     def deliver_ephemeral(self, frame: str) -> None:
         if self.catching_up:
@@ -392,18 +412,20 @@ class Hub:
         skip_guests = bool(audience.get("exclude_guests"))
         seq = int(row["seq"])
         frame: str | None = None
+        wire = b""
         for user_id in user_ids:
             connections = stream.users.get(user_id)
             if not connections:
                 continue
             if frame is None:
                 frame = encode(payload, seq)
+                wire = text_frame(frame)
             for connection in connections:
                 if skip_guests and connection.principal.is_guest:
                     continue
                 if connection.scoped and not bot_may_receive(connection.principal, payload):
                     continue  # a bot without the scope for this event
-                connection.deliver(seq, frame)
+                connection.deliver(seq, frame, wire)
         if payload.get("type") == "user_change":
             user = payload.get("user")
             if isinstance(user, dict) and user.get("deleted") is True:

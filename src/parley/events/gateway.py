@@ -27,6 +27,7 @@ from parley.events import store
 from parley.events.emit import conversation_audience
 from parley.events.fanout import CLOSE_AUTH_REVOKED, Connection, encode
 from parley.events.realtime import Realtime
+from parley.events.wire import DIRECT_FRAMES, DirectFrames
 from parley.services import Services
 from parley.settings import Settings
 from parley.users import store as user_store
@@ -54,18 +55,29 @@ async def rtm_url(realtime: Realtime, principal: Any, base: str, ttl: float) -> 
 
 
 class AsgiFrames:
-    """The connection's transport: ASGI `websocket.send` and `websocket.close`."""
+    """The connection's transport: ASGI `websocket.send` and `websocket.close`, and the
+    server's socket itself for pre-built frames when the server offers it (events/wire.py)."""
 
-    __slots__ = ("closed", "handler", "send", "timeout")
+    __slots__ = ("closed", "direct", "handler", "send", "timeout")
 
-    def __init__(self, send: Send, handler: asyncio.Task[Any], timeout: float) -> None:
+    def __init__(
+        self,
+        send: Send,
+        handler: asyncio.Task[Any],
+        timeout: float,
+        direct: DirectFrames | None = None,
+    ) -> None:
         self.send = send
         self.handler = handler
         self.timeout = timeout
+        self.direct = direct
         self.closed = False
 
     async def send_text(self, frame: str) -> None:
         await self.send({"type": "websocket.send", "text": frame})
+
+    def write_now(self, wire: bytes) -> bool:
+        return self.direct is not None and not self.closed and self.direct.write_now(wire)
 
     async def close(self, code: int, reason: str) -> None:
         try:
@@ -143,7 +155,8 @@ class RtmGateway:
         assert task is not None
         realtime.connections.add(task)
         try:
-            frames = AsgiFrames(send, task, realtime.config.close_timeout)
+            direct = scope.get("extensions", {}).get(DIRECT_FRAMES)
+            frames = AsgiFrames(send, task, realtime.config.close_timeout, direct)
             connection = Connection(principal, frames, realtime.config.max_queue)
             session = RtmSession(self.services, connection, scope, receive)
             await session.run(_parse_since(query.get("since")))
