@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,6 +190,8 @@ class Stats:
     errors: int = 0
     post_ms: list[float] = field(default_factory=list)
     e2e_ms: list[float] = field(default_factory=list)
+    # Per message (its text): the latencies of its deliveries, for the slowest-message view.
+    by_message: dict[str, list[float]] = field(default_factory=dict)
     received: int = 0
     closed: int = 0
     close_codes: dict[int, int] = field(default_factory=dict)
@@ -434,7 +437,9 @@ class ReceiverProcs:
                 sent = stats.sent_at.get(text)
                 if sent is not None:
                     stats.received += len(times)
-                    stats.e2e_ms.extend((t - sent) * 1000 for t in times)
+                    latencies = [(t - sent) * 1000 for t in times]
+                    stats.e2e_ms.extend(latencies)
+                    stats.by_message.setdefault(text, []).extend(latencies)
             stats.closed += int(heard["closed"])
             for code, n in heard["close_codes"].items():
                 stats.close_codes[int(code)] = stats.close_codes.get(int(code), 0) + int(n)
@@ -525,11 +530,19 @@ async def load(
         "post_ms": [r(pct(stats.post_ms, p)) for p in (50, 95, 99)],
         "e2e_ms": [r(pct(stats.e2e_ms, p)) for p in (50, 95, 99)]
         + [r(max(stats.e2e_ms, default=None))],
+        "slowest_messages_ms": slowest_messages(stats, r),
         "server_cpu_pct": round((end_sample[1] - start_sample[1]) / send_s * 100, 1),
         "server_rss_mib_peak": round(max(s[0] for s in samples) / 2**20, 1) if samples else None,
         "client_cpu_pct": round((cpu1 - cpu0) / send_s * 100, 1),
         "client_procs": max(1, args.client_procs),
     }
+
+
+def slowest_messages(stats: Stats, r: Callable[[float | None], float | None]) -> list[Any]:
+    """With receivers in child processes: the five messages whose last delivery came
+    latest, as [text, p50, max] (is the tail one cold message or all of them?)."""
+    worst = sorted(stats.by_message.items(), key=lambda item: -max(item[1]))[:5]
+    return [[text, r(pct(times, 50)), r(max(times))] for text, times in worst]
 
 
 def client_cpu(children: ReceiverProcs | None) -> float:

@@ -215,3 +215,32 @@ async def test_an_idle_socket_is_written_directly_and_a_busy_one_keeps_order(
     assert [f["n"] for f in frames.frames] == [1, 2, 3, 4] and connection.sent_seq == 4
     connection.close(1000, "")
     await writer
+
+
+async def test_presence_index_follows_subscriptions_and_departures(
+    services: Services, factory: Factory
+) -> None:
+    team = await factory.workspace()
+    bob = await factory.user(team)
+    hub = services.realtime.hub
+    everyone, everyone_frames, w1 = await live_connection(services, team.team_id, bob.user_id)
+    picky, picky_frames, w2 = await live_connection(services, team.team_id, team.owner.user_id)
+    hub.subscribe_presence(picky, frozenset({"U_CAROL"}))
+    hub.subscribe_presence(picky, frozenset({"U_DAN"}))  # replaces the first subscription
+
+    async def change(user: str) -> None:
+        payload = {"type": "presence_change", "user": user, "presence": "active"}
+        await hub.accept_ephemeral(team.team_id, payload, workspace_audience())
+
+    for user in ("U_CAROL", "U_DAN"):
+        await change(user)
+    await settle()
+    assert [f["user"] for f in everyone_frames.frames] == ["U_CAROL", "U_DAN"]
+    assert [f["user"] for f in picky_frames.frames] == ["U_DAN"]
+    stream = hub.streams[team.team_id]
+    assert set(stream.presence_watchers) == {"U_DAN"}
+    hub.detach(picky)
+    assert stream.presence_watchers == {} and picky not in stream.presence_everyone
+    for connection, writer in ((everyone, w1), (picky, w2)):
+        connection.close(1000, "")
+        await writer

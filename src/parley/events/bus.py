@@ -101,11 +101,13 @@ class LocalBus:
                 log.exception("an event listener failed")
 
     async def publish(self, rows: list[dict[str, Any]]) -> None:
-        """After commit: deliver, then remember to mark the rows published."""
+        """After commit: hand to this node's sockets and the other nodes, then remember to
+        mark the rows published. The fan-out itself runs after the committing request has
+        its answer (`Hub.accept_soon`)."""
         clean = [bus_row(row) for row in rows]
         self._notify(clean)
         try:
-            await self.hub.accept(clean)
+            self.hub.accept_soon(clean)
             await self._broadcast(clean)
         except Exception:
             log.exception("publishing %d events failed; the relay will retry", len(clean))
@@ -216,7 +218,7 @@ class RedisBus(LocalBus):
         try:
             if "r" in message:
                 self._notify(message["r"])
-                await self.hub.accept(message["r"])
+                self.hub.accept_soon(message["r"])
             elif "e" in message:
                 e = message["e"]
                 await self.hub.accept_ephemeral(e["w"], e["p"], e["a"], e.get("x"))

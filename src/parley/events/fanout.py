@@ -245,7 +245,18 @@ class Connection:
 class WorkspaceStream:
     """The ordered event stream of one workspace on this node, and its local connections."""
 
-    __slots__ = ("delivered", "filling", "lock", "pending", "ready", "users", "workspace_id")
+    __slots__ = (
+        "delivered",
+        "drain_scheduled",
+        "filling",
+        "lock",
+        "pending",
+        "presence_everyone",
+        "presence_watchers",
+        "ready",
+        "users",
+        "workspace_id",
+    )
 
     def __init__(self, workspace_id: str) -> None:
         self.workspace_id = workspace_id
@@ -253,12 +264,42 @@ class WorkspaceStream:
         self.pending: dict[int, Row] = {}
         self.lock = asyncio.Lock()
         self.users: dict[str, set[Connection]] = {}
+        # Who gets whose presence_change: sockets that never sent `presence_sub` get
+        # everyone's, the others only their subscribed users'. Indexed, so one user coming
+        # online costs their watchers, not a pass over every socket of the workspace
+        # (10,000 sockets connecting were 10^8 steps).
+        self.presence_everyone: set[Connection] = set()
+        self.presence_watchers: dict[str, set[Connection]] = {}
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.filling = False
+        self.drain_scheduled = False
 
     def connections(self) -> Iterable[Connection]:
         for connections in self.users.values():
             yield from connections
+
+    def watch_presence(self, connection: Connection, ids: frozenset[str] | None) -> None:
+        """Index `connection` under the users whose presence it follows (None: everyone)."""
+        self.unwatch_presence(connection)
+        connection.presence_ids = ids
+        if ids is None:
+            self.presence_everyone.add(connection)
+            return
+        for user_id in ids:
+            self.presence_watchers.setdefault(user_id, set()).add(connection)
+
+    def unwatch_presence(self, connection: Connection) -> None:
+        self.presence_everyone.discard(connection)
+        for user_id in connection.presence_ids or ():
+            watchers = self.presence_watchers.get(user_id)
+            if watchers is not None:
+                watchers.discard(connection)
+                if not watchers:
+                    del self.presence_watchers[user_id]
+
+    def presence_audience(self, subject: str) -> Iterable[Connection]:
+        yield from self.presence_everyone
+        yield from self.presence_watchers.get(subject, ())
 
 
 class Hub:
@@ -291,6 +332,7 @@ class Hub:
             stream = WorkspaceStream(workspace_id)
             self.streams[workspace_id] = stream
         stream.users.setdefault(connection.user_id, set()).add(connection)
+        stream.watch_presence(connection, connection.presence_ids)
         if created:
             await self._start_stream(stream)
         else:
@@ -315,6 +357,7 @@ class Hub:
         stream = self.streams.get(connection.workspace_id)
         if stream is None:
             return
+        stream.unwatch_presence(connection)
         connections = stream.users.get(connection.user_id)
         if connections is not None:
             connections.discard(connection)
@@ -335,7 +378,26 @@ class Hub:
     # events ------------------------------------------------------------------------------
 
     async def accept(self, rows: Iterable[Row]) -> None:
-        """Committed outbox rows from the bus (any order, possibly repeated)."""
+        """Committed outbox rows (any order, possibly repeated), fanned out before returning."""
+        for stream in self._take(rows):
+            await self._drain(stream)
+
+    def accept_soon(self, rows: Iterable[Row]) -> None:
+        """Like `accept`, with the fan-out in a task of its own: the request that committed
+        (a post to a channel of 10,000 people) answers without waiting for every socket."""
+        for stream in self._take(rows):
+            if not stream.drain_scheduled:
+                stream.drain_scheduled = True
+                task = asyncio.create_task(self._scheduled_drain(stream))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _scheduled_drain(self, stream: WorkspaceStream) -> None:
+        stream.drain_scheduled = False  # rows arriving from now on schedule the next drain
+        await self._drain(stream)
+
+    def _take(self, rows: Iterable[Row]) -> list[WorkspaceStream]:
+        """File rows under their streams' pending events; the streams that got any."""
         touched: list[WorkspaceStream] = []
         for row in rows:
             stream = self.streams.get(row["workspace_id"])
@@ -346,8 +408,7 @@ class Hub:
                 stream.pending[seq] = row
                 if not touched or touched[-1] is not stream:
                     touched.append(stream)
-        for stream in touched:
-            await self._drain(stream)
+        return touched
 
     async def accept_ephemeral(
         self,
@@ -360,18 +421,26 @@ class Hub:
         stream = self.streams.get(workspace_id)
         if stream is None:
             return
-        user_ids = list(await self.audiences.users(workspace_id, audience, stream.users))
         frame = encode(payload)
-        subject = payload.get("user") if payload.get("type") == "presence_change" else None
-        for user_id in user_ids:
-            if user_id == exclude_user:
+        if payload.get("type") == "presence_change" and audience.get("kind") == "workspace":
+            recipients = stream.presence_audience(str(payload.get("user")))
+        else:
+            user_ids = list(await self.audiences.users(workspace_id, audience, stream.users))
+            recipients = (c for u in user_ids for c in list(stream.users.get(u, ())))
+        for connection in list(recipients):
+            if connection.user_id == exclude_user:
                 continue
-            for connection in stream.users.get(user_id, ()):
-                if connection.scoped and not bot_may_receive(connection.principal, payload):
-                    continue
-                wanted = connection.presence_ids
-                if subject is None or wanted is None or subject in wanted:
-                    connection.deliver_ephemeral(frame)
+            if connection.scoped and not bot_may_receive(connection.principal, payload):
+                continue
+            connection.deliver_ephemeral(frame)
+
+    def subscribe_presence(self, connection: Connection, ids: frozenset[str]) -> None:
+        """Slack's `presence_sub`: from now on, only these users' presence changes."""
+        stream = self.streams.get(connection.workspace_id)
+        if stream is None:
+            connection.presence_ids = ids
+        else:
+            stream.watch_presence(connection, ids)
 
     async def visible(self, connection: Connection, row: Row) -> bool:
         """Whether `connection` may see `row` now (the resume backlog's filter)."""

@@ -296,7 +296,7 @@ class RtmSession:
         """Slack's presence subscription: from now on, presence changes of these users only."""
         if isinstance(ids, list):
             wanted = [i for i in ids[:MAX_PRESENCE_SUB] if isinstance(i, str)]
-            self.connection.presence_ids = frozenset(wanted)
+            self.hub.subscribe_presence(self.connection, frozenset(wanted))
 
     def _reply_error(self, reply_to: Any, code: int, msg: str) -> None:
         body: dict[str, Any] = {"ok": False, "error": {"code": code, "msg": msg}}
