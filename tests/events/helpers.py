@@ -41,7 +41,8 @@ async def emit_events(
 
     async def work(services: Services) -> list[int]:
         async with services.db.write() as uow:
-            return [await emit(uow, workspace_id, p, a) for p, a in events]
+            rows = [await emit(uow, workspace_id, p, a) for p, a in events]
+        return [int(row["seq"]) for row in rows]  # numbered as the transaction commits
 
     return await on_server(server, work)
 
@@ -99,7 +100,8 @@ async def set_membership(
             await uow.session.flush()
             kind = "member_joined_channel" if member else "member_left_channel"
             payload = {"type": kind, "user": user_id, "channel": channel}
-            return await emit(uow, workspace_id, payload, conversation_audience(channel))
+            row = await emit(uow, workspace_id, payload, conversation_audience(channel))
+        return int(row["seq"])
 
     return await on_server(server, work)
 

@@ -66,10 +66,11 @@ async def emit_unpublished(database_url: str, team_id: str, count: int) -> list[
     other = Database(database_url)
     try:
         async with other.write() as uow:
-            return [
+            rows = [
                 await emit(uow, team_id, {"type": "x", "n": n}, workspace_audience())
                 for n in range(count)
             ]
+        return [int(row["seq"]) for row in rows]
     finally:
         await other.dispose()
 
@@ -173,7 +174,8 @@ async def test_events_published_after_commit_are_marked(
 ) -> None:
     team = await factory.workspace()
     async with services.db.write() as uow:
-        seq = await emit(uow, team.team_id, {"type": "x"}, workspace_audience())
+        row = await emit(uow, team.team_id, {"type": "x"}, workspace_audience())
+    seq = int(row["seq"])
     await services.realtime.bus.marker.flush()
     async with services.db.read() as session:
         row = await session.get(EventLog, (team.team_id, seq))

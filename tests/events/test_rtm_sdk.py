@@ -15,7 +15,8 @@ from tests.conftest import LiveServer, SyncFactory
 def emit_on_server(server: LiveServer, workspace_id: str, payload: dict[str, Any]) -> int:
     async def work() -> int:
         async with server.services.db.write() as uow:
-            return await emit(uow, workspace_id, payload, workspace_audience())
+            row = await emit(uow, workspace_id, payload, workspace_audience())
+        return int(row["seq"])
 
     loop = server.services.realtime.loop
     assert loop is not None

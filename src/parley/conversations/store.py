@@ -85,6 +85,26 @@ async def get_dm_by_key(
     ).scalar_one_or_none()
 
 
+async def get_conversation_and_membership(
+    session: AsyncSession, workspace_id: str, conversation_id: str, user_id: str
+) -> tuple[Conversation | None, ConversationMember | None]:
+    """The conversation and `user_id`'s membership row in it, in one query."""
+    row = (
+        await session.execute(
+            select(Conversation, ConversationMember)
+            .outerjoin(
+                ConversationMember,
+                (ConversationMember.conversation_id == Conversation.id)
+                & (ConversationMember.user_id == user_id),
+            )
+            .where(Conversation.workspace_id == workspace_id, Conversation.id == conversation_id)
+        )
+    ).first()
+    if row is None:
+        return None, None
+    return row[0], row[1]
+
+
 async def get_membership(
     session: AsyncSession, conversation_id: str, user_id: str
 ) -> ConversationMember | None:

@@ -46,15 +46,20 @@ EventSink = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
 @dataclass
 class UnitOfWork:
-    """One write transaction plus the work to run once it has committed (event publishing)."""
+    """One write transaction, the work to run as its last step before commit (writing the
+    outbox), and the work to run once it has committed (event publishing)."""
 
     session: AsyncSession
     is_sqlite: bool
+    before_commit: list[AfterCommit] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=list)
     emitted: list[dict[str, Any]] = field(default_factory=list)
 
     def on_commit(self, callback: AfterCommit) -> None:
         self.after_commit.append(callback)
+
+    def last_before_commit(self, callback: AfterCommit) -> None:
+        self.before_commit.append(callback)
 
 
 def _install_sqlite_pragmas(engine: AsyncEngine, *, writer: bool) -> None:
@@ -131,6 +136,8 @@ class Database:
             uow = UnitOfWork(session=session, is_sqlite=self.is_sqlite)
             async with session.begin():
                 yield uow
+                for callback in uow.before_commit:  # not reached when the block raised
+                    await callback()
         if uow.emitted and self.event_sink is not None:
             await self.event_sink(uow.emitted)
         for callback in uow.after_commit:

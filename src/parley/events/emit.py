@@ -1,8 +1,9 @@
 """emit(): append an event to the outbox inside the caller's transaction.
 
 Only actions call this. The row is written in the same transaction as the change it
-describes, with the workspace's next sequence number; publishing to the bus happens after
-commit (see `Database.write`), and a relay re-publishes rows a crash left unpublished.
+describes, with the workspace's next sequence number (numbered and inserted together as
+the transaction's last step); publishing to the bus happens after commit (see
+`Database.write`), and a relay re-publishes rows a crash left unpublished.
 """
 
 from __future__ import annotations
@@ -36,34 +37,56 @@ def control_audience() -> Audience:
     return {"kind": "control"}
 
 
-async def next_event_seq(uow: UnitOfWork, workspace_id: str) -> int:
-    """Take the workspace's next sequence number; the row lock orders concurrent writers."""
+async def take_event_seqs(uow: UnitOfWork, workspace_id: str, count: int) -> int:
+    """Take the workspace's next `count` sequence numbers; returns the first.
+
+    The row lock this takes orders concurrent writers and is held until commit, so it is
+    taken as late as possible: by `write_outbox`, just before the commit.
+    """
     result = await uow.session.execute(
         update(Workspace)
         .where(Workspace.id == workspace_id)
-        .values(event_seq=Workspace.event_seq + 1)
+        .values(event_seq=Workspace.event_seq + count)
         .returning(Workspace.event_seq)
     )
-    return int(result.scalar_one())
+    return int(result.scalar_one()) - count + 1
+
+
+async def write_outbox(uow: UnitOfWork) -> None:
+    """Number the transaction's events and insert them: one UPDATE per workspace (in id
+    order, so two transactions never wait on each other's workspaces in a cycle) and one
+    INSERT for all of them, however many events the transaction emitted."""
+    by_workspace: dict[str, list[dict[str, Any]]] = {}
+    for row in uow.emitted:
+        by_workspace.setdefault(row["workspace_id"], []).append(row)
+    for workspace_id in sorted(by_workspace):
+        rows = by_workspace[workspace_id]
+        first = await take_event_seqs(uow, workspace_id, len(rows))
+        for offset, row in enumerate(rows):
+            row["seq"] = first + offset
+    await uow.session.execute(insert(EventLog), uow.emitted)
 
 
 async def emit(
     uow: UnitOfWork, workspace_id: str, payload: dict[str, Any], audience: Audience
-) -> int:
-    """Record `payload` (a Slack-shaped event with a `type`) for `audience`; returns its seq."""
-    seq = await next_event_seq(uow, workspace_id)
-    row = {
+) -> dict[str, Any]:
+    """Record `payload` (a Slack-shaped event with a `type`) for `audience`.
+
+    Returns the outbox row; its `seq` is set as the transaction's last step (write_outbox).
+    """
+    if not uow.emitted:
+        uow.last_before_commit(lambda: write_outbox(uow))
+    row: dict[str, Any] = {
         "workspace_id": workspace_id,
-        "seq": seq,
+        "seq": None,
         "type": str(payload["type"]),
         "payload": payload,
         "audience": audience,
         "created": utc_now(),
         "published": False,
     }
-    await uow.session.execute(insert(EventLog).values(**row))
     uow.emitted.append(row)
-    return seq
+    return row
 
 
 async def emit_credentials_revoked(
@@ -73,7 +96,7 @@ async def emit_credentials_revoked(
     token_ids: list[int] | None = None,
     session_ids: list[int] | None = None,
     reason: str = "token_revoked",
-) -> int:
+) -> dict[str, Any]:
     """Tell every node to close the sockets opened with these credentials (after commit)."""
     payload = {
         "type": "credentials_revoked",

@@ -146,9 +146,12 @@ async def _render_and_mentions(uow: UnitOfWork, message: Message) -> Mentions:
     return found
 
 
-async def _store_mentions(uow: UnitOfWork, message: Message, found: Mentions) -> None:
+async def _store_mentions(
+    uow: UnitOfWork, message: Message, found: Mentions, *, replace: bool = True
+) -> None:
     """One Mention row per mentioned user of the workspace (replacing earlier ones on edit)."""
-    await uow.session.execute(delete(Mention).where(Mention.message_id == message.id))
+    if replace:
+        await uow.session.execute(delete(Mention).where(Mention.message_id == message.id))
     users = await store.existing_user_ids(uow.session, message.workspace_id, found.users)
     if not users:
         return
@@ -230,7 +233,12 @@ class _Insert:
 
 
 async def _insert_message(uow: UnitOfWork, message: Message) -> _Insert:
-    """Insert inside a savepoint; a duplicate `client_msg_id` yields the existing message."""
+    """Insert; with a `client_msg_id`, inside a savepoint: a duplicate (a concurrent retry
+    that won the race) yields the existing message."""
+    if message.client_msg_id is None:
+        uow.session.add(message)
+        await uow.session.flush()
+        return _Insert(message, created=True)
     try:
         async with uow.session.begin_nested():
             uow.session.add(message)
@@ -318,7 +326,7 @@ async def do_post_message(
     outcome = await _insert_message(uow, message)
     if not outcome.created:
         return outcome.message
-    await _store_mentions(uow, message, found)
+    await _store_mentions(uow, message, found, replace=False)  # a new message has none yet
     body = message_object(message)
     if root is not None:
         if reply_broadcast:

@@ -130,7 +130,10 @@ async def post_message(
             unfurl_media=params.unfurl_media,
             **customizations(principal, params.username, params.icon_emoji, params.icon_url),
         )
-        [body] = await serialize_messages(uow.session, [message])
+        if params.client_msg_id:  # possibly an earlier message, reactions and all
+            [body] = await serialize_messages(uow.session, [message])
+        else:  # just created: no reactions or pins to look up
+            body = message_object(message)
     return conversation, message, body
 
 

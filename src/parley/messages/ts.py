@@ -29,7 +29,20 @@ def normalize_ts(ts: str) -> str:
 
 
 async def allocate_ts(uow: UnitOfWork, conversation_id: str) -> str:
-    """The next ts in `conversation_id`: now, or one microsecond after the last one."""
+    """The next ts in `conversation_id`: now, or one microsecond after the last one.
+
+    Usually now is already past the last ts: one conditional UPDATE takes it (ts strings
+    are fixed-width, so they compare as numbers do). Otherwise (two posts within the same
+    microsecond, or a clock that stepped back) the row is read under lock and bumped.
+    """
+    now_ts = format_ts(time.time_ns() // 1000)
+    taken = await uow.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.last_ts < now_ts)
+        .values(last_ts=now_ts)
+    )
+    if getattr(taken, "rowcount", 0) == 1:
+        return now_ts
     last = (
         await uow.session.execute(
             select(Conversation.last_ts).where(Conversation.id == conversation_id).with_for_update()
