@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.ext.asyncio import (
@@ -40,7 +43,11 @@ SQLITE_SYNCHRONOUS = os.environ.get("PARLEY_SQLITE_SYNCHRONOUS", "NORMAL").upper
 if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL", "EXTRA"}:
     raise ValueError("PARLEY_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
 
+log = logging.getLogger("parley.db")
+
+T = TypeVar("T")
 AfterCommit = Callable[[], Awaitable[None]]
+BeforeCommit = Callable[["UnitOfWork"], Awaitable[None]]
 EventSink = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
 
@@ -51,15 +58,17 @@ class UnitOfWork:
 
     session: AsyncSession
     is_sqlite: bool
-    before_commit: list[AfterCommit] = field(default_factory=list)
+    before_commit: list[BeforeCommit] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=list)
     emitted: list[dict[str, Any]] = field(default_factory=list)
 
     def on_commit(self, callback: AfterCommit) -> None:
         self.after_commit.append(callback)
 
-    def last_before_commit(self, callback: AfterCommit) -> None:
-        self.before_commit.append(callback)
+    def last_before_commit(self, callback: BeforeCommit) -> None:
+        """Run `callback(uow)` as the transaction's last step (once, however often asked)."""
+        if callback not in self.before_commit:
+            self.before_commit.append(callback)
 
 
 def _install_sqlite_pragmas(engine: AsyncEngine, *, writer: bool) -> None:
@@ -85,6 +94,90 @@ def _install_sqlite_pragmas(engine: AsyncEngine, *, writer: bool) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin_sql)
+
+
+@dataclass
+class _Unit:
+    work: Callable[[UnitOfWork], Awaitable[Any]]
+    future: asyncio.Future[Any]
+
+
+class GroupCommit:
+    """Write units of concurrent requests, run back to back in shared transactions.
+
+    SQLite has one writer connection. When ten requests take turns on it, each one holds it
+    across every await of its transaction while the event loop serves the others. Measured
+    in docs/benchmarks.md: one sender posted 213 msgs/s, ten senders only 173. Here one
+    task drains a queue of units instead. Each unit runs in its own SAVEPOINT, so a unit
+    that fails rolls back alone and its caller gets the error. The units' last steps
+    (`before_commit`: writing the outbox) run once for the whole batch, so all its events
+    are numbered by one UPDATE and inserted by one INSERT. The batch commits once; then
+    each unit's events are published and its caller answered.
+    """
+
+    MAX_UNITS = 64  # per transaction: bounds how long the first caller waits for the commit
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._queue: deque[_Unit] = deque()
+        self._runner: asyncio.Task[None] | None = None
+
+    async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        unit = _Unit(work, asyncio.get_running_loop().create_future())
+        self._queue.append(unit)
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._drain())
+        value: T = await asyncio.shield(unit.future)  # a caller that goes away changes nothing
+        return value
+
+    async def _drain(self) -> None:
+        while self._queue:
+            count = min(len(self._queue), self.MAX_UNITS)
+            try:
+                await self._run_batch([self._queue.popleft() for _ in range(count)])
+            except Exception:
+                log.exception("a group commit failed; its callers got the error")
+
+    async def _run_batch(self, batch: list[_Unit]) -> None:
+        done: list[tuple[_Unit, UnitOfWork, Any]] = []
+        try:
+            async with self.db._write_sessions() as session, session.begin():
+                batch_uow = UnitOfWork(session=session, is_sqlite=True)
+                for unit in batch:
+                    uow = UnitOfWork(session=session, is_sqlite=True)
+                    try:
+                        async with session.begin_nested():
+                            value = await unit.work(uow)
+                    except Exception as error:  # this unit only: its savepoint rolled back
+                        _settle(unit.future, error=error)
+                        continue
+                    done.append((unit, uow, value))
+                    batch_uow.emitted += uow.emitted
+                    for callback in uow.before_commit:
+                        batch_uow.last_before_commit(callback)
+                for callback in batch_uow.before_commit:
+                    await callback(batch_uow)
+        except BaseException as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+            for unit in batch:
+                _settle(unit.future, error=error)
+            raise
+        for unit, uow, value in done:
+            try:
+                await self.db._committed(uow)
+            except Exception:
+                log.exception("after-commit work of a write unit failed")
+            _settle(unit.future, value=value)
+
+
+def _settle(
+    future: asyncio.Future[Any], *, value: Any = None, error: BaseException | None = None
+) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)
 
 
 class Database:
@@ -128,6 +221,7 @@ class Database:
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         # Receives the events of each committed transaction (the bus, once the app wires it).
         self.event_sink: EventSink | None = None
+        self._group = GroupCommit(self) if self.is_sqlite else None
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[UnitOfWork]:
@@ -137,11 +231,23 @@ class Database:
             async with session.begin():
                 yield uow
                 for callback in uow.before_commit:  # not reached when the block raised
-                    await callback()
+                    await callback(uow)
+        await self._committed(uow)
+
+    async def _committed(self, uow: UnitOfWork) -> None:
         if uow.emitted and self.event_sink is not None:
             await self.event_sink(uow.emitted)
         for callback in uow.after_commit:
             await callback()
+
+    async def write_unit(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `work` as one write transaction, or, on SQLite, as one unit of a transaction
+        shared with other concurrent callers (`GroupCommit`). Either way `work`'s changes
+        commit or roll back as one, and its events are published once committed."""
+        if self._group is None:
+            async with self.write() as uow:
+                return await work(uow)
+        return await self._group.run(work)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -74,8 +74,7 @@ async def emit(
 
     Returns the outbox row; its `seq` is set as the transaction's last step (write_outbox).
     """
-    if not uow.emitted:
-        uow.last_before_commit(lambda: write_outbox(uow))
+    uow.last_before_commit(write_outbox)
     row: dict[str, Any] = {
         "workspace_id": workspace_id,
         "seq": None,

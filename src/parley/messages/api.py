@@ -16,6 +16,7 @@ from parley.conversations.access import (
 )
 from parley.conversations.models import Conversation
 from parley.core.clock import unix_now
+from parley.core.db import UnitOfWork
 from parley.core.errors import ApiError
 from parley.messages import actions, store
 from parley.messages.access import access_post_target, check_can_post, customizations
@@ -104,16 +105,18 @@ async def post_message(
     principal = call.principal
     text, blocks, attachments = _content(params)
     metadata = actions.check_metadata(params.metadata)
-    async with call.services.db.write() as uow:
+
+    async def post(uow: UnitOfWork) -> tuple[Conversation, Message, dict[str, Any]]:
         conversation = await access_post_target(uow, principal, params.channel)
         check_can_post(principal, conversation, in_thread=params.thread_ts is not None)
+        final_text = text
         if params.link_names or params.parse == "full":
-            text = await actions.expand_link_names(uow.session, principal.workspace_id, text)
+            final_text = await actions.expand_link_names(uow.session, principal.workspace_id, text)
         message = await actions.do_post_message(
             uow,
             conversation,
             user_id=principal.user_id,
-            text=text,
+            text=final_text,
             subtype=subtype,
             blocks=blocks,
             attachments=attachments,
@@ -134,7 +137,10 @@ async def post_message(
             [body] = await serialize_messages(uow.session, [message])
         else:  # just created: no reactions or pins to look up
             body = message_object(message)
-    return conversation, message, body
+        return conversation, message, body
+
+    # The hottest write: on SQLite, concurrent posts share transactions (group commit).
+    return await call.services.db.write_unit(post)
 
 
 @api_method(
