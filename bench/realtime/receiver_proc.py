@@ -23,7 +23,7 @@ import httpx
 import uvloop
 
 from bench.realtime.lean_socket import LeanRtm, open_lean
-from bench.realtime.run import api
+from bench.realtime.run import rtm_connect_url
 
 
 @dataclass
@@ -47,14 +47,7 @@ def closes(sockets: list[LeanRtm]) -> dict[int, int]:
 
 
 async def open_one(http: httpx.AsyncClient, token: str, seen: Arrivals) -> LeanRtm:
-    for attempt in range(3):  # a kept-alive HTTP connection the server just closed: retry
-        try:
-            body = await api(http, "rtm.connect", token)
-            break
-        except (httpx.ReadError, httpx.RemoteProtocolError):
-            if attempt == 2:
-                raise
-    return await open_lean(body["url"], seen.record)
+    return await open_lean(await rtm_connect_url(http, token), seen.record)
 
 
 def answer(obj: object) -> None:

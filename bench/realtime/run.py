@@ -205,7 +205,8 @@ async def api(http: httpx.AsyncClient, method: str, token: str, **args: Any) -> 
     return body
 
 
-async def open_socket(http: httpx.AsyncClient, token: str) -> ClientConnection:
+async def rtm_connect_url(http: httpx.AsyncClient, token: str) -> str:
+    """`rtm.connect`'s socket URL for `token`."""
     for attempt in range(3):  # a kept-alive HTTP connection the server just closed: retry
         try:
             body = await api(http, "rtm.connect", token)
@@ -213,8 +214,16 @@ async def open_socket(http: httpx.AsyncClient, token: str) -> ClientConnection:
         except (httpx.ReadError, httpx.RemoteProtocolError):
             if attempt == 2:
                 raise
+    return str(body["url"])
+
+
+async def open_socket(http: httpx.AsyncClient, token: str) -> ClientConnection:
     ws = await connect(
-        body["url"], max_size=None, compression=None, ping_interval=None, open_timeout=60
+        await rtm_connect_url(http, token),
+        max_size=None,
+        compression=None,
+        ping_interval=None,
+        open_timeout=60,
     )
     await ws.recv()  # hello
     # Like Slack clients: subscribe to the presence of the people on screen (none here),
