@@ -110,6 +110,11 @@ class Receiver:
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length),
                 )
+                # Recorded before answering: once Parley has its answer (and its caller
+                # has theirs), the test must find the request here.
+                with outer.arrived:
+                    outer.received.append(request)
+                    outer.arrived.notify_all()
                 status, headers, body = outer.responder(request)
                 self.send_response(status)
                 for name, value in headers.items():
@@ -117,9 +122,6 @@ class Receiver:
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-                with outer.arrived:
-                    outer.received.append(request)
-                    outer.arrived.notify_all()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
