@@ -36,6 +36,8 @@ CLOSE_GOING_AWAY = 1001
 # session ended, user deactivated): the client must not reconnect with it.
 CLOSE_AUTH_REVOKED = 4003
 
+FAN_OUT_SLICE = 1000  # sockets written between two yields to the event loop
+
 # Events only a socket carries (not subscribable by apps) and the scope a bot needs for them;
 # every other event goes by parley.auth.scopes.EVENT_SCOPES, the Events API's table.
 RTM_ONLY_EVENT_SCOPES = {"presence_change": "users:read"}
@@ -482,7 +484,8 @@ class Hub:
         seq = int(row["seq"])
         frame: str | None = None
         wire = b""
-        for user_id in user_ids:
+        since_yield = 0
+        for user_id in list(user_ids):  # a copy: sockets come and go while this yields
             connections = stream.users.get(user_id)
             if not connections:
                 continue
@@ -495,6 +498,12 @@ class Hub:
                 if connection.scoped and not bot_may_receive(connection.principal, payload):
                     continue  # a bot without the scope for this event
                 connection.deliver(seq, frame, wire)
+            since_yield += len(connections)
+            if since_yield >= FAN_OUT_SLICE:
+                # A channel of 10,000 is ~120 ms of socket writes: let requests and other
+                # work run between slices instead of stalling them all that time.
+                since_yield = 0
+                await asyncio.sleep(0)
         if payload.get("type") == "user_change":
             user = payload.get("user")
             if isinstance(user, dict) and user.get("deleted") is True:
