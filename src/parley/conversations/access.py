@@ -44,19 +44,9 @@ async def access_conversation(
     """The conversation `channel_id` if the caller may see it, else `channel_not_found`."""
     if not channel_id or not looks_like(channel_id, "C", "G", "D"):
         raise ApiError("channel_not_found")
-    if for_update:
-        conversation = await store.get_conversation(
-            session, principal.workspace_id, channel_id, for_update=True
-        )
-        membership = (
-            await store.get_membership(session, conversation.id, principal.user_id)
-            if conversation is not None
-            else None
-        )
-    else:  # one query: every conversation-scoped call makes it
-        conversation, membership = await store.get_conversation_and_membership(
-            session, principal.workspace_id, channel_id, principal.user_id
-        )
+    conversation, membership = await store.get_conversation_and_membership(
+        session, principal.workspace_id, channel_id, principal.user_id, for_update=for_update
+    )
     if conversation is None:
         raise ApiError("channel_not_found")
     if not can_see(principal, conversation, membership is not None):

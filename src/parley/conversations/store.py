@@ -86,20 +86,27 @@ async def get_dm_by_key(
 
 
 async def get_conversation_and_membership(
-    session: AsyncSession, workspace_id: str, conversation_id: str, user_id: str
+    session: AsyncSession,
+    workspace_id: str,
+    conversation_id: str,
+    user_id: str,
+    *,
+    for_update: bool = False,
 ) -> tuple[Conversation | None, ConversationMember | None]:
-    """The conversation and `user_id`'s membership row in it, in one query."""
-    row = (
-        await session.execute(
-            select(Conversation, ConversationMember)
-            .outerjoin(
-                ConversationMember,
-                (ConversationMember.conversation_id == Conversation.id)
-                & (ConversationMember.user_id == user_id),
-            )
-            .where(Conversation.workspace_id == workspace_id, Conversation.id == conversation_id)
+    """The conversation and `user_id`'s membership row in it, in one query (every
+    conversation-scoped call makes it); `for_update` locks the conversation row."""
+    query = (
+        select(Conversation, ConversationMember)
+        .outerjoin(
+            ConversationMember,
+            (ConversationMember.conversation_id == Conversation.id)
+            & (ConversationMember.user_id == user_id),
         )
-    ).first()
+        .where(Conversation.workspace_id == workspace_id, Conversation.id == conversation_id)
+    )
+    if for_update:  # PostgreSQL cannot lock the nullable side of an outer join
+        query = query.with_for_update(of=Conversation)
+    row = (await session.execute(query)).first()
     if row is None:
         return None, None
     return row[0], row[1]

@@ -112,7 +112,7 @@ class GroupCommit:
     that fails rolls back alone and its caller gets the error. The units' last steps
     (`before_commit`: writing the outbox) run once for the whole batch, so all its events
     are numbered by one UPDATE and inserted by one INSERT. The batch commits once; then
-    each caller is answered and each unit's events are published.
+    each caller is answered and the batch's events are published together.
     """
 
     MAX_UNITS = 64  # per transaction: bounds how long the first caller waits for the commit
@@ -139,7 +139,7 @@ class GroupCommit:
                 log.exception("a group commit failed; its callers got the error")
 
     async def _run_batch(self, batch: list[_Unit]) -> None:
-        done: list[tuple[_Unit, UnitOfWork, Any]] = []
+        done: list[tuple[_Unit, Any]] = []
         try:
             async with self.db._write_sessions() as session, session.begin():
                 batch_uow = UnitOfWork(session=session, is_sqlite=True)
@@ -151,8 +151,9 @@ class GroupCommit:
                     except Exception as error:  # this unit only: its savepoint rolled back
                         _settle(unit.future, error=error)
                         continue
-                    done.append((unit, uow, value))
+                    done.append((unit, value))
                     batch_uow.emitted += uow.emitted
+                    batch_uow.after_commit += uow.after_commit
                     for callback in uow.before_commit:
                         batch_uow.last_before_commit(callback)
                 for callback in batch_uow.before_commit:
@@ -164,13 +165,12 @@ class GroupCommit:
         # Committed: answer the callers first. Publishing only schedules the fan-out, but
         # that task would otherwise run before the callers' answers: a post into a channel
         # of 10,000 would wait for 10,000 socket writes.
-        for unit, _uow, value in done:
+        for unit, value in done:
             _settle(unit.future, value=value)
-        for _unit, uow, _value in done:
-            try:
-                await self.db._committed(uow)
-            except Exception:
-                log.exception("after-commit work of a write unit failed")
+        try:
+            await self.db._committed(batch_uow)  # every unit's events, in unit order
+        except Exception:
+            log.exception("after-commit work of a group commit failed")
 
 
 def _settle(

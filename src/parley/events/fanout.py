@@ -424,12 +424,13 @@ class Hub:
         if stream is None:
             return
         frame = encode(payload)
+        recipients: list[Connection]
         if payload.get("type") == "presence_change" and audience.get("kind") == "workspace":
-            recipients = stream.presence_audience(str(payload.get("user")))
+            recipients = list(stream.presence_audience(str(payload.get("user"))))
         else:
-            user_ids = list(await self.audiences.users(workspace_id, audience, stream.users))
-            recipients = (c for u in user_ids for c in list(stream.users.get(u, ())))
-        for connection in list(recipients):
+            user_ids = await self.audiences.users(workspace_id, audience, stream.users)
+            recipients = [c for u in list(user_ids) for c in stream.users.get(u, ())]
+        for connection in recipients:
             if connection.user_id == exclude_user:
                 continue
             if connection.scoped and not bot_may_receive(connection.principal, payload):
