@@ -105,8 +105,11 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
     if (nextCaret !== undefined) {
       setCaret(nextCaret);
       requestAnimationFrame(() => {
-        area.current?.focus();
-        area.current?.setSelectionRange(nextCaret, nextCaret);
+        const el = area.current;
+        // Typed into since (fast typing after a completion): the caret is already right.
+        if (!el || el.value !== next) return;
+        el.focus();
+        el.setSelectionRange(nextCaret, nextCaret);
       });
     }
   };
@@ -137,6 +140,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
     const r = apply(text, el.selectionStart, el.selectionEnd);
     update(r.text);
     requestAnimationFrame(() => {
+      if (el.value !== r.text) return; // typed into since: leave the caret where it is
       el.focus();
       el.setSelectionRange(r.start, r.end);
     });
