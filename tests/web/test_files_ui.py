@@ -15,6 +15,7 @@ import io
 import math
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -219,7 +220,10 @@ def test_upload_show_and_list_files(web: Web, tmp_path: Path) -> None:
     bob.page.keyboard.press("Escape")
     expect(lightbox).to_have_count(0)
 
-    # Drag and drop onto Bob's conversation stages the file in his composer.
+    # Drag and drop onto Bob's conversation stages the file in his composer. files.list
+    # orders by Slack's `created`, whole seconds: the sketch must come a second later to be
+    # unambiguously the newest (files of the same second order by id).
+    time.sleep(1.1)
     _drop_files(bob, ".message-pane", [sketch], "image/png")
     _uploads_ready(bob, 1)
     bob.composer("Message #general").press("Enter")
