@@ -21,11 +21,11 @@ import httpx
 import pytest
 import uvicorn
 
-from parley.core.migrate import upgrade_to_head
-from parley.events.wire import FanOutWebSocketProtocol
 from parley.main import build_services, create_app
-from parley.services import Services
-from parley.settings import Settings
+from parley.platform.events.wire import FanOutWebSocketProtocol
+from parley.platform.migrate import upgrade_to_head
+from parley.platform.services import Services
+from parley.platform.settings import Settings
 from tests.factories import Factory
 
 POSTGRES_URL = os.environ.get("PARLEY_TEST_DATABASE_URL", "")
@@ -181,7 +181,7 @@ class SyncFactory:
     """The async factory driven from synchronous tests (slack_sdk's sync WebClient)."""
 
     def __init__(self, database_url: str) -> None:
-        from parley.core.db import Database
+        from parley.platform.db import Database
 
         self.loop = asyncio.new_event_loop()
         self.db = Database(database_url)

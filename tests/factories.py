@@ -6,11 +6,11 @@ import itertools
 import secrets
 from dataclasses import dataclass
 
-from parley.auth.actions import do_issue_token
-from parley.core.db import Database
-from parley.users import store as user_store
-from parley.users.actions import do_create_user
-from parley.workspaces.actions import check_create_workspace
+from parley.features.auth.actions import do_issue_token
+from parley.features.users import store as user_store
+from parley.features.users.actions import do_create_user
+from parley.features.workspaces.actions import check_create_workspace
+from parley.platform.db import Database
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -87,7 +87,7 @@ class Factory:
         self, team: Team, *, scopes: tuple[str, ...] | None = None, name: str = "robot"
     ) -> Member:
         """A bot user with a bot token (`xoxb-…`)."""
-        from parley.core.ids import new_id
+        from parley.platform.ids import new_id
 
         async with self.db.write() as uow:
             user = await do_create_user(

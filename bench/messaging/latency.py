@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from parley.auth.actions import do_issue_token
-from parley.conversations.models import Conversation
+from parley.features.auth.actions import do_issue_token
+from parley.features.users.models import User
 from parley.main import create_app
-from parley.settings import Settings
-from parley.users.models import User
+from parley.platform.settings import Settings
+from parley.platform.spaces import Conversation
 
 QUERIES = [
     "deploy",

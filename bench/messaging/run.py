@@ -24,9 +24,9 @@ from pathlib import Path
 from rich.progress import Progress, TaskID
 
 from bench.wrk_runner import ROOT, lua_random_get, lua_random_post, run_wrk, start_parley, table
-from parley.core.db import Database
-from parley.core.migrate import upgrade_to_head_async
 from parley.dev.seed import SeedPlan, SeedResult, seed_workspace
+from parley.platform.db import Database
+from parley.platform.migrate import upgrade_to_head_async
 
 QUERIES = [
     "deploy",
@@ -62,9 +62,9 @@ async def reuse(database_url: str, team_id: str) -> SeedResult:
     """An already seeded workspace: a fresh owner token and its channels (oldest first)."""
     from sqlalchemy import select
 
-    from parley.auth.actions import do_issue_token
-    from parley.conversations.models import Conversation
-    from parley.users.models import User
+    from parley.features.auth.actions import do_issue_token
+    from parley.features.users.models import User
+    from parley.platform.spaces import Conversation
 
     db = Database(database_url)
     async with db.write() as uow:

@@ -1,6 +1,6 @@
 """Imports every table so that `Base.metadata` is complete (Alembic and tests use it)."""
 
-from parley.apps.models import (
+from parley.features.apps.models import (
     App,
     AppCommand,
     AppDelivery,
@@ -12,19 +12,19 @@ from parley.apps.models import (
     OAuthCode,
     ResponseUrl,
 )
-from parley.audit.models import AuditEntry
-from parley.auth.models import BrowserSession, Invitation, LoginThrottle, Token
-from parley.bookmarks.models import Bookmark
-from parley.conversations.models import Conversation, ConversationMember
-from parley.core.db import Base
-from parley.emoji.models import CustomEmoji
-from parley.events.models import EventLog
-from parley.files.models import File, FileShare
-from parley.messages.models import Mention, Message, MessageEdit, ScheduledMessage
-from parley.pins.models import Pin, SavedItem
-from parley.reactions.models import Reaction
-from parley.users.models import User
-from parley.workspaces.models import Workspace
+from parley.features.audit.models import AuditEntry
+from parley.features.auth.models import BrowserSession, Invitation, LoginThrottle, Token
+from parley.features.bookmarks.models import Bookmark
+from parley.features.emoji.models import CustomEmoji
+from parley.features.files.models import File, FileShare
+from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
+from parley.features.pins.models import Pin, SavedItem
+from parley.features.reactions.models import Reaction
+from parley.features.users.models import User
+from parley.platform.db import Base
+from parley.platform.events.models import EventLog
+from parley.platform.spaces import Conversation, ConversationMember
+from parley.platform.tenancy import Workspace
 
 __all__ = [
     "App",

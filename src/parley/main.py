@@ -15,21 +15,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parley.apps.routes import app_routes
-from parley.core.db import Database
-from parley.core.migrate import upgrade_to_head_async
-from parley.core.redact import install_log_redaction
-from parley.events.gateway import RTM_PATH, RtmGateway
-from parley.files.routes import file_routes
-from parley.services import Services
-from parley.settings import Settings
-from parley.unfurl.images import unfurl_routes
-from parley.webapi.http import api_fast_path, handle_api_call, json_response
-from parley.webapi.methods import load_all_methods
-from parley.webapi.openapi import openapi_document
-from parley.webapi.ratelimit import RateLimiter
+from parley.composition import install
+from parley.platform.db import Database
+from parley.platform.events.gateway import RTM_PATH, RtmGateway
+from parley.platform.migrate import upgrade_to_head_async
+from parley.platform.redact import install_log_redaction
+from parley.platform.services import Services
+from parley.platform.settings import Settings
+from parley.platform.webapi.http import api_fast_path, handle_api_call, json_response
+from parley.platform.webapi.openapi import openapi_document
+from parley.platform.webapi.ratelimit import RateLimiter
+from parley.platform.workers.runner import WorkerSet
 from parley.webclient import web_routes
-from parley.workers.runner import WorkerSet
 
 log = logging.getLogger("parley")
 
@@ -105,7 +102,7 @@ def create_app(
     start_workers: bool = True,
 ) -> ParleyApp:
     """The whole Parley server as one ASGI app."""
-    load_all_methods()
+    platform = install()  # every feature's methods, workers and routes
     install_log_redaction()  # no credentials in access/error logs (core/redact.py)
     if settings.database_url == "":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -132,9 +129,7 @@ def create_app(
             Route("/api/{method:str}", handle_api_call, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            *file_routes(),
-            *unfurl_routes(),
-            *app_routes(),
+            *platform.all_routes(),
             *web_routes(),
         ],
         lifespan=lifespan,

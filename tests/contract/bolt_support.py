@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from parley.apps.actions import CreatedApp
-from tests.apps.helpers import create_app
+from parley.features.apps.actions import CreatedApp
 from tests.conftest import SyncFactory
 from tests.factories import Team
+from tests.features.apps.helpers import create_app
 
 
 def make_app(sync_factory: SyncFactory, team: Team, spec: dict[str, Any]) -> CreatedApp:

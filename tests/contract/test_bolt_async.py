@@ -14,10 +14,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk import WebClient
 from slack_sdk.web.async_client import AsyncWebClient
 
-from parley.apps.socket import socket_hub
-from tests.apps.helpers import manifest
+from parley.features.apps.socket import socket_hub
 from tests.conftest import LiveServer, SyncFactory
 from tests.contract.bolt_support import channel_with_bot, history, make_app, replies, wait_for
+from tests.features.apps.helpers import manifest
 
 pytestmark = pytest.mark.slow
 

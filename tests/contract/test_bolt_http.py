@@ -19,8 +19,7 @@ from slack_bolt.app.app import SlackAppDevelopmentServer
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from parley.settings import Settings
-from tests.apps.helpers import manifest
+from parley.platform.settings import Settings
 from tests.conftest import LiveServer, SyncFactory, free_port
 from tests.contract.bolt_support import (
     BUTTON_BLOCKS,
@@ -30,6 +29,7 @@ from tests.contract.bolt_support import (
     replies,
     wait_for,
 )
+from tests.features.apps.helpers import manifest
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from parley.settings import Settings
-from tests.apps.helpers import manifest
+from parley.platform.settings import Settings
 from tests.conftest import LiveServer, SyncFactory, free_port
 from tests.contract.bolt_support import (
     BUTTON_BLOCKS,
@@ -33,6 +32,7 @@ from tests.contract.bolt_support import (
     replies,
     wait_for,
 )
+from tests.features.apps.helpers import manifest
 
 pytestmark = pytest.mark.slow
 

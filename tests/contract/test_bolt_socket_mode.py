@@ -14,8 +14,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from parley.apps.delivery import CONFIG
-from tests.apps.helpers import manifest
+from parley.features.apps.delivery import CONFIG
 from tests.conftest import LiveServer, SyncFactory
 from tests.contract.bolt_support import (
     BUTTON_BLOCKS,
@@ -26,6 +25,7 @@ from tests.contract.bolt_support import (
     wait_for,
 )
 from tests.contract.test_bolt_http import build_bolt_app
+from tests.features.apps.helpers import manifest
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ def bolt_socket(live_server: LiveServer, sync_factory: SyncFactory) -> Iterator[
 
 
 def _connected(live_server: LiveServer, app_id: str) -> bool:
-    from parley.apps.socket import socket_hub
+    from parley.features.apps.socket import socket_hub
 
     return socket_hub(live_server.services).has(app_id)
 
@@ -157,7 +157,7 @@ def _drain(sock: Any) -> list[str]:
 def test_disconnect_makes_bolt_reconnect(bolt_socket: dict[str, Any], live_server: LiveServer):
     import asyncio
 
-    from parley.apps.socket import socket_hub
+    from parley.features.apps.socket import socket_hub
 
     owner, created = bolt_socket["owner"], bolt_socket["created"]
     hub = socket_hub(live_server.services)

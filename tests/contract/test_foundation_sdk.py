@@ -8,8 +8,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from parley.webapi.ratelimit import TierLimit
-from parley.webapi.registry import Tier
+from parley.platform.webapi.ratelimit import TierLimit
+from parley.platform.webapi.registry import Tier
 from tests.conftest import LiveServer, SyncFactory
 from tests.factories import Factory
 

@@ -7,10 +7,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from parley.services import Services
+from parley.platform.services import Services
 from tests.conftest import LiveServer, SyncFactory
 from tests.factories import Factory
-from tests.messages.helpers import make_channel
+from tests.features.messages.helpers import make_channel
 
 
 def test_sync_client_messages(live_server: LiveServer, sync_factory: SyncFactory) -> None:

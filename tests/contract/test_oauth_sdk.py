@@ -32,11 +32,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import FileInstallationStore
 from slack_sdk.oauth.state_store import FileOAuthStateStore
 
-from parley.settings import Settings
-from tests.apps.helpers import manifest
+from parley.platform.settings import Settings
 from tests.conftest import LiveServer, SyncFactory, free_port
 from tests.contract.bolt_support import channel_with_bot, make_app, replies, wait_for
 from tests.factories import PASSWORD, Team
+from tests.features.apps.helpers import manifest
 
 pytestmark = pytest.mark.slow
 

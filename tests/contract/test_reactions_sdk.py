@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from tests.conftest import LiveServer, SyncFactory
-from tests.reactions.helpers import make_conversation
+from tests.features.reactions.helpers import make_conversation
 
 
 def test_reactions_pins_stars_with_the_sdk(

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from tests.conftest import LiveServer, SyncFactory
-from tests.search.seed import Seeder
+from tests.features.search.seed import Seeder
 
 
 def test_sync_client_searches_pages_and_rejects_bots(

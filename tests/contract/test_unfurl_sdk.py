@@ -12,10 +12,10 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from parley.settings import Settings
-from tests.apps.helpers import manifest
+from parley.platform.settings import Settings
 from tests.conftest import LiveServer, SyncFactory
 from tests.contract.bolt_support import history, make_app, wait_for
+from tests.features.apps.helpers import manifest
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _spec() -> dict[str, Any]:
 
 
 def test_bolt_app_unfurls_its_links(live_server: LiveServer, sync_factory: SyncFactory) -> None:
-    from parley.apps.socket import socket_hub
+    from parley.features.apps.socket import socket_hub
 
     team = sync_factory.workspace()
     created = make_app(sync_factory, team, _spec())

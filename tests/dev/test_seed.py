@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from parley.conversations.models import Conversation, ConversationMember
 from parley.dev.seed import SeedPlan, seed_workspace
-from parley.messages.models import Message
-from parley.services import Services
-from parley.users.models import User
+from parley.features.messages.models import Message
+from parley.features.users.models import User
+from parley.platform.services import Services
+from parley.platform.spaces import Conversation, ConversationMember
 
 
 async def test_seed_builds_the_planned_workspace(services: Services) -> None:

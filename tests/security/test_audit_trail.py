@@ -11,17 +11,17 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from parley.audit.models import AuditEntry
-from parley.services import Services
-from parley.settings import Settings
-from parley.webapi.methods import load_all_methods
-from parley.webapi.registry import REGISTRY
+from parley.composition import install
+from parley.features.audit.models import AuditEntry
+from parley.platform.services import Services
+from parley.platform.settings import Settings
+from parley.platform.webapi.registry import REGISTRY
 from tests.conftest import Api
 from tests.factories import PASSWORD, Factory
 from tests.security.test_isolation import CHANNEL_VARIANTS, _arguments
 from tests.security.world import app_manifest, build_workspace_a
 
-load_all_methods()
+install()
 
 
 @pytest.fixture

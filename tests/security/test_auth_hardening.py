@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from parley.settings import Settings
+from parley.platform.settings import Settings
 from tests.conftest import Api
 from tests.factories import PASSWORD, Factory
 

@@ -14,18 +14,18 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from parley.auth.models import BrowserSession
-from parley.core.clock import utc_now
-from parley.services import Services
-from parley.settings import Settings
-from parley.webapi.methods import load_all_methods
-from parley.webapi.registry import REGISTRY, Auth, Method
+from parley.composition import install
+from parley.features.auth.models import BrowserSession
+from parley.platform.clock import utc_now
+from parley.platform.services import Services
+from parley.platform.settings import Settings
+from parley.platform.webapi.registry import REGISTRY, Auth, Method
 from tests.conftest import Api
 from tests.factories import PASSWORD, Factory
 from tests.security.test_isolation import CHANNEL_VARIANTS, NEUTRAL_PARAMS, _arguments
 from tests.security.world import build_workspace_a
 
-load_all_methods()
+install()
 
 # auth.revoke last: it ends the very tokens the matrix calls with.
 TOKEN_METHODS = sorted(

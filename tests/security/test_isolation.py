@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
-from parley.auth.scopes import BOT_SCOPES
-from parley.settings import Settings
-from parley.webapi.methods import load_all_methods
-from parley.webapi.registry import REGISTRY, Method
+from parley.composition import install
+from parley.platform.auth.scopes import BOT_SCOPES
+from parley.platform.settings import Settings
+from parley.platform.webapi.registry import REGISTRY, Method
 from tests.conftest import Api
 from tests.factories import Factory
 from tests.security.world import (
@@ -33,7 +33,7 @@ from tests.security.world import (
     snapshot,
 )
 
-load_all_methods()
+install()
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
-from parley.files.worker import process_pending
-from parley.services import Services
+from parley.features.files.worker import process_pending
+from parley.platform.services import Services
 from tests.conftest import Api, LiveServer
 from tests.factories import PASSWORD, Factory
-from tests.files.helpers import png_bytes, upload_bytes
+from tests.features.files.helpers import png_bytes, upload_bytes
 
 
 async def _rtm(api: Api, token: str) -> ClientConnection:

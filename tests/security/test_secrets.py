@@ -18,10 +18,10 @@ import httpx
 import pytest
 from sqlalchemy import String, Text, select
 
-from parley.core.db import Base
-from parley.core.redact import redact
-from parley.services import Services
-from parley.settings import Settings
+from parley.platform.db import Base
+from parley.platform.redact import redact
+from parley.platform.services import Services
+from parley.platform.settings import Settings
 from tests.conftest import LiveServer
 from tests.security.server import ServerProcess
 from tests.security.world import app_manifest
@@ -178,7 +178,7 @@ def test_no_secrets_in_server_logs_or_database_at_rest(database_url: str, tmp_pa
 
 
 async def _scan_database(database_url: str, found: dict[str, str]) -> None:
-    from parley.core.db import Database
+    from parley.platform.db import Database
 
     db = Database(database_url)
     try:
@@ -195,7 +195,7 @@ async def _scan_database(database_url: str, found: dict[str, str]) -> None:
 
 
 async def test_tokens_table_holds_hashes_only(services: Services) -> None:
-    from parley.auth.models import Token
+    from parley.features.auth.models import Token
 
     async with services.db.read() as session:
         hashes = (await session.execute(select(Token.token_hash))).scalars().all()

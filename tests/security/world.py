@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 import orjson
 
-from parley.auth.scopes import APP_SCOPES, BOT_SCOPES
+from parley.platform.auth.scopes import APP_SCOPES, BOT_SCOPES
 from tests.conftest import Api
 from tests.factories import Factory, Member, Team
-from tests.files.helpers import upload_bytes
+from tests.features.files.helpers import upload_bytes
 
 EMOJI_URL = "https://img.example/secret.gif"
 

@@ -230,7 +230,7 @@ def helpdesk(web: Web, live_server: LiveServer) -> Iterator[tuple[Person, Helpde
     )
     handler = SocketModeHandler(bolt, created["app_token"])
     handler.connect()
-    from parley.apps.socket import socket_hub
+    from parley.features.apps.socket import socket_hub
 
     wait_for(
         lambda: socket_hub(live_server.services).has(created["app_id"]),

@@ -25,7 +25,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from parley.settings import Settings
+from parley.platform.settings import Settings
 from tests.web.conftest import Person, Web
 
 

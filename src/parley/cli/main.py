@@ -10,10 +10,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from parley.core.db import Database
-from parley.core.errors import ApiError
-from parley.core.migrate import upgrade_to_head
-from parley.settings import Settings, load_settings
+from parley.platform.db import Database
+from parley.platform.errors import ApiError
+from parley.platform.migrate import upgrade_to_head
+from parley.platform.settings import Settings, load_settings
 
 app = typer.Typer(
     help="Parley: self-hosted team chat that speaks the Slack Web API.",
@@ -103,8 +103,8 @@ def serve(
     """Run the Parley server (Web API, WebSocket and web client) in this process."""
     import uvicorn
 
-    from parley.events.wire import FanOutWebSocketProtocol
     from parley.main import create_app
+    from parley.platform.events.wire import FanOutWebSocketProtocol
 
     settings = _settings(data_dir, database_url, host=host, port=port)
     typer.echo(
@@ -144,7 +144,7 @@ def workspace_create(
     as_json: AsJson = False,
 ) -> None:
     """Create a workspace and its primary owner; prints a full-scope user token (xoxp-…)."""
-    from parley.workspaces.actions import check_create_workspace
+    from parley.features.workspaces.actions import check_create_workspace
 
     async def work(db: Database) -> dict[str, Any]:
         async with db.write() as uow:
@@ -177,9 +177,9 @@ def user_create(
     as_json: AsJson = False,
 ) -> None:
     """Create a user; prints their id and a full-scope user token."""
-    from parley.auth.actions import do_issue_token
-    from parley.users.actions import check_email, check_password, do_create_user
-    from parley.workspaces.store import get_workspace
+    from parley.features.auth.actions import do_issue_token
+    from parley.features.users.actions import check_email, check_password, do_create_user
+    from parley.features.workspaces.store import get_workspace
 
     if role not in {"member", "admin", "guest"}:
         raise typer.BadParameter("role must be member, admin or guest", param_hint="--role")
@@ -214,11 +214,11 @@ def token_create(
     as_json: AsJson = False,
 ) -> None:
     """Issue a user token (xoxp-…) for an existing user; it is shown only once."""
-    from parley.audit.actions import record
-    from parley.auth.actions import do_issue_token
-    from parley.auth.scopes import parse_scopes
-    from parley.core.origin import CLI_ORIGIN
-    from parley.users.store import get_user
+    from parley.features.audit.actions import record
+    from parley.features.auth.actions import do_issue_token
+    from parley.features.users.store import get_user
+    from parley.platform.auth.scopes import parse_scopes
+    from parley.platform.origin import CLI_ORIGIN
 
     async def work(db: Database) -> dict[str, Any]:
         async with db.write() as uow:
@@ -259,10 +259,10 @@ def app_create(
     as_json: AsJson = False,
 ) -> None:
     """Create an app from a manifest and install it; prints its tokens and secrets once."""
-    from parley.apps.actions import do_create_app
-    from parley.apps.manifest import check_manifest
-    from parley.apps.schemas import cli_app_object
-    from parley.workspaces.models import Workspace
+    from parley.features.apps.actions import do_create_app
+    from parley.features.apps.manifest import check_manifest
+    from parley.features.apps.schemas import cli_app_object
+    from parley.platform.tenancy import Workspace
 
     async def work(db: Database) -> dict[str, Any]:
         checked = check_manifest(manifest.read_text(encoding="utf-8"))
@@ -334,10 +334,10 @@ def dev_api_coverage(
     ),
 ) -> None:
     """Regenerate docs/api-coverage.md from the method registry."""
-    from parley.webapi.coverage import coverage_markdown
-    from parley.webapi.methods import load_all_methods
+    from parley.composition import install
+    from parley.platform.webapi.coverage import coverage_markdown
 
-    load_all_methods()
+    install()
     output.write_text(coverage_markdown())
     typer.echo(f"wrote {output}")
 

@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlalchemy import insert, update
 
-from parley.conversations.models import Conversation, ConversationMember
-from parley.core.clock import utc_now
-from parley.core.db import Database
-from parley.core.ids import new_id
-from parley.messages.models import Message
-from parley.messages.ts import format_ts
-from parley.users.models import User
-from parley.workspaces.actions import check_create_workspace
+from parley.features.messages.models import Message
+from parley.features.messages.ts import format_ts
+from parley.features.users.models import User
+from parley.features.workspaces.actions import check_create_workspace
+from parley.platform.clock import utc_now
+from parley.platform.db import Database
+from parley.platform.ids import new_id
+from parley.platform.spaces import Conversation, ConversationMember
 
 WORDS = (
     "deploy",

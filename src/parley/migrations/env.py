@@ -37,7 +37,7 @@ async def _run_async(url: str) -> None:
 
 def run() -> None:
     url = config.get_main_option("sqlalchemy.url")
-    assert url, "sqlalchemy.url must be set by parley.core.migrate"
+    assert url, "sqlalchemy.url must be set by parley.platform.migrate"
     connection = config.attributes.get("connection")
     if connection is not None:
         _run(connection)

@@ -1,7 +1,7 @@
 """event log: index on `created`, for the relay's retention prune
 
 The relay deletes published events older than the retention window
-(`parley.events.relay.prune`); without this index that is a scan of the whole log.
+(`parley.platform.events.relay.prune`); without this index that is a scan of the whole log.
 
 Revision ID: 0004
 Revises: 0003

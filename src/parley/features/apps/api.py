@@ -1,0 +1,312 @@
+"""apps.manifest.*, apps.connections.open and Parley's apps.event_delivery.status."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import urlencode
+
+from parley.features.apps import actions, oauth, store
+from parley.features.apps.manifest import Manifest, check_manifest
+from parley.features.apps.models import App
+from parley.features.apps.oauth import AUTHORIZE_PATH
+from parley.features.apps.schemas import created_app_object, delivery_object
+from parley.features.apps.socket import SOCKET_PATH, TICKET_TTL
+from parley.features.audit.actions import record
+from parley.platform.errors import ApiError
+from parley.platform.ids import looks_like
+from parley.platform.security import hash_secret, secrets_equal
+from parley.platform.webapi.context import Call
+from parley.platform.webapi.params import Params
+from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
+
+MANIFEST_ERRORS = ("invalid_manifest", "no_permission")
+
+
+class ManifestParams(Params):
+    manifest: Any = None
+
+
+class AppManifestParams(Params):
+    app_id: str | None = None
+    manifest: Any = None
+
+
+class AppIdParams(Params):
+    app_id: str | None = None
+
+
+def _require_admin(call: Call) -> None:
+    """Apps act for the whole workspace: only its admins and owners create or change them."""
+    if not call.principal.is_admin:
+        raise ApiError("no_permission")
+
+
+async def access_app(call: Call, app_id: str | None) -> App:
+    """An app of the caller's workspace, else `app_not_found` (also for other workspaces)."""
+    if not app_id or not looks_like(app_id, "A"):
+        raise ApiError("app_not_found")
+    async with call.services.db.read() as session:
+        app = await store.get_owned_app(session, call.principal.workspace_id, app_id)
+    if app is None:
+        raise ApiError("app_not_found")
+    return app
+
+
+def _base_url(call: Call) -> str:
+    settings = call.services.settings
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return str(call.request.base_url).rstrip("/")
+
+
+@api_method(
+    "apps.manifest.validate",
+    params=ManifestParams,
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    missing_errors={"manifest": "invalid_manifest"},
+    errors=("invalid_manifest",),
+)
+async def apps_manifest_validate(call: Call, params: ManifestParams) -> dict[str, Any]:
+    """Validate an app manifest (JSON or YAML)."""
+    check_manifest(params.manifest)
+    return {}
+
+
+@api_method(
+    "apps.manifest.create",
+    params=ManifestParams,
+    tier=Tier.T1,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    errors=MANIFEST_ERRORS,
+    partial=(
+        "installs the app in the caller's workspace at once (tokens in the answer); other "
+        "workspaces install it by OAuth v2 (oauth_authorize_url)"
+    ),
+)
+async def apps_manifest_create(call: Call, params: ManifestParams) -> dict[str, Any]:
+    """Create an app from a manifest; Parley installs it in the workspace right away."""
+    _require_admin(call)
+    manifest = check_manifest(params.manifest)
+    async with call.services.db.write() as uow:
+        created = await actions.do_create_app(
+            uow, call.principal.workspace_id, manifest, created_by=call.principal.user_id
+        )
+        await record(  # a new bot and its tokens: as security-relevant as an OAuth install
+            uow,
+            call.principal.workspace_id,
+            "app_installed",
+            actor_id=call.principal.user_id,
+            entity_type="app",
+            entity_id=created.app.id,
+            origin=call.origin,
+            details={"app_name": created.app.name, "scopes": list(manifest.bot_scopes)},
+        )
+    body = created_app_object(created)
+    body["oauth_authorize_url"] = _authorize_url(call, created.app, manifest)
+    return body
+
+
+def _authorize_url(call: Call, app: App, manifest: Manifest) -> str:
+    """Where to send a person of another workspace to install the app (Slack's shape)."""
+    query = {"client_id": app.client_id, "scope": ",".join(manifest.bot_scopes)}
+    if manifest.user_scopes:
+        query["user_scope"] = ",".join(manifest.user_scopes)
+    return f"{_base_url(call)}{AUTHORIZE_PATH}?{urlencode(query)}"
+
+
+@api_method(
+    "apps.manifest.update",
+    params=AppManifestParams,
+    tier=Tier.T1,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    errors=(*MANIFEST_ERRORS, "app_not_found"),
+)
+async def apps_manifest_update(call: Call, params: AppManifestParams) -> dict[str, Any]:
+    """Replace an app's manifest (settings, commands, bot scopes)."""
+    _require_admin(call)
+    app = await access_app(call, params.app_id)
+    manifest = check_manifest(params.manifest)
+    old_scopes = set(app.manifest.get("oauth_config", {}).get("scopes", {}).get("bot", []) or [])
+    async with call.services.db.write() as uow:
+        row = await uow.session.get(App, app.id)
+        assert row is not None
+        await actions.do_update_app(uow, row, manifest)
+    call.services.credentials.forget_user(app.workspace_id, app.bot_user_id)  # new scopes
+    return {"app_id": app.id, "permissions_updated": old_scopes != set(manifest.bot_scopes)}
+
+
+@api_method(
+    "apps.manifest.delete",
+    params=AppIdParams,
+    tier=Tier.T1,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    errors=("app_not_found", "no_permission"),
+)
+async def apps_manifest_delete(call: Call, params: AppIdParams) -> dict[str, Any]:
+    """Delete an app: its tokens are revoked and its bot user deactivated."""
+    _require_admin(call)
+    app = await access_app(call, params.app_id)
+    async with call.services.db.write() as uow:
+        row = await uow.session.get(App, app.id)
+        assert row is not None
+        revoked = await actions.do_delete_app(uow, row)
+    _forget(call, revoked | {(app.workspace_id, app.bot_user_id)})
+    return {}
+
+
+def _forget(call: Call, holders: set[tuple[str, str]]) -> None:
+    """Drop this node's cached credentials of users whose tokens were just revoked."""
+    for workspace_id, user_id in holders:
+        call.services.credentials.forget_user(workspace_id, user_id)
+
+
+@api_method(
+    "apps.manifest.export",
+    params=AppIdParams,
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    errors=("app_not_found", "no_permission"),
+)
+async def apps_manifest_export(call: Call, params: AppIdParams) -> dict[str, Any]:
+    """An app's manifest as stored."""
+    _require_admin(call)
+    app = await access_app(call, params.app_id)
+    return {"manifest": app.manifest}
+
+
+@api_method(
+    "apps.connections.open",
+    scopes=("connections:write",),
+    tier=Tier.T1,
+    token_kinds=frozenset({"app"}),
+)
+async def apps_connections_open(call: Call, params: Any) -> dict[str, Any]:
+    """A single-use Socket Mode WebSocket URL for the app-level token's app."""
+    principal = call.principal
+    ticket = await call.services.realtime.tickets.issue(principal, TICKET_TTL)
+    base = _base_url(call)
+    scheme = "wss" if base.startswith("https://") else "ws"
+    host = base.split("://", 1)[1]
+    return {"url": f"{scheme}://{host}{SOCKET_PATH}?ticket={ticket}&app_id={principal.app_id}"}
+
+
+@api_method(
+    "apps.event_delivery.status",
+    params=AppIdParams,
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    errors=("app_not_found", "no_permission"),
+)
+async def apps_event_delivery_status(call: Call, params: AppIdParams) -> dict[str, Any]:
+    """Parley: whether Events API delivery is on, why it was disabled, recent deliveries."""
+    _require_admin(call)
+    app = await access_app(call, params.app_id)
+    async with call.services.db.read() as session:
+        recent = await store.deliveries_of_app(session, app.id, 50)
+    return {
+        "app_id": app.id,
+        "enabled": app.events_enabled,
+        "disabled_reason": app.events_disabled_reason,
+        "consecutive_failures": app.consecutive_failures,
+        "deliveries": [delivery_object(d) for d in recent],
+    }
+
+
+class UninstallParams(Params):
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+@api_method(
+    "apps.uninstall",
+    params=UninstallParams,
+    tier=Tier.T1,
+    missing_errors={"client_id": "invalid_client_id", "client_secret": "bad_client_secret"},
+    errors=("invalid_client_id", "bad_client_secret"),
+    partial=(
+        "uninstalling from the workspace the app was created in also deletes the app "
+        "(and so its installs elsewhere)"
+    ),
+)
+async def apps_uninstall(call: Call, params: UninstallParams) -> dict[str, Any]:
+    """Uninstall the app (by its client credentials) from the token's workspace."""
+    workspace_id = call.principal.workspace_id
+    async with call.services.db.read() as session:
+        app = await store.get_app_by_client_id(session, params.client_id or "")
+        installation = (
+            await store.get_installation(session, app.id, workspace_id)
+            if app is not None and app.workspace_id != workspace_id
+            else None
+        )
+    if app is None or (app.workspace_id != workspace_id and installation is None):
+        raise ApiError("invalid_client_id")
+    if not secrets_equal(hash_secret(params.client_secret or ""), app.client_secret_hash):
+        raise ApiError("bad_client_secret")
+    if installation is not None:
+        async with call.services.db.write() as uow:
+            current = await store.get_installation(uow.session, app.id, workspace_id)
+            gone = (
+                await oauth.do_uninstall(
+                    uow, app, current, actor_id=call.principal.user_id, origin=call.origin
+                )
+                if current is not None
+                else set()
+            )
+        _forget(call, {(workspace_id, user_id) for user_id in gone})
+        return {}
+    async with call.services.db.write() as uow:
+        row = await uow.session.get(App, app.id)
+        revoked = await actions.do_delete_app(uow, row) if row is not None else set()
+    _forget(call, revoked | {(app.workspace_id, app.bot_user_id)})
+    return {}
+
+
+class OAuthAccessParams(Params):
+    client_id: str | None = None
+    client_secret: str | None = None
+    code: str | None = None
+    redirect_uri: str | None = None
+    grant_type: str | None = None
+    refresh_token: str | None = None
+
+
+def _basic_credentials(call: Call) -> tuple[str, str] | None:
+    """`Authorization: Basic base64(client_id:client_secret)`, as slack_sdk sends them."""
+    header = call.request.headers.get("authorization", "")
+    if header[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    client_id, _, client_secret = decoded.partition(":")
+    return client_id, client_secret
+
+
+@api_method(
+    "oauth.v2.access",
+    params=OAuthAccessParams,
+    auth=Auth.NONE,
+    tier=Tier.SPECIAL,
+    errors=(
+        "invalid_client_id",
+        "bad_client_secret",
+        "invalid_code",
+        "code_already_used",
+        "bad_redirect_uri",
+        "invalid_grant_type",
+    ),
+    partial="no token rotation (grant_type=refresh_token answers invalid_grant_type)",
+)
+async def oauth_v2_access(call: Call, params: OAuthAccessParams) -> dict[str, Any]:
+    """Exchanges an OAuth v2 authorization code for a bot token and a user token."""
+    basic = _basic_credentials(call)
+    client_id, client_secret = basic or (params.client_id or "", params.client_secret or "")
+    if params.grant_type not in (None, "", "authorization_code"):
+        raise ApiError("invalid_grant_type")
+    async with call.services.db.write() as uow:
+        app = await oauth.check_client(uow, client_id, client_secret)
+        return await oauth.check_exchange(uow, app, params.code or "", params.redirect_uri)

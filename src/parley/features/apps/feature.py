@@ -1,0 +1,22 @@
+"""The apps feature's registration with the platform."""
+
+from __future__ import annotations
+
+from parley.features.apps.delivery import run_event_delivery
+from parley.features.apps.manifest import event_coverage_lines
+from parley.features.apps.routes import app_routes
+from parley.features.apps.socket import run_socket_hub
+from parley.platform.plugins import Platform
+
+
+def register(platform: Platform) -> None:
+    platform.api_modules(
+        "parley.features.apps.api",
+        "parley.features.apps.interactive_api",
+        "parley.features.apps.views_api",
+        "parley.features.apps.client_api",
+    )
+    platform.worker("app-event-delivery", run_event_delivery)
+    platform.worker("socket-mode-hub", run_socket_hub)
+    platform.routes(app_routes)
+    platform.coverage(event_coverage_lines)

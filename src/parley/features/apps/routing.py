@@ -1,0 +1,104 @@
+"""Which logged events an app receives, and the Events API envelope around each one."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from parley.features.apps.actions import event_id_for
+from parley.features.apps.models import App
+from parley.platform.clock import as_utc
+
+MESSAGE_SUBSCRIPTION = {
+    "channel": "message.channels",
+    "group": "message.groups",
+    "im": "message.im",
+    "mpim": "message.mpim",
+}
+# Message subtypes that mention an app the way a person does.
+_MENTION_SUBTYPES = {None, "thread_broadcast", "file_share", "bot_message"}
+_APP_MENTION_FIELDS = ("user", "text", "ts", "channel", "event_ts", "team", "blocks")
+_THREAD_FIELDS = ("thread_ts", "client_msg_id", "bot_id", "files", "attachments")
+
+IsMember = Callable[[str, str], Awaitable[bool]]  # (conversation_id, user_id) -> member?
+
+
+async def may_see(app: App, audience: dict[str, Any], is_member: IsMember) -> bool:
+    """The bot sees what its user may see: its conversations, workspace-wide news, itself."""
+    kind = audience.get("kind")
+    if kind == "workspace":
+        return True
+    if kind == "users":
+        return app.bot_user_id in audience.get("ids", ())
+    if kind == "conversation":
+        return await is_member(str(audience.get("id")), app.bot_user_id)
+    return False
+
+
+def _app_mention(app: App, event: dict[str, Any]) -> dict[str, Any] | None:
+    if event.get("subtype") not in _MENTION_SUBTYPES or event.get("is_ephemeral"):
+        return None
+    if f"<@{app.bot_user_id}>" not in str(event.get("text", "")):
+        return None
+    if event.get("user") == app.bot_user_id:
+        return None  # an app mentioning itself would answer itself
+    mention: dict[str, Any] = {"type": "app_mention"}
+    for name in (*_APP_MENTION_FIELDS, *_THREAD_FIELDS):
+        if event.get(name) is not None:
+            mention[name] = event[name]
+    return mention
+
+
+def events_for_app(app: App, payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, event) pairs the app subscribed to; `kind` keeps event ids distinct per type."""
+    wanted = set(app.bot_events)
+    found: list[tuple[str, dict[str, Any]]] = []
+    if payload.get("type") == "message":
+        if payload.get("is_ephemeral"):
+            return found
+        if MESSAGE_SUBSCRIPTION.get(str(payload.get("channel_type"))) in wanted:
+            found.append(("message", _public_event(payload)))
+        if "app_mention" in wanted:
+            mention = _app_mention(app, payload)
+            if mention is not None:
+                found.append(("app_mention", mention))
+    elif payload.get("type") in wanted:
+        found.append((str(payload["type"]), _public_event(payload)))
+    return found
+
+
+def _public_event(payload: dict[str, Any]) -> dict[str, Any]:
+    """The event as Slack sends it: without the web client's pre-rendered HTML."""
+    return {k: v for k, v in payload.items() if k != "html"}
+
+
+def envelope(
+    app: App, event: dict[str, Any], *, seq: int, kind: str, created: datetime
+) -> dict[str, Any]:
+    """The `event_callback` body (SLACK_COMPAT §2.4)."""
+    team_id = app.workspace_id
+    context = base64.urlsafe_b64encode(f"{team_id}:{event.get('channel', '')}".encode())
+    return {
+        "token": app.verification_token,
+        "team_id": team_id,
+        "context_team_id": team_id,
+        "context_enterprise_id": None,
+        "api_app_id": app.id,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id_for(team_id, seq, kind),
+        "event_time": int(as_utc(created).timestamp()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": app.bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": "4-" + context.decode().rstrip("="),
+    }

@@ -1,0 +1,131 @@
+"""team.accessLogs and admin.audit: reading the audit log (owners and admins only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from parley.features.audit import store
+from parley.features.audit.models import AuditEntry
+from parley.features.users import store as user_store
+from parley.platform.errors import ApiError
+from parley.platform.webapi.context import Call
+from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
+from parley.platform.webapi.params import Params
+from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
+
+
+class AccessLogsParams(Params):
+    before: int | None = Field(default=None, ge=0)
+    count: int = Field(default=100, ge=1, le=1000)
+    page: int = Field(default=1, ge=1, le=100)
+
+
+@api_method(
+    "team.accessLogs",
+    params=AccessLogsParams,
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    errors=("not_an_admin",),
+)
+async def team_access_logs(call: Call, params: AccessLogsParams) -> dict[str, Any]:
+    """Gets the workspace's sign-ins: one row per user, address and client, newest first."""
+    principal = call.principal
+    if not principal.is_admin:
+        raise ApiError("not_an_admin")
+    async with call.services.db.read() as session:
+        rows = await store.login_summary(
+            session,
+            principal.workspace_id,
+            before=params.before,
+            limit=params.count,
+            offset=(params.page - 1) * params.count,
+        )
+        users = {
+            u.id: u
+            for u in await user_store.get_users(
+                session, principal.workspace_id, [r.actor_id for r in rows if r.actor_id]
+            )
+        }
+    logins = [
+        {
+            "user_id": row.actor_id,
+            "username": users[row.actor_id].name if row.actor_id in users else "",
+            "date_first": row.date_first,
+            "date_last": row.date_last,
+            "count": row.count,
+            "ip": row.ip_address,
+            "user_agent": row.user_agent,
+            "isp": "",
+            "country": "",
+            "region": "",
+        }
+        for row in rows
+    ]
+    return {
+        "logins": logins,
+        "paging": {
+            "count": params.count,
+            "total": len(logins),
+            "page": params.page,
+            "pages": params.page,
+        },
+    }
+
+
+def entry_object(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": str(entry.id),
+        "date_create": entry.date_create,
+        "action": entry.action,
+        "actor": {"type": "user", "user": {"id": entry.actor_id}}
+        if entry.actor_id
+        else {"type": "system"},
+        "entity": {"type": entry.entity_type, "id": entry.entity_id},
+        "details": entry.details,
+        "context": {"ip_address": entry.ip_address, "ua": entry.user_agent},
+    }
+
+
+class AuditParams(Params):
+    limit: int = Field(default=0, ge=0)
+    cursor: str | None = None
+    action: str | None = Field(default=None, max_length=64)
+    actor: str | None = Field(default=None, max_length=32)
+
+
+@api_method(
+    "admin.audit",
+    params=AuditParams,
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    errors=("not_an_owner",),
+)
+async def admin_audit(call: Call, params: AuditParams) -> dict[str, Any]:
+    """Reads the audit log (owners only): role changes, deactivations, tokens, sign-ins…
+    There is no method that changes or deletes an entry."""
+    principal = call.principal
+    if not principal.is_owner:
+        raise ApiError("not_an_owner")
+    limit = clamp_limit(params.limit, default=100, maximum=1000)
+    position = decode_cursor(params.cursor)
+    if position is not None and not position.isdigit():
+        raise ApiError("invalid_cursor")
+    async with call.services.db.read() as session:
+        rows = await store.list_entries(
+            session,
+            principal.workspace_id,
+            before_id=int(position) if position else None,
+            limit=limit,
+            action=params.action,
+            actor_id=params.actor,
+        )
+    page, more = rows[:limit], len(rows) > limit
+    return {
+        "entries": [entry_object(e) for e in page],
+        "response_metadata": page_metadata(str(page[-1].id) if more else None),
+    }

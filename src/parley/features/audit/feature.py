@@ -1,0 +1,11 @@
+"""The audit feature's registration with the platform."""
+
+from __future__ import annotations
+
+from parley.platform.plugins import Platform
+
+
+def register(platform: Platform) -> None:
+    platform.api_modules(
+        "parley.features.audit.api",
+    )

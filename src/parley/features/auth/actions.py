@@ -1,0 +1,234 @@
+"""Credential writes: tokens, browser sessions, invitations.
+
+Secrets are returned once and stored only hashed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from parley.features.auth.models import BrowserSession, Invitation, LoginThrottle, Token
+from parley.features.users import store as user_store
+from parley.features.users.actions import check_email, check_password, check_role, do_create_user
+from parley.features.users.models import User
+from parley.platform.auth.scopes import APP_SCOPES, BOT_SCOPES, KNOWN_SCOPES, USER_SCOPES
+from parley.platform.clock import as_utc, utc_now
+from parley.platform.db import UnitOfWork
+from parley.platform.errors import ApiError
+from parley.platform.events.emit import emit_credentials_revoked
+from parley.platform.ids import new_id
+from parley.platform.security import hash_secret, new_secret, verify_password
+
+TOKEN_PREFIX = {"user": "xoxp-", "bot": "xoxb-", "app": "xapp-"}
+DEFAULT_SCOPES = {"user": USER_SCOPES, "bot": BOT_SCOPES, "app": APP_SCOPES}
+SESSION_LIFETIME = timedelta(days=30)
+INVITE_LIFETIME = timedelta(days=14)
+
+
+def check_scopes(kind: str, scopes: tuple[str, ...] | None) -> tuple[str, ...]:
+    if scopes is None:
+        return DEFAULT_SCOPES[kind]
+    unknown = [s for s in scopes if s not in KNOWN_SCOPES]
+    if unknown:
+        raise ApiError("invalid_scope", unknown=",".join(unknown))
+    return scopes
+
+
+async def do_issue_token(
+    uow: UnitOfWork,
+    user: User,
+    *,
+    kind: str = "user",
+    scopes: tuple[str, ...] | None = None,
+    app_id: str | None = None,
+    label: str = "",
+) -> str:
+    """Create a token for `user`; the plaintext is returned here and never stored."""
+    token = new_secret(TOKEN_PREFIX[kind] + user.workspace_id + "-")
+    uow.session.add(
+        Token(
+            token_hash=hash_secret(token),
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            kind=kind,
+            scopes=",".join(check_scopes(kind, scopes)),
+            app_id=app_id,
+            label=label,
+            created=utc_now(),
+        )
+    )
+    await uow.session.flush()
+    return token
+
+
+async def do_revoke_token(uow: UnitOfWork, token_id: int) -> None:
+    revoked = await uow.session.execute(
+        update(Token)
+        .where(Token.id == token_id, Token.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+        .returning(Token.workspace_id)
+    )
+    workspace_id = revoked.scalar_one_or_none()
+    if workspace_id is not None:  # its open real-time sockets close on every node
+        await emit_credentials_revoked(uow, workspace_id, token_ids=[token_id])
+
+
+@dataclass(frozen=True)
+class NewSession:
+    secret: str
+    csrf_token: str
+    user: User
+
+
+async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
+    secret = new_secret(nbytes=32)
+    csrf = secrets.token_urlsafe(24)
+    uow.session.add(
+        BrowserSession(
+            session_hash=hash_secret(secret),
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            csrf_token=csrf,
+            created=utc_now(),
+            expires_at=utc_now() + SESSION_LIFETIME,
+        )
+    )
+    await uow.session.flush()
+    return NewSession(secret=secret, csrf_token=csrf, user=user)
+
+
+async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
+    ended = await uow.session.execute(
+        update(BrowserSession)
+        .where(BrowserSession.id == session_id, BrowserSession.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+        .returning(BrowserSession.workspace_id)
+    )
+    workspace_id = ended.scalar_one_or_none()
+    if workspace_id is not None:  # the web client's sockets of this session close
+        await emit_credentials_revoked(
+            uow, workspace_id, session_ids=[session_id], reason="session_ended"
+        )
+
+
+FREE_ATTEMPTS = 5
+BASE_LOCKOUT = timedelta(seconds=30)
+MAX_LOCKOUT = timedelta(hours=1)
+
+
+async def _throttle_row(uow: UnitOfWork, workspace_id: str, email: str) -> LoginThrottle:
+    key = (workspace_id, email.strip().lower()[:255])
+    row = await uow.session.get(LoginThrottle, key, with_for_update=True)
+    if row is None:
+        row = LoginThrottle(workspace_id=key[0], email=key[1], failures=0, locked_until=None)
+        uow.session.add(row)
+    return row
+
+
+def lockout_for(failures: int) -> timedelta:
+    """No wait for the first attempts, then 30 s doubling per failure, at most an hour."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    doublings = min(failures - FREE_ATTEMPTS, 16)  # 30 s · 2^16 is far past the cap
+    backoff: timedelta = BASE_LOCKOUT * (2**doublings)
+    return min(MAX_LOCKOUT, backoff)
+
+
+def check_not_locked(throttle: LoginThrottle) -> None:
+    if throttle.locked_until is not None and as_utc(throttle.locked_until) > utc_now():
+        wait = as_utc(throttle.locked_until) - utc_now()
+        raise ApiError("login_locked", retry_after=max(1, int(wait.total_seconds())))
+
+
+async def check_sign_in(
+    uow: UnitOfWork, workspace_id: str, email: str, password: str
+) -> NewSession | None:
+    """Email + password to a new session, or None for any failure (one answer for all:
+    no user enumeration). Failures are counted per address and lock it out with backoff;
+    the caller must commit even on failure so that the count sticks."""
+    throttle = await _throttle_row(uow, workspace_id, email)
+    check_not_locked(throttle)
+    user = await user_store.get_user_by_email(uow.session, workspace_id, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or user.is_bot:
+        throttle.failures += 1
+        wait = lockout_for(throttle.failures)
+        throttle.locked_until = utc_now() + wait if wait else None
+        return None
+    throttle.failures = 0
+    throttle.locked_until = None
+    if user.deleted:
+        raise ApiError("account_inactive")
+    return await do_start_session(uow, user)
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    code: str
+
+
+async def do_create_invitation(
+    uow: UnitOfWork, inviter: User, *, email: str | None, role: str, lifetime: timedelta
+) -> NewInvitation:
+    if email is not None:
+        email = check_email(email)
+        if await user_store.get_user_by_email(uow.session, inviter.workspace_id, email):
+            raise ApiError("already_in_team")
+    if check_role(role) == "owner":
+        raise ApiError("invalid_role")
+    code = new_secret(nbytes=24)
+    invitation = Invitation(
+        id=new_id("I"),
+        code_hash=hash_secret(code),
+        workspace_id=inviter.workspace_id,
+        email=email,
+        role=role,
+        invited_by=inviter.id,
+        created=utc_now(),
+        expires_at=utc_now() + lifetime,
+    )
+    uow.session.add(invitation)
+    await uow.session.flush()
+    return NewInvitation(invitation=invitation, code=code)
+
+
+async def check_accept_invitation(
+    uow: UnitOfWork, code: str, *, email: str, password: str, real_name: str
+) -> NewSession:
+    """Redeem an invite code once: create the account and sign it in."""
+    invitation = (
+        await uow.session.execute(
+            select(Invitation).where(Invitation.code_hash == hash_secret(code)).with_for_update()
+        )
+    ).scalar_one_or_none()
+    if invitation is None or invitation.revoked_at is not None:
+        raise ApiError("invite_not_found")
+    if invitation.accepted_at is not None:
+        raise ApiError("invite_already_used")
+    if as_utc(invitation.expires_at) <= utc_now():
+        raise ApiError("invite_expired")
+    email = check_email(email)
+    if invitation.email is not None and invitation.email.lower() != email.lower():
+        raise ApiError("invite_email_mismatch")
+    user = await do_create_user(
+        uow,
+        invitation.workspace_id,
+        email=email,
+        password=check_password(password),
+        real_name=real_name,
+        role=invitation.role,
+    )
+    # Guarded update: a concurrent redemption of the same code changes zero rows and fails.
+    claimed = await uow.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utc_now(), accepted_by=user.id)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError("invite_already_used")
+    return await do_start_session(uow, user)

@@ -1,0 +1,46 @@
+"""The identity feature's answer to the platform's `Credentials` question."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.features.auth import store
+from parley.features.auth.models import BrowserSession, Token
+from parley.features.users import store as user_store
+from parley.platform.auth.principal import Principal
+
+
+class StoredCredentials:
+    """Tokens and browser sessions as stored in this database."""
+
+    async def principal_for_token(self, session: AsyncSession, token: str) -> Principal:
+        return await store.principal_for_token(session, token)
+
+    async def principal_for_session(
+        self, session: AsyncSession, secret: str
+    ) -> tuple[Principal, str]:
+        return await store.principal_for_session(session, secret)
+
+    async def refusal(self, session: AsyncSession, principal: Principal) -> str | None:
+        """A ticket outlives a revocation: check the member and the credential again."""
+        user = await user_store.get_user(session, principal.workspace_id, principal.user_id)
+        if user is None or user.deleted:
+            return "account_inactive"
+        if principal.token_id is not None:
+            revoked = await session.scalar(
+                select(Token.revoked_at).where(Token.id == principal.token_id)
+            )
+            if revoked is not None:
+                return "token_revoked"
+        if principal.session_id is not None:
+            ended = await session.scalar(
+                select(BrowserSession.revoked_at).where(BrowserSession.id == principal.session_id)
+            )
+            if ended is not None:
+                return "session_ended"
+        return None
+
+    async def manual_presence(self, session: AsyncSession, principal: Principal) -> str:
+        user = await user_store.get_user(session, principal.workspace_id, principal.user_id)
+        return user.manual_presence if user is not None else "auto"

@@ -1,0 +1,14 @@
+"""The auth feature's registration with the platform."""
+
+from __future__ import annotations
+
+from parley.features.auth.credentials import StoredCredentials
+from parley.platform.plugins import Platform
+
+
+def register(platform: Platform) -> None:
+    platform.api_modules(
+        "parley.features.auth.api",
+        "parley.features.auth.invites_api",
+    )
+    platform.credential_store(StoredCredentials())

@@ -1,0 +1,160 @@
+"""bookmarks.add / edit / remove / list: links in a conversation's header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.features.bookmarks import actions, store
+from parley.features.bookmarks.models import Bookmark
+from parley.features.bookmarks.schemas import bookmark_object
+from parley.features.conversations.access import Access, access_conversation
+from parley.platform.auth.principal import Principal
+from parley.platform.errors import ApiError
+from parley.platform.webapi.context import Call
+from parley.platform.webapi.params import Params
+from parley.platform.webapi.registry import Tier, api_method
+
+
+async def _access_for_change(
+    session: AsyncSession, principal: Principal, channel_id: str | None
+) -> Access:
+    """Members change bookmarks; others who can see the conversation may only list them."""
+    access = await access_conversation(session, principal, channel_id, for_update=True)
+    if not access.is_member:
+        raise ApiError("permission_denied")
+    return access
+
+
+async def _bookmark_in(session: AsyncSession, access: Access, bookmark_id: str | None) -> Bookmark:
+    bookmark = (
+        await store.get_bookmark(session, access.conversation.id, bookmark_id)
+        if bookmark_id
+        else None
+    )
+    if bookmark is None:
+        raise ApiError("not_found")
+    return bookmark
+
+
+class BookmarkAddParams(Params):
+    channel_id: str | None = Field(default=None, max_length=32)
+    title: str = Field(max_length=1000)
+    type: str = Field(max_length=32)
+    link: str = Field(default="", max_length=8192)
+    emoji: str = Field(default="", max_length=200)
+
+
+@api_method(
+    "bookmarks.add",
+    params=BookmarkAddParams,
+    scopes=("bookmarks:write",),
+    tier=Tier.T2,
+    missing_errors={"title": "invalid_title", "type": "invalid_bookmark_type"},
+    errors=(
+        "channel_not_found",
+        "permission_denied",
+        "invalid_title",
+        "invalid_bookmark_type",
+        "invalid_link",
+        "invalid_emoji",
+        "too_many_bookmarks",
+        "is_archived",
+    ),
+)
+async def bookmarks_add(call: Call, params: BookmarkAddParams) -> dict[str, Any]:
+    """Adds a link bookmark to a conversation (members only)."""
+    actions.check_type(params.type)
+    title = actions.check_title(params.title)
+    link = actions.check_link(params.link)
+    emoji = actions.check_emoji(params.emoji)
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access_for_change(uow.session, principal, params.channel_id)
+        bookmark = await actions.do_add_bookmark(
+            uow, principal.user_id, access.conversation, title=title, link=link, emoji=emoji
+        )
+    return {"bookmark": bookmark_object(bookmark)}
+
+
+class BookmarkEditParams(Params):
+    channel_id: str | None = Field(default=None, max_length=32)
+    bookmark_id: str | None = Field(default=None, max_length=32)
+    title: str | None = Field(default=None, max_length=1000)
+    link: str | None = Field(default=None, max_length=8192)
+    emoji: str | None = Field(default=None, max_length=200)
+
+
+@api_method(
+    "bookmarks.edit",
+    params=BookmarkEditParams,
+    scopes=("bookmarks:write",),
+    tier=Tier.T2,
+    errors=(
+        "channel_not_found",
+        "not_found",
+        "permission_denied",
+        "invalid_title",
+        "invalid_link",
+        "invalid_emoji",
+        "is_archived",
+    ),
+)
+async def bookmarks_edit(call: Call, params: BookmarkEditParams) -> dict[str, Any]:
+    """Changes a bookmark's title, link or emoji."""
+    fields = actions.BookmarkFields(
+        title=actions.check_title(params.title) if params.title is not None else None,
+        link=actions.check_link(params.link) if params.link is not None else None,
+        emoji=actions.check_emoji(params.emoji) if params.emoji is not None else None,
+    )
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access_for_change(uow.session, principal, params.channel_id)
+        bookmark = await _bookmark_in(uow.session, access, params.bookmark_id)
+        await actions.do_edit_bookmark(
+            uow, principal.user_id, access.conversation, bookmark, fields
+        )
+    return {"bookmark": bookmark_object(bookmark)}
+
+
+class BookmarkRemoveParams(Params):
+    channel_id: str | None = Field(default=None, max_length=32)
+    bookmark_id: str | None = Field(default=None, max_length=32)
+
+
+@api_method(
+    "bookmarks.remove",
+    params=BookmarkRemoveParams,
+    scopes=("bookmarks:write",),
+    tier=Tier.T2,
+    errors=("channel_not_found", "not_found", "permission_denied", "is_archived"),
+)
+async def bookmarks_remove(call: Call, params: BookmarkRemoveParams) -> dict[str, Any]:
+    """Removes a bookmark from a conversation."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access_for_change(uow.session, principal, params.channel_id)
+        bookmark = await _bookmark_in(uow.session, access, params.bookmark_id)
+        await actions.do_remove_bookmark(uow, access.conversation, bookmark)
+    return {}
+
+
+class BookmarkListParams(Params):
+    channel_id: str | None = Field(default=None, max_length=32)
+
+
+@api_method(
+    "bookmarks.list",
+    params=BookmarkListParams,
+    scopes=("bookmarks:read",),
+    tier=Tier.T3,
+    errors=("channel_not_found",),
+)
+async def bookmarks_list(call: Call, params: BookmarkListParams) -> dict[str, Any]:
+    """Lists a conversation's bookmarks in display order."""
+    async with call.services.db.read() as session:
+        access = await access_conversation(session, call.principal, params.channel_id)
+        rows = await store.list_bookmarks(session, access.conversation.id)
+    return {"bookmarks": [bookmark_object(row) for row in rows]}

@@ -1,0 +1,555 @@
+"""Conversation writes: create, membership, rename, archive, topic, read marks, DMs.
+
+The only writers of `conversations` and `conversation_members`. Each do_* emits Slack's
+events in the caller's transaction and posts Slack's system messages (`channel_join`,
+`channel_topic`, …) through `messages.actions.do_post_message`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from parley.features.conversations import store
+from parley.features.conversations.schemas import conversation_object, im_object
+from parley.features.conversations.store import ReadState
+from parley.features.messages.actions import do_post_message
+from parley.features.messages.ts import normalize_ts
+from parley.features.users import store as user_store
+from parley.features.users.models import User
+from parley.platform.clock import event_ts, unix_now, utc_now
+from parley.platform.db import UnitOfWork
+from parley.platform.errors import ApiError
+from parley.platform.events.emit import (
+    Audience,
+    conversation_audience,
+    emit,
+    users_audience,
+    workspace_audience,
+)
+from parley.platform.ids import new_id
+from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
+
+MAX_NAME = 80
+MAX_TOPIC = 250
+MAX_PURPOSE = 250
+MAX_MPIM_OTHERS = 8  # Slack: a group DM holds at most 9 people
+GENERAL = "general"
+# Words Slack keeps for itself: `<!here>`, `<!channel>`, … and legacy type names.
+RESERVED_NAMES = frozenset(
+    {"here", "channel", "channels", "everyone", "group", "groups", "archive", "archived",
+     "private", "privategroup", "direct", "directmessage", "im", "mpim", "mpdm", "slackbot"}
+)  # fmt: skip
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _allowed_name_char(char: str) -> bool:
+    if char in "-_" or char.isdigit():
+        return True
+    return char.isalpha() and char == char.lower()
+
+
+def check_channel_name(raw: str | None) -> str:
+    """A channel name as Slack validates it: lowercase letters (any script), digits, `-`, `_`;
+    at most 80 characters; not only punctuation."""
+    name = (raw or "").strip()
+    if not name:
+        raise ApiError("invalid_name_required")
+    if len(name) > MAX_NAME:
+        raise ApiError("invalid_name_maxlength")
+    if not all(_allowed_name_char(char) for char in name):
+        raise ApiError("invalid_name_specials")
+    if all(char in "-_" for char in name):
+        raise ApiError("invalid_name_punctuation")
+    return name
+
+
+def check_ts(raw: str | None) -> str:
+    try:
+        return normalize_ts(raw or "")
+    except ValueError:
+        raise ApiError("invalid_timestamp") from None
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _event_prefix(conversation: Conversation) -> str:
+    """Slack announces public channels as `channel_*`, private ones as `group_*`."""
+    return "channel" if conversation.kind == "channel" else "group"
+
+
+def _channel_type(conversation: Conversation) -> str:
+    return "C" if conversation.kind == "channel" else "G"
+
+
+def _directory_audience(conversation: Conversation) -> Audience:
+    """Public channels are listed for everyone; anything else only concerns its members."""
+    if conversation.kind == "channel":
+        return workspace_audience()
+    return conversation_audience(conversation.id)
+
+
+async def _post_system(
+    uow: UnitOfWork, conversation: Conversation, user_id: str, subtype: str, text: str
+) -> None:
+    """Slack's system messages (joins, topic changes…) live in channels, not in DMs."""
+    if conversation.kind in {"channel", "group"}:
+        await do_post_message(uow, conversation, user_id=user_id, text=text, subtype=subtype)
+
+
+def _new_member(
+    conversation: Conversation, user_id: str, *, is_open: bool = True
+) -> ConversationMember:
+    return ConversationMember(
+        conversation_id=conversation.id,
+        user_id=user_id,
+        workspace_id=conversation.workspace_id,
+        joined=utc_now(),
+        last_read=ZERO_TS,
+        is_open=is_open,
+        muted=False,
+    )
+
+
+def _new_conversation(workspace_id: str, kind: str, creator_id: str, prefix: str) -> Conversation:
+    now = unix_now()
+    return Conversation(
+        id=new_id(prefix),
+        workspace_id=workspace_id,
+        kind=kind,
+        name=None,
+        dm_key=None,
+        is_general=False,
+        is_archived=False,
+        creator=creator_id,
+        created=now,
+        updated=now * 1000,
+        topic="",
+        topic_creator="",
+        topic_last_set=0,
+        purpose="",
+        purpose_creator="",
+        purpose_last_set=0,
+        previous_names=[],
+        last_ts=ZERO_TS,
+        properties={},
+    )
+
+
+# --- channels ----------------------------------------------------------------------------------
+
+
+async def do_create_channel(
+    uow: UnitOfWork,
+    workspace_id: str,
+    creator_id: str,
+    name: str,
+    *,
+    is_private: bool,
+    is_general: bool = False,
+) -> Conversation:
+    """Create a channel with its creator as only member; `name_taken` also when a concurrent
+    create wins the race (the unique constraint is the arbiter)."""
+    if name in RESERVED_NAMES:
+        raise ApiError("name_taken")
+    if await store.get_conversation_by_name(uow.session, workspace_id, name) is not None:
+        raise ApiError("name_taken")
+    conversation = _new_conversation(
+        workspace_id, "group" if is_private else "channel", creator_id, "C"
+    )
+    conversation.name = name
+    conversation.is_general = is_general
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(conversation)
+            await uow.session.flush()
+    except IntegrityError:
+        raise ApiError("name_taken") from None
+    uow.session.add(_new_member(conversation, creator_id))
+    await uow.session.flush()
+    await emit(
+        uow,
+        workspace_id,
+        {
+            "type": "channel_created",
+            "channel": conversation_object(conversation),
+            "event_ts": event_ts(),
+        },
+        _directory_audience(conversation),
+    )
+    return conversation
+
+
+async def do_create_general(uow: UnitOfWork, workspace_id: str, owner_id: str) -> Conversation:
+    """#general, made with the workspace; everyone who arrives later joins it."""
+    general = await do_create_channel(
+        uow, workspace_id, owner_id, GENERAL, is_private=False, is_general=True
+    )
+    general.purpose = "This channel is for workspace-wide communication and announcements."
+    general.purpose_creator = owner_id
+    general.purpose_last_set = general.created
+    await uow.session.flush()
+    return general
+
+
+async def do_join_general(uow: UnitOfWork, user: User) -> None:
+    """New people (not bots, not guests) join #general, if the workspace has one yet."""
+    if user.is_bot or user.role == "guest":
+        return
+    general = await store.get_general(uow.session, user.workspace_id)
+    if general is None or await store.get_membership(uow.session, general.id, user.id):
+        return
+    await do_add_members(uow, general, [user.id], actor_id=user.id)
+
+
+async def do_add_members(
+    uow: UnitOfWork, conversation: Conversation, user_ids: list[str], *, actor_id: str
+) -> None:
+    """Add people who are not yet members; `actor_id` is the inviter (or the joiner)."""
+    for user_id in user_ids:
+        uow.session.add(_new_member(conversation, user_id))
+        await uow.session.flush()
+        await _announce_join(uow, conversation, user_id, actor_id)
+
+
+async def _announce_join(
+    uow: UnitOfWork, conversation: Conversation, user_id: str, actor_id: str
+) -> None:
+    joined: dict[str, object] = {
+        "type": "member_joined_channel",
+        "user": user_id,
+        "channel": conversation.id,
+        "channel_type": _channel_type(conversation),
+        "team": conversation.workspace_id,
+        "event_ts": event_ts(),
+    }
+    if actor_id != user_id:
+        joined["inviter"] = actor_id
+    await emit(uow, conversation.workspace_id, joined, conversation_audience(conversation.id))
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": f"{_event_prefix(conversation)}_joined",
+            "channel": conversation_object(conversation, is_member=True),
+        },
+        users_audience([user_id]),
+    )
+    await _post_system(
+        uow, conversation, user_id, "channel_join", f"<@{user_id}> has joined the channel"
+    )
+
+
+async def do_remove_member(
+    uow: UnitOfWork, conversation: Conversation, user_id: str, *, actor_id: str
+) -> None:
+    """Remove `user_id` (leaving when actor is the user, else a kick) and tell both sides."""
+    await _post_system(
+        uow, conversation, user_id, "channel_leave", f"<@{user_id}> has left the channel"
+    )
+    await uow.session.execute(
+        delete(ConversationMember).where(
+            ConversationMember.conversation_id == conversation.id,
+            ConversationMember.user_id == user_id,
+        )
+    )
+    stamp = event_ts()
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": "member_left_channel",
+            "user": user_id,
+            "channel": conversation.id,
+            "channel_type": _channel_type(conversation),
+            "team": conversation.workspace_id,
+            "event_ts": stamp,
+        },
+        conversation_audience(conversation.id),
+    )
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": f"{_event_prefix(conversation)}_left",
+            "channel": conversation.id,
+            "actor_id": actor_id,
+            "event_ts": stamp,
+        },
+        users_audience([user_id]),
+    )
+
+
+async def do_rename(
+    uow: UnitOfWork, conversation: Conversation, name: str, *, actor_id: str
+) -> Conversation:
+    old = conversation.name or ""
+    if name == old:
+        return conversation
+    if name in RESERVED_NAMES:
+        raise ApiError("name_taken")
+    taken = await store.get_conversation_by_name(uow.session, conversation.workspace_id, name)
+    if taken is not None:
+        raise ApiError("name_taken")
+    try:
+        async with uow.session.begin_nested():
+            conversation.name = name
+            conversation.previous_names = [*(conversation.previous_names or []), old]
+            conversation.updated = _now_ms()
+            await uow.session.flush()
+    except IntegrityError:
+        raise ApiError("name_taken") from None
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": f"{_event_prefix(conversation)}_rename",
+            "channel": {
+                "id": conversation.id,
+                "name": name,
+                "name_normalized": name,
+                "created": conversation.created,
+                "is_channel": conversation.kind == "channel",
+                "is_mpim": False,
+            },
+            "event_ts": event_ts(),
+        },
+        _directory_audience(conversation),
+    )
+    await _post_system(
+        uow,
+        conversation,
+        actor_id,
+        "channel_name",
+        f'<@{actor_id}> has renamed the channel from "{old}" to "{name}"',
+    )
+    return conversation
+
+
+async def do_set_archived(
+    uow: UnitOfWork, conversation: Conversation, archived: bool, *, actor_id: str
+) -> None:
+    """Archive (read-only, kept with its members) or bring back a channel."""
+    action = "archive" if archived else "unarchive"
+    if archived:
+        await _post_system(
+            uow, conversation, actor_id, "channel_archive", f"<@{actor_id}> archived the channel"
+        )
+    conversation.is_archived = archived
+    conversation.updated = _now_ms()
+    await uow.session.flush()
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": f"{_event_prefix(conversation)}_{action}",
+            "channel": conversation.id,
+            "user": actor_id,
+            "is_moved": 0,
+            "event_ts": event_ts(),
+        },
+        _directory_audience(conversation),
+    )
+    if not archived:
+        await _post_system(
+            uow,
+            conversation,
+            actor_id,
+            "channel_unarchive",
+            f"<@{actor_id}> un-archived the channel",
+        )
+
+
+async def do_set_topic(
+    uow: UnitOfWork, conversation: Conversation, topic: str, *, actor_id: str
+) -> Conversation:
+    if len(topic) > MAX_TOPIC:
+        raise ApiError("too_long")
+    conversation.topic = topic
+    conversation.topic_creator = actor_id
+    conversation.topic_last_set = unix_now()
+    conversation.updated = _now_ms()
+    await uow.session.flush()
+    text = f"set the channel topic: {topic}" if topic else "cleared the channel topic"
+    await _post_system(uow, conversation, actor_id, "channel_topic", f"<@{actor_id}> {text}")
+    return conversation
+
+
+async def do_set_purpose(
+    uow: UnitOfWork, conversation: Conversation, purpose: str, *, actor_id: str
+) -> Conversation:
+    if len(purpose) > MAX_PURPOSE:
+        raise ApiError("too_long")
+    conversation.purpose = purpose
+    conversation.purpose_creator = actor_id
+    conversation.purpose_last_set = unix_now()
+    conversation.updated = _now_ms()
+    await uow.session.flush()
+    text = (
+        f"set the channel description: {purpose}" if purpose else "cleared the channel description"
+    )
+    await _post_system(uow, conversation, actor_id, "channel_purpose", f"<@{actor_id}> {text}")
+    return conversation
+
+
+# --- read state --------------------------------------------------------------------------------
+
+_MARKED_EVENT = {"channel": "channel_marked", "group": "group_marked", "mpim": "group_marked",
+                 "im": "im_marked"}  # fmt: skip
+
+
+async def do_mark(
+    uow: UnitOfWork, conversation: Conversation, membership: ConversationMember, ts: str
+) -> ReadState:
+    """Move the member's read cursor to `ts` and tell their other devices."""
+    membership.last_read = ts
+    await uow.session.flush()
+    read = await store.read_state(uow.session, conversation, membership.user_id, ts)
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": _MARKED_EVENT[conversation.kind],
+            "channel": conversation.id,
+            "ts": ts,
+            "unread_count": read.unread_count,
+            "unread_count_display": read.unread_count,
+            "num_mentions": read.mention_count,
+            "num_mentions_display": read.mention_count,
+            "mention_count": read.mention_count,
+            "mention_count_display": read.mention_count,
+            "event_ts": event_ts(),
+        },
+        users_audience([membership.user_id]),
+    )
+    return read
+
+
+# --- direct messages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opened:
+    conversation: Conversation
+    created: bool
+    was_open: bool
+
+
+def dm_key(user_ids: list[str]) -> str:
+    """Sorted member ids: the same people always find the same DM."""
+    return ",".join(sorted(set(user_ids)))
+
+
+def _mpim_name(people: list[User]) -> str:
+    return "mpdm-" + "--".join(sorted(person.name for person in people)) + "-1"
+
+
+async def _create_direct(
+    uow: UnitOfWork, workspace_id: str, opener_id: str, people: list[User]
+) -> Conversation | None:
+    """Insert the DM; None when a concurrent open created it first (unique dm_key)."""
+    ids = [person.id for person in people]
+    kind = "mpim" if len(people) > 2 else "im"
+    conversation = _new_conversation(workspace_id, kind, opener_id, "C" if kind == "mpim" else "D")
+    conversation.dm_key = dm_key(ids)
+    if kind == "mpim":
+        conversation.properties = {"name": _mpim_name(people)}
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(conversation)
+            await uow.session.flush()
+            uow.session.add_all(_new_member(conversation, user_id) for user_id in sorted(set(ids)))
+            await uow.session.flush()
+    except IntegrityError:
+        return None
+    await _announce_direct(uow, conversation, people)
+    return conversation
+
+
+async def _announce_direct(uow: UnitOfWork, conversation: Conversation, people: list[User]) -> None:
+    if conversation.kind == "mpim":
+        body = conversation_object(conversation, is_member=True)
+        await emit(
+            uow,
+            conversation.workspace_id,
+            {"type": "mpim_joined", "channel": body, "event_ts": event_ts()},
+            conversation_audience(conversation.id),
+        )
+        return
+    for person in people:
+        others = [p for p in people if p.id != person.id]
+        other = others[0] if others else person
+        await emit(
+            uow,
+            conversation.workspace_id,
+            {"type": "im_created", "user": person.id, "channel": im_object(conversation, other),
+             "event_ts": event_ts()},
+            users_audience([person.id]),
+        )  # fmt: skip
+
+
+async def do_open_direct(
+    uow: UnitOfWork, workspace_id: str, opener_id: str, others: list[User]
+) -> Opened:
+    """Find or create the DM (one other person, or the opener alone) or group DM (2–8 others)
+    and make sure it is open in the opener's sidebar."""
+    opener = await user_store.get_user(uow.session, workspace_id, opener_id)
+    if opener is None:
+        raise ApiError("user_not_found")
+    people = [opener, *(p for p in others if p.id != opener_id)]
+    key = dm_key([person.id for person in people])
+    conversation = await store.get_dm_by_key(uow.session, workspace_id, key)
+    if conversation is None:
+        conversation = await _create_direct(uow, workspace_id, opener_id, people)
+        if conversation is not None:
+            return Opened(conversation, created=True, was_open=False)
+        conversation = await store.get_dm_by_key(uow.session, workspace_id, key)
+        if conversation is None:
+            raise ApiError("channel_not_found")
+    membership = await store.get_membership(uow.session, conversation.id, opener_id)
+    if membership is None:
+        raise ApiError("channel_not_found")
+    was_open = membership.is_open
+    if not was_open:
+        await do_set_open(uow, conversation, membership, True)
+    return Opened(conversation, created=False, was_open=was_open)
+
+
+async def do_open_dm(
+    uow: UnitOfWork, workspace_id: str, user_id: str, other_id: str
+) -> Conversation:
+    """The 1:1 DM between `user_id` and `other_id` (created when missing), open for `user_id`."""
+    other = await user_store.get_user(uow.session, workspace_id, other_id)
+    if other is None:
+        raise ApiError("user_not_found")
+    opened = await do_open_direct(uow, workspace_id, user_id, [other])
+    return opened.conversation
+
+
+async def do_set_open(
+    uow: UnitOfWork, conversation: Conversation, membership: ConversationMember, is_open: bool
+) -> None:
+    """Show or hide a DM in one member's sidebar (`im_open`/`im_close`, `mpim_*`)."""
+    membership.is_open = is_open
+    await uow.session.flush()
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": f"{conversation.kind}_{'open' if is_open else 'close'}",
+            "user": membership.user_id,
+            "channel": conversation.id,
+            "event_ts": event_ts(),
+        },
+        users_audience([membership.user_id]),
+    )

@@ -1,0 +1,832 @@
+"""conversations.*, users.conversations and client.counts methods."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.features.conversations import actions, store
+from parley.features.conversations.access import (
+    Access,
+    access_conversation,
+    can_manage,
+    require_kind,
+    require_kind_scope,
+    require_member,
+    require_not_archived,
+    require_scope_for,
+)
+from parley.features.conversations.schemas import (
+    conversation_object,
+    counts_item,
+    im_object,
+)
+from parley.features.conversations.store import Listing, ReadState
+from parley.features.users import store as user_store
+from parley.features.users.models import User
+from parley.platform import visibility
+from parley.platform.auth.principal import Principal
+from parley.platform.errors import ApiError
+from parley.platform.ids import looks_like
+from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
+from parley.platform.webapi.context import Call
+from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
+from parley.platform.webapi.params import CsvList, Params, SlackBool
+from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
+
+READ_SCOPES = ("channels:read", "groups:read", "im:read", "mpim:read")
+WRITE_SCOPES = ("channels:write", "channels:manage", "groups:write", "im:write", "mpim:write")
+TYPE_KINDS = {"public_channel": "channel", "private_channel": "group", "mpim": "mpim", "im": "im"}
+CHANNEL_KINDS = ("channel", "group")
+DM_KINDS = ("im", "mpim")
+MAX_INVITEES = 1000
+CHANNEL_MISSING = {"channel": "channel_not_found"}
+
+
+# --- shared helpers -----------------------------------------------------------------------------
+
+
+async def _access(
+    session: AsyncSession, principal: Principal, channel: str | None, action: str
+) -> Access:
+    """The visible conversation, checked against the scope `action` needs for its kind."""
+    access = await access_conversation(session, principal, channel, for_update=action != "read")
+    require_scope_for(principal, access.conversation, action)
+    return access
+
+
+async def _render(
+    session: AsyncSession,
+    principal: Principal,
+    conversation: Conversation,
+    membership: ConversationMember | None,
+    *,
+    num_members: bool = False,
+    with_read: bool = True,
+) -> dict[str, Any]:
+    """The conversation as the caller sees it, with their read state when they are in it."""
+    read: ReadState | None = None
+    if with_read and membership is not None:
+        read = await store.read_state(
+            session, conversation, principal.user_id, membership.last_read
+        )
+    if conversation.kind == "im":
+        partners = await store.dm_partners(session, principal.user_id, [conversation.id])
+        return im_object(
+            conversation, partners.get(conversation.id), membership=membership, read=read
+        )
+    count = await store.member_count(session, conversation.id) if num_members else None
+    return conversation_object(
+        conversation, is_member=membership is not None, num_members=count, read=read
+    )
+
+
+async def _render_page(
+    session: AsyncSession, principal: Principal, page: list[Conversation]
+) -> list[dict[str, Any]]:
+    """A list page in three queries: the page, the caller's memberships, the DM partners."""
+    ids = [conversation.id for conversation in page]
+    memberships = await store.memberships_of(session, principal.user_id, ids)
+    ims = [conversation.id for conversation in page if conversation.kind == "im"]
+    partners = await store.dm_partners(session, principal.user_id, ims)
+    rendered = []
+    for conversation in page:
+        membership = memberships.get(conversation.id)
+        if conversation.kind == "im":
+            rendered.append(
+                im_object(conversation, partners.get(conversation.id), membership=membership)
+            )
+        else:
+            rendered.append(conversation_object(conversation, is_member=membership is not None))
+    return rendered
+
+
+def _kinds(principal: Principal, types: list[str] | None) -> tuple[str, ...]:
+    """Kinds named by `types` (default public channels), each needing its `:read` scope."""
+    kinds: list[str] = []
+    for name in types or ["public_channel"]:
+        kind = TYPE_KINDS.get(name)
+        if kind is None:
+            raise ApiError("invalid_types")
+        require_kind_scope(principal, kind, "read")
+        if kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds)
+
+
+async def _list(call: Call, params: ListParams, member_of: str | None) -> dict[str, Any]:
+    principal = call.principal
+    limit = clamp_limit(params.limit, default=100, maximum=1000)
+    listing = Listing(
+        workspace_id=principal.workspace_id,
+        viewer_id=principal.user_id,
+        viewer_is_guest=principal.is_guest,
+        kinds=_kinds(principal, params.types),
+        exclude_archived=params.exclude_archived,
+        member_of=member_of,
+        after_id=decode_cursor(params.cursor),
+        limit=limit,
+    )
+    async with call.services.db.read() as session:
+        rows = await store.visible_page(session, listing)
+        page, more = rows[:limit], len(rows) > limit
+        channels = await _render_page(session, principal, page)
+    return {
+        "channels": channels,
+        "response_metadata": page_metadata(page[-1].id if more else None),
+    }
+
+
+# --- listing and reading ------------------------------------------------------------------------
+
+
+class ListParams(Params):
+    types: CsvList | None = None
+    exclude_archived: SlackBool = False
+    limit: int = 0
+    cursor: str | None = None
+
+
+@api_method(
+    "conversations.list",
+    params=ListParams,
+    scopes=READ_SCOPES,
+    tier=Tier.T2,
+    errors=("invalid_types", "invalid_cursor", "missing_scope"),
+)
+async def conversations_list(call: Call, params: ListParams) -> dict[str, Any]:
+    """Lists the conversations the caller can see: every public channel, and the private
+    channels, group DMs and DMs they are in."""
+    return await _list(call, params, member_of=None)
+
+
+class UsersConversationsParams(ListParams):
+    user: str | None = Field(default=None, max_length=32)
+
+
+@api_method(
+    "users.conversations",
+    params=UsersConversationsParams,
+    scopes=READ_SCOPES,
+    tier=Tier.T3,
+    errors=("invalid_types", "invalid_cursor", "user_not_found", "missing_scope"),
+)
+async def users_conversations(call: Call, params: UsersConversationsParams) -> dict[str, Any]:
+    """Lists the conversations a user (the caller by default) is in, among those the caller
+    can see."""
+    user_id = params.user or call.principal.user_id
+    if user_id != call.principal.user_id:
+        if not looks_like(user_id, "U", "W"):
+            raise ApiError("user_not_found")
+        async with call.services.db.read() as session:
+            user = await user_store.get_user(session, call.principal.workspace_id, user_id)
+        if user is None:
+            raise ApiError("user_not_found")
+    return await _list(call, params, member_of=user_id)
+
+
+class InfoParams(Params):
+    channel: str = Field(max_length=32)
+    include_num_members: SlackBool = False
+    include_locale: SlackBool = False
+
+
+@api_method(
+    "conversations.info",
+    params=InfoParams,
+    scopes=READ_SCOPES,
+    tier=Tier.T3,
+    missing_errors=CHANNEL_MISSING,
+    errors=("channel_not_found", "missing_scope"),
+)
+async def conversations_info(call: Call, params: InfoParams) -> dict[str, Any]:
+    """Gets a conversation; members also get `last_read` and `unread_count`."""
+    async with call.services.db.read() as session:
+        access = await _access(session, call.principal, params.channel, "read")
+        channel = await _render(
+            session,
+            call.principal,
+            access.conversation,
+            access.membership,
+            num_members=params.include_num_members,
+        )
+    return {"channel": channel}
+
+
+class MembersParams(Params):
+    channel: str = Field(max_length=32)
+    limit: int = 0
+    cursor: str | None = None
+
+
+@api_method(
+    "conversations.members",
+    params=MembersParams,
+    scopes=READ_SCOPES,
+    tier=Tier.T4,
+    missing_errors=CHANNEL_MISSING,
+    errors=("channel_not_found", "invalid_cursor", "missing_scope"),
+)
+async def conversations_members(call: Call, params: MembersParams) -> dict[str, Any]:
+    """Lists the ids of a conversation's members, a page at a time."""
+    limit = clamp_limit(params.limit, default=100, maximum=1000)
+    after = decode_cursor(params.cursor)
+    async with call.services.db.read() as session:
+        access = await _access(session, call.principal, params.channel, "read")
+        rows = await store.members_page(
+            session, access.conversation.id, after_id=after, limit=limit
+        )
+    page, more = rows[:limit], len(rows) > limit
+    return {"members": page, "response_metadata": page_metadata(page[-1] if more else None)}
+
+
+@api_method(
+    "client.counts",
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+)
+async def client_counts(call: Call, params: Params) -> dict[str, Any]:
+    """Unread and mention counts for every conversation the caller is in.
+
+    Returns `{"channels": [...], "mpims": [...], "ims": [...]}` (public and private
+    channels under `channels`); each item is `{id, last_read, latest, mention_count,
+    has_unreads, unread_count}`. `unread_count` counts messages newer than `last_read`
+    that others posted and the channel shows (no thread replies unless broadcast);
+    `mention_count` counts the unread ones mentioning the caller or `@here/@channel/
+    @everyone`, threads included. `latest` is the newest shown message's ts or null.
+    Computed in a constant number of queries, whatever the number of conversations.
+    """
+    principal = call.principal
+    async with call.services.db.read() as session:
+        states = await store.read_states(session, principal.workspace_id, principal.user_id)
+    grouped: dict[str, list[dict[str, Any]]] = {"channels": [], "mpims": [], "ims": []}
+    section = {"channel": "channels", "group": "channels", "mpim": "mpims", "im": "ims"}
+    for state in states:
+        grouped[section[state.kind]].append(counts_item(state))
+    return grouped
+
+
+# --- creating, joining, leaving ----------------------------------------------------------------
+
+
+class CreateParams(Params):
+    name: str = Field(max_length=255)
+    is_private: SlackBool = False
+
+
+@api_method(
+    "conversations.create",
+    params=CreateParams,
+    scopes=("channels:manage", "channels:write", "groups:write"),
+    tier=Tier.T2,
+    missing_errors={"name": "invalid_name_required"},
+    errors=(
+        "name_taken",
+        "invalid_name_required",
+        "invalid_name_maxlength",
+        "invalid_name_specials",
+        "invalid_name_punctuation",
+        "restricted_action",
+        "missing_scope",
+    ),
+)
+async def conversations_create(call: Call, params: CreateParams) -> dict[str, Any]:
+    """Creates a public or private channel with the caller as its first member."""
+    principal = call.principal
+    kind = "group" if params.is_private else "channel"
+    require_kind_scope(principal, kind, "manage")
+    if principal.is_guest:
+        raise ApiError("restricted_action")
+    name = actions.check_channel_name(params.name)
+    async with call.services.db.write() as uow:
+        conversation = await actions.do_create_channel(
+            uow, principal.workspace_id, principal.user_id, name, is_private=params.is_private
+        )
+    read = ReadState(conversation.id, kind, ZERO_TS, None, 0, 0)
+    return {"channel": conversation_object(conversation, is_member=True, read=read)}
+
+
+class ChannelParams(Params):
+    channel: str = Field(max_length=32)
+
+
+@api_method(
+    "conversations.join",
+    params=ChannelParams,
+    scopes=("channels:join", "channels:write", "channels:manage"),
+    tier=Tier.T3,
+    missing_errors=CHANNEL_MISSING,
+    errors=("channel_not_found", "is_archived", "method_not_supported_for_channel_type"),
+)
+async def conversations_join(call: Call, params: ChannelParams) -> dict[str, Any]:
+    """Joins a public channel (answers with a warning when already in it)."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "join")
+        conversation = access.conversation
+        if access.is_member:
+            channel = await _render(uow.session, principal, conversation, access.membership)
+            return {
+                "channel": channel,
+                "warning": "already_in_channel",
+                "response_metadata": {"warnings": ["already_in_channel"]},
+            }
+        require_kind(conversation, "channel")
+        require_not_archived(conversation)
+        await actions.do_add_members(
+            uow, conversation, [principal.user_id], actor_id=principal.user_id
+        )
+        membership = await store.get_membership(uow.session, conversation.id, principal.user_id)
+        channel = await _render(uow.session, principal, conversation, membership)
+    return {"channel": channel}
+
+
+@api_method(
+    "conversations.leave",
+    params=ChannelParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T3,
+    missing_errors=CHANNEL_MISSING,
+    errors=(
+        "channel_not_found",
+        "cant_leave_general",
+        "is_archived",
+        "last_member",
+        "user_is_restricted",
+        "method_not_supported_for_channel_type",
+    ),
+)
+async def conversations_leave(call: Call, params: ChannelParams) -> dict[str, Any]:
+    """Leaves a channel; not being in it is not an error (`not_in_channel: true`)."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "manage")
+        conversation = access.conversation
+        require_kind(conversation, *CHANNEL_KINDS)
+        if not access.is_member:
+            return {"not_in_channel": True}
+        if conversation.is_general:
+            raise ApiError("cant_leave_general")
+        require_not_archived(conversation)
+        if principal.is_guest:
+            raise ApiError("user_is_restricted")
+        if (
+            conversation.kind == "group"
+            and await store.member_count(uow.session, conversation.id) == 1
+        ):
+            raise ApiError("last_member")
+        await actions.do_remove_member(
+            uow, conversation, principal.user_id, actor_id=principal.user_id
+        )
+    return {}
+
+
+class InviteParams(Params):
+    channel: str = Field(max_length=32)
+    users: CsvList = Field(default_factory=list)
+    force: SlackBool = False
+
+
+def _invite_error(
+    principal: Principal, user_id: str, user: User | None, members: set[str]
+) -> str | None:
+    if user_id == principal.user_id:
+        return "cant_invite_self"
+    if user is None:
+        return "user_not_found"
+    if user.deleted:
+        return "user_is_deactivated"
+    if user_id in members:
+        return "already_in_channel"
+    return None
+
+
+async def _invitees(
+    session: AsyncSession, principal: Principal, conversation: Conversation, params: InviteParams
+) -> list[str]:
+    """The users to add; Slack's per-user `errors` unless `force` skips the bad ones."""
+    wanted = list(dict.fromkeys(u.strip() for u in params.users if u.strip()))
+    if not wanted:
+        raise ApiError("no_user")
+    if len(wanted) > MAX_INVITEES:
+        raise ApiError("too_many_users")
+    found = {
+        user.id: user
+        for user in await user_store.get_users(session, principal.workspace_id, wanted)
+    }
+    members = set(await visibility.member_ids(session, conversation.id))
+    good: list[str] = []
+    errors: list[dict[str, Any]] = []
+    for user_id in wanted:
+        error = _invite_error(principal, user_id, found.get(user_id), members)
+        if error is None:
+            good.append(user_id)
+        else:
+            errors.append({"user": user_id, "ok": False, "error": error})
+    if errors and (not params.force or not good):
+        raise ApiError(errors[0]["error"], errors=errors)
+    return good
+
+
+@api_method(
+    "conversations.invite",
+    params=InviteParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T3,
+    missing_errors=CHANNEL_MISSING,
+    errors=(
+        "channel_not_found",
+        "no_user",
+        "user_not_found",
+        "cant_invite_self",
+        "already_in_channel",
+        "user_is_deactivated",
+        "not_in_channel",
+        "is_archived",
+        "restricted_action",
+        "method_not_supported_for_channel_type",
+    ),
+)
+async def conversations_invite(call: Call, params: InviteParams) -> dict[str, Any]:
+    """Invites users (comma-separated ids) to a channel the caller is in."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "manage")
+        conversation = access.conversation
+        require_kind(conversation, *CHANNEL_KINDS)
+        require_not_archived(conversation)
+        require_member(access)
+        if principal.is_guest:
+            raise ApiError("restricted_action")
+        invitees = await _invitees(uow.session, principal, conversation, params)
+        await actions.do_add_members(uow, conversation, invitees, actor_id=principal.user_id)
+        channel = await _render(uow.session, principal, conversation, access.membership)
+    return {"channel": channel}
+
+
+class KickParams(Params):
+    channel: str = Field(max_length=32)
+    user: str = Field(max_length=32)
+
+
+def _may_kick(principal: Principal, conversation: Conversation) -> bool:
+    """Any member may remove people from a private channel; public ones need a manager."""
+    return conversation.kind == "group" or can_manage(principal, conversation)
+
+
+@api_method(
+    "conversations.kick",
+    params=KickParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T3,
+    missing_errors={"channel": "channel_not_found", "user": "user_not_found"},
+    errors=(
+        "channel_not_found",
+        "user_not_found",
+        "cant_kick_self",
+        "cant_kick_from_general",
+        "not_in_channel",
+        "restricted_action",
+        "method_not_supported_for_channel_type",
+    ),
+)
+async def conversations_kick(call: Call, params: KickParams) -> dict[str, Any]:
+    """Removes a user from a channel."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "manage")
+        conversation = access.conversation
+        require_kind(conversation, *CHANNEL_KINDS)
+        require_member(access)
+        if params.user == principal.user_id:
+            raise ApiError("cant_kick_self")
+        if conversation.is_general:
+            raise ApiError("cant_kick_from_general")
+        require_not_archived(conversation)
+        target = await user_store.get_user(uow.session, principal.workspace_id, params.user)
+        if target is None:
+            raise ApiError("user_not_found")
+        if await store.get_membership(uow.session, conversation.id, target.id) is None:
+            raise ApiError("not_in_channel")
+        if not _may_kick(principal, conversation):
+            raise ApiError("restricted_action")
+        await actions.do_remove_member(uow, conversation, target.id, actor_id=principal.user_id)
+    return {}
+
+
+# --- DMs -----------------------------------------------------------------------------------
+
+
+class OpenParams(Params):
+    users: CsvList | None = None
+    channel: str | None = Field(default=None, max_length=32)
+    return_im: SlackBool = False
+    prevent_creation: SlackBool = False
+
+
+async def _open_people(session: AsyncSession, principal: Principal, ids: list[str]) -> list[User]:
+    """The other people of a DM to open: known, active, at most 8 (self is dropped)."""
+    wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+    if not wanted:
+        raise ApiError("users_list_not_supplied")
+    if any(not looks_like(user_id, "U", "W") for user_id in wanted):
+        raise ApiError("user_not_found")
+    found = {u.id: u for u in await user_store.get_users(session, principal.workspace_id, wanted)}
+    if len(found) != len(wanted):
+        raise ApiError("user_not_found")
+    if any(user.deleted for user in found.values()):
+        raise ApiError("user_disabled")
+    others = [found[user_id] for user_id in wanted if user_id != principal.user_id]
+    if len(others) > actions.MAX_MPIM_OTHERS:
+        raise ApiError("too_many_users")
+    return others
+
+
+def _open_answer(opened: actions.Opened, other: User | None, return_im: bool) -> dict[str, Any]:
+    conversation = opened.conversation
+    answer: dict[str, Any] = {}
+    if opened.was_open:
+        answer.update(no_op=True, already_open=True)
+    if conversation.kind == "mpim":
+        answer["channel"] = conversation_object(conversation, is_member=True)
+    elif return_im:
+        answer["channel"] = im_object(conversation, other)
+    else:
+        answer["channel"] = {"id": conversation.id}
+    return answer
+
+
+async def _partner(
+    session: AsyncSession, principal: Principal, conversation: Conversation
+) -> User | None:
+    partners = await store.dm_partners(session, principal.user_id, [conversation.id])
+    return partners.get(conversation.id)
+
+
+async def _reopen(call: Call, channel: str, return_im: bool) -> dict[str, Any]:
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, channel, "write")
+        conversation = access.conversation
+        require_kind(conversation, *DM_KINDS)
+        membership = require_member(access)
+        was_open = membership.is_open
+        if not was_open:
+            await actions.do_set_open(uow, conversation, membership, True)
+        other = await _partner(uow.session, principal, conversation)
+    opened = actions.Opened(conversation, created=False, was_open=was_open)
+    return _open_answer(opened, other, return_im)
+
+
+@api_method(
+    "conversations.open",
+    params=OpenParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T3,
+    errors=(
+        "users_list_not_supplied",
+        "user_not_found",
+        "user_disabled",
+        "too_many_users",
+        "channel_not_found",
+        "method_not_supported_for_channel_type",
+    ),
+)
+async def conversations_open(call: Call, params: OpenParams) -> dict[str, Any]:
+    """Opens (creating when needed) a DM with one person or a group DM with 2–8, or
+    reopens one by `channel`. With `prevent_creation`, a DM that does not exist yet is
+    `channel_not_found` instead of being created."""
+    if params.channel and not params.users:
+        return await _reopen(call, params.channel, params.return_im)
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        others = await _open_people(uow.session, principal, params.users or [])
+        require_kind_scope(principal, "mpim" if len(others) > 1 else "im", "write")
+        if params.prevent_creation:
+            key = actions.dm_key([principal.user_id, *(o.id for o in others)])
+            if await store.get_dm_by_key(uow.session, principal.workspace_id, key) is None:
+                raise ApiError("channel_not_found")
+        opened = await actions.do_open_direct(
+            uow, principal.workspace_id, principal.user_id, others
+        )
+        other = await _partner(uow.session, principal, opened.conversation)
+    return _open_answer(opened, other, params.return_im)
+
+
+@api_method(
+    "conversations.close",
+    params=ChannelParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T2,
+    missing_errors=CHANNEL_MISSING,
+    errors=("channel_not_found", "method_not_supported_for_channel_type"),
+)
+async def conversations_close(call: Call, params: ChannelParams) -> dict[str, Any]:
+    """Closes a DM or group DM in the caller's sidebar (they stay a member)."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "write")
+        require_kind(access.conversation, *DM_KINDS)
+        membership = require_member(access)
+        if not membership.is_open:
+            return {"no_op": True, "already_closed": True}
+        await actions.do_set_open(uow, access.conversation, membership, False)
+    return {}
+
+
+# --- read marks ------------------------------------------------------------------------------
+
+
+class MarkParams(Params):
+    channel: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+
+
+@api_method(
+    "conversations.mark",
+    params=MarkParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T3,
+    missing_errors={"channel": "channel_not_found", "ts": "invalid_timestamp"},
+    errors=("channel_not_found", "invalid_timestamp", "not_in_channel"),
+)
+async def conversations_mark(call: Call, params: MarkParams) -> dict[str, Any]:
+    """Sets the caller's read cursor in a conversation."""
+    ts = actions.check_ts(params.ts)
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "write")
+        membership = require_member(access)
+        await actions.do_mark(uow, access.conversation, membership, ts)
+    return {}
+
+
+# --- managing channels -------------------------------------------------------------------------
+
+
+class RenameParams(Params):
+    channel: str = Field(max_length=32)
+    name: str = Field(max_length=255)
+
+
+def _require_manager(access: Access, principal: Principal, error: str) -> None:
+    """Members who manage the channel (admins need not be members)."""
+    if not principal.is_admin:
+        require_member(access)
+    if not can_manage(principal, access.conversation):
+        raise ApiError(error)
+
+
+@api_method(
+    "conversations.rename",
+    params=RenameParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T2,
+    missing_errors={"channel": "channel_not_found", "name": "invalid_name_required"},
+    errors=(
+        "channel_not_found",
+        "not_in_channel",
+        "not_authorized",
+        "is_archived",
+        "name_taken",
+        "invalid_name_required",
+        "invalid_name_maxlength",
+        "invalid_name_specials",
+        "invalid_name_punctuation",
+        "method_not_supported_for_channel_type",
+    ),
+)
+async def conversations_rename(call: Call, params: RenameParams) -> dict[str, Any]:
+    """Renames a channel (its creator or an admin; #general only by admins)."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "manage")
+        conversation = access.conversation
+        require_kind(conversation, *CHANNEL_KINDS)
+        _require_manager(access, principal, "not_authorized")
+        require_not_archived(conversation)
+        name = actions.check_channel_name(params.name)
+        await actions.do_rename(uow, conversation, name, actor_id=principal.user_id)
+        channel = await _render(uow.session, principal, conversation, access.membership)
+    return {"channel": channel}
+
+
+@api_method(
+    "conversations.archive",
+    params=ChannelParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T2,
+    missing_errors=CHANNEL_MISSING,
+    errors=(
+        "channel_not_found",
+        "already_archived",
+        "cant_archive_general",
+        "not_in_channel",
+        "restricted_action",
+        "method_not_supported_for_channel_type",
+    ),
+)
+async def conversations_archive(call: Call, params: ChannelParams) -> dict[str, Any]:
+    """Archives a channel (its creator or an admin); #general cannot be archived."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "manage")
+        conversation = access.conversation
+        require_kind(conversation, *CHANNEL_KINDS)
+        if conversation.is_general:
+            raise ApiError("cant_archive_general")
+        if conversation.is_archived:
+            raise ApiError("already_archived")
+        _require_manager(access, principal, "restricted_action")
+        await actions.do_set_archived(uow, conversation, True, actor_id=principal.user_id)
+    return {}
+
+
+@api_method(
+    "conversations.unarchive",
+    params=ChannelParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T2,
+    missing_errors=CHANNEL_MISSING,
+    errors=(
+        "channel_not_found",
+        "not_archived",
+        "not_in_channel",
+        "restricted_action",
+        "method_not_supported_for_channel_type",
+    ),
+)
+async def conversations_unarchive(call: Call, params: ChannelParams) -> dict[str, Any]:
+    """Reverses archiving (its creator or an admin)."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _access(uow.session, principal, params.channel, "manage")
+        conversation = access.conversation
+        require_kind(conversation, *CHANNEL_KINDS)
+        if not conversation.is_archived:
+            raise ApiError("not_archived")
+        _require_manager(access, principal, "restricted_action")
+        await actions.do_set_archived(uow, conversation, False, actor_id=principal.user_id)
+    return {}
+
+
+class TopicParams(Params):
+    channel: str = Field(max_length=32)
+    topic: str = Field(default="", max_length=4000)
+
+
+class PurposeParams(Params):
+    channel: str = Field(max_length=32)
+    purpose: str = Field(default="", max_length=4000)
+
+
+async def _editable(uow_session: AsyncSession, principal: Principal, channel: str) -> Access:
+    access = await _access(uow_session, principal, channel, "write")
+    require_member(access)
+    require_not_archived(access.conversation)
+    return access
+
+
+HeaderSetter = Callable[..., Awaitable[Conversation]]
+
+
+async def _set_header_text(
+    call: Call, channel_id: str, setter: HeaderSetter, value: str
+) -> dict[str, Any]:
+    """setTopic and setPurpose: one member-only write, answered with the channel."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await _editable(uow.session, principal, channel_id)
+        await setter(uow, access.conversation, value.strip(), actor_id=principal.user_id)
+        channel = await _render(uow.session, principal, access.conversation, access.membership)
+    return {"channel": channel}
+
+
+@api_method(
+    "conversations.setTopic",
+    params=TopicParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T3,
+    missing_errors=CHANNEL_MISSING,
+    errors=("channel_not_found", "not_in_channel", "is_archived", "too_long"),
+)
+async def conversations_set_topic(call: Call, params: TopicParams) -> dict[str, Any]:
+    """Sets the topic of a conversation the caller is in (at most 250 characters)."""
+    return await _set_header_text(call, params.channel, actions.do_set_topic, params.topic)
+
+
+@api_method(
+    "conversations.setPurpose",
+    params=PurposeParams,
+    scopes=WRITE_SCOPES,
+    tier=Tier.T3,
+    missing_errors=CHANNEL_MISSING,
+    errors=("channel_not_found", "not_in_channel", "is_archived", "too_long"),
+)
+async def conversations_set_purpose(call: Call, params: PurposeParams) -> dict[str, Any]:
+    """Sets the purpose (description) of a conversation the caller is in."""
+    return await _set_header_text(call, params.channel, actions.do_set_purpose, params.purpose)

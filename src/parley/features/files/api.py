@@ -1,0 +1,329 @@
+"""files.* methods: Slack's external upload flow, info, list, delete and public links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.features.files import actions, store
+from parley.features.files.models import File
+from parley.features.files.schemas import file_object, upload_url
+from parley.features.files.storage import storage_for
+from parley.features.messages.access import access_post_target, check_can_post
+from parley.features.messages.actions import check_blocks
+from parley.platform.auth.principal import Principal
+from parley.platform.errors import ApiError
+from parley.platform.webapi.context import Call
+from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
+from parley.platform.webapi.params import CsvList, JsonList, Params
+from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
+
+MAX_SHARE_CHANNELS = 10
+
+
+async def _objects(
+    call: Call, session: AsyncSession, principal: Principal, files: list[File]
+) -> list[dict[str, Any]]:
+    """Slack file objects, each listing only the shares the caller may see."""
+    shares = await store.shared_in(session, [f.id for f in files])
+    base = call.services.settings.base_url
+    objects = []
+    for file in files:
+        visible = await actions.visible_shares(session, principal, shares[file.id])
+        objects.append(file_object(base, file, visible))
+    return objects
+
+
+# --- upload flow ----------------------------------------------------------------------------
+
+
+class UploadUrlParams(Params):
+    filename: str = Field(min_length=1, max_length=1000)
+    length: int | None = None
+    alt_txt: str | None = Field(default=None, max_length=1000)
+    snippet_type: str | None = Field(default=None, max_length=32)
+
+
+@api_method(
+    "files.getUploadURLExternal",
+    params=UploadUrlParams,
+    scopes=("files:write",),
+    tier=Tier.T4,
+    missing_errors={"filename": "invalid_arguments", "length": "invalid_length"},
+    errors=("invalid_length", "file_too_large", "storage_limit_reached"),
+)
+async def files_get_upload_url_external(call: Call, params: UploadUrlParams) -> dict[str, Any]:
+    """Gets a URL to upload a file's bytes to (then call files.completeUploadExternal)."""
+    settings = call.services.settings
+    length = actions.check_length(settings, params.length)
+    async with call.services.db.write() as uow:
+        reservation = await actions.do_reserve_upload(
+            uow,
+            settings,
+            call.principal,
+            filename=params.filename,
+            length=length,
+            alt_txt=params.alt_txt,
+            snippet_type=params.snippet_type,
+        )
+    return {
+        "upload_url": upload_url(settings.base_url, reservation.upload_token),
+        "file_id": reservation.file.id,
+    }
+
+
+class CompleteParams(Params):
+    files: JsonList = None
+    channel_id: str | None = Field(default=None, max_length=32)
+    channels: CsvList = Field(default_factory=list)
+    initial_comment: str | None = Field(default=None, max_length=40_000)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    blocks: JsonList = None
+
+
+def _share_targets(params: CompleteParams) -> list[str]:
+    targets = list(
+        dict.fromkeys([*([params.channel_id] if params.channel_id else []), *params.channels])
+    )
+    if len(targets) > MAX_SHARE_CHANNELS:
+        raise ApiError("too_many_channels")
+    if params.thread_ts and len(targets) > 1:
+        raise ApiError("invalid_arguments")  # a thread lives in one conversation
+    return targets
+
+
+@api_method(
+    "files.completeUploadExternal",
+    params=CompleteParams,
+    scopes=("files:write",),
+    tier=Tier.T4,
+    missing_errors={"files": "invalid_arguments"},
+    errors=(
+        "file_not_found",
+        "file_upload_incomplete",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_blocks",
+        "too_many_channels",
+    ),
+)
+async def files_complete_upload_external(call: Call, params: CompleteParams) -> dict[str, Any]:
+    """Finishes uploads and shares the files into conversations with an initial comment."""
+    items = actions.check_complete_items(params.files)
+    targets = _share_targets(params)
+    blocks = check_blocks(params.blocks)
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        files = await actions.do_complete_files(uow, principal, items)
+        for channel in targets:
+            conversation = await access_post_target(uow, principal, channel)
+            check_can_post(principal, conversation, in_thread=params.thread_ts is not None)
+            shared = await _objects(call, uow.session, principal, files)
+            await actions.do_share_files(
+                uow,
+                principal,
+                conversation,
+                files,
+                shared,
+                text=params.initial_comment or "",
+                blocks=blocks,
+                thread_ts=params.thread_ts,
+            )
+        objects = await _objects(call, uow.session, principal, files)
+    return {"files": objects}
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+class FileParams(Params):
+    file: str = Field(max_length=32)
+
+
+class InfoParams(FileParams):
+    count: int = Field(default=100, ge=0)
+    page: int = Field(default=1, ge=0)
+    limit: int = Field(default=0, ge=0)
+    cursor: str | None = None
+
+
+@api_method(
+    "files.info",
+    params=InfoParams,
+    scopes=("files:read",),
+    tier=Tier.T4,
+    missing_errors={"file": "file_not_found"},
+    errors=("file_not_found",),
+)
+async def files_info(call: Call, params: InfoParams) -> dict[str, Any]:
+    """Gets information about a file (file comments no longer exist in Slack: always [])."""
+    async with call.services.db.read() as session:
+        file = await actions.access_file(session, call.principal, params.file)
+        [body] = await _objects(call, session, call.principal, [file])
+    return {
+        "file": body,
+        "comments": [],
+        "paging": {"count": clamp_limit(params.count), "total": 0, "page": 1, "pages": 0},
+        "response_metadata": page_metadata(None),
+    }
+
+
+class ListParams(Params):
+    channel: str | None = Field(default=None, max_length=32)
+    user: str | None = Field(default=None, max_length=32)
+    types: CsvList = Field(default_factory=list)
+    ts_from: str | None = Field(default=None, max_length=32)
+    ts_to: str | None = Field(default=None, max_length=32)
+    count: int = Field(default=100, ge=0)
+    page: int = Field(default=1, ge=0)
+    limit: int = Field(default=0, ge=0)
+    cursor: str | None = None
+    show_files_hidden_by_limit: str | None = None
+
+
+def _unix(value: str | None) -> int | None:
+    """`ts_from`/`ts_to`: Unix seconds, possibly with a fraction; "now" and "0" as Slack."""
+    if value is None or value in {"", "0"}:
+        return None
+    if value == "now":
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        raise ApiError("invalid_ts") from None
+
+
+def _filetypes(types: list[str]) -> tuple[str, ...]:
+    if not types or "all" in types:
+        return ()
+    found: list[str] = []
+    for name in types:
+        if name not in store.TYPE_FILTERS:
+            raise ApiError("invalid_types")
+        found.extend(store.TYPE_FILTERS[name])
+    return tuple(found)
+
+
+def _cursor_position(cursor: str | None) -> tuple[int, str] | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    created, _, file_id = position.partition(":")
+    if not created.isdigit() or not file_id:
+        raise ApiError("invalid_cursor")
+    return int(created), file_id
+
+
+@api_method(
+    "files.list",
+    params=ListParams,
+    scopes=("files:read",),
+    tier=Tier.T3,
+    errors=("invalid_ts", "invalid_types", "invalid_cursor", "channel_not_found"),
+)
+async def files_list(call: Call, params: ListParams) -> dict[str, Any]:
+    """Lists the files the caller can see, newest first (page/count or cursor/limit)."""
+    query = store.FileQuery(
+        principal=call.principal,
+        channel=params.channel,
+        user=params.user,
+        filetypes=_filetypes(params.types),
+        ts_from=_unix(params.ts_from),
+        ts_to=_unix(params.ts_to),
+    )
+    cursor_mode = params.cursor is not None or params.limit > 0
+    size = clamp_limit(params.limit if cursor_mode else params.count, default=100, maximum=1000)
+    page = max(params.page, 1)
+    async with call.services.db.read() as session:
+        total = await store.count_files(session, query)
+        if cursor_mode:
+            rows = await store.list_files(
+                session, query, limit=size + 1, before=_cursor_position(params.cursor)
+            )
+        else:
+            rows = await store.list_files(session, query, limit=size + 1, offset=(page - 1) * size)
+        shown, more = rows[:size], len(rows) > size
+        objects = await _objects(call, session, call.principal, shown)
+    last = shown[-1] if shown and more else None
+    return {
+        "files": objects,
+        "paging": {
+            "count": size,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // size)) if total else 0,
+        },
+        "response_metadata": page_metadata(f"{last.created_unix}:{last.id}" if last else None),
+    }
+
+
+# --- delete and public links ----------------------------------------------------------------
+
+
+@api_method(
+    "files.delete",
+    params=FileParams,
+    scopes=("files:write",),
+    tier=Tier.T3,
+    missing_errors={"file": "file_not_found"},
+    errors=("file_not_found", "cant_delete_file"),
+)
+async def files_delete(call: Call, params: FileParams) -> dict[str, Any]:
+    """Deletes a file: its bytes, previews and shares."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        file = await actions.access_file(uow.session, principal, params.file)
+        if not actions.can_delete(principal, file):
+            raise ApiError("cant_delete_file")
+        keys = await actions.do_delete_file(uow, file)
+    await storage_for(call.services.settings).delete(*keys)
+    return {}
+
+
+async def _own_file_for_update(call: Call, uow_session: AsyncSession, file_id: str) -> File:
+    file = await actions.access_file(uow_session, call.principal, file_id)
+    locked = await store.get_file(uow_session, file.workspace_id, file.id, for_update=True)
+    if locked is None:
+        raise ApiError("file_not_found")
+    if locked.user_id != call.principal.user_id and not call.principal.is_admin:
+        raise ApiError("not_allowed")
+    return locked
+
+
+@api_method(
+    "files.sharedPublicURL",
+    params=FileParams,
+    scopes=("files:write",),
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    missing_errors={"file": "file_not_found"},
+    errors=("file_not_found", "not_allowed"),
+)
+async def files_shared_public_url(call: Call, params: FileParams) -> dict[str, Any]:
+    """Enables a public link (permalink_public) to a file."""
+    async with call.services.db.write() as uow:
+        file = await _own_file_for_update(call, uow.session, params.file)
+        await actions.do_share_public(uow, file)
+        [body] = await _objects(call, uow.session, call.principal, [file])
+    return {"file": body}
+
+
+@api_method(
+    "files.revokePublicURL",
+    params=FileParams,
+    scopes=("files:write",),
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    missing_errors={"file": "file_not_found"},
+    errors=("file_not_found", "not_allowed"),
+)
+async def files_revoke_public_url(call: Call, params: FileParams) -> dict[str, Any]:
+    """Disables a file's public link."""
+    async with call.services.db.write() as uow:
+        file = await _own_file_for_update(call, uow.session, params.file)
+        await actions.do_revoke_public(uow, file)
+        [body] = await _objects(call, uow.session, call.principal, [file])
+    return {"file": body}

@@ -1,0 +1,15 @@
+"""The files feature's registration with the platform."""
+
+from __future__ import annotations
+
+from parley.features.files.routes import file_routes
+from parley.features.files.worker import run_previews
+from parley.platform.plugins import Platform
+
+
+def register(platform: Platform) -> None:
+    platform.api_modules(
+        "parley.features.files.api",
+    )
+    platform.worker("file-previews", run_previews)
+    platform.routes(file_routes)

@@ -1,0 +1,97 @@
+"""access_* / check_* for posting: which conversation a `channel` argument names, and
+whether the caller may post there.
+
+Posting needs membership (Slack's `not_in_channel`), except for bots holding
+`chat:write.public` in public channels. A user id as `channel` means "the DM with them".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.features.conversations import store as conversation_store
+from parley.features.conversations.access import access_conversation, require_not_archived
+from parley.features.conversations.actions import do_open_dm
+from parley.features.users import store as user_store
+from parley.platform.auth.principal import Principal
+from parley.platform.db import UnitOfWork
+from parley.platform.errors import ApiError
+from parley.platform.ids import looks_like
+from parley.platform.spaces import Conversation
+
+
+async def _conversation_id_for(uow: UnitOfWork, principal: Principal, channel: str) -> str:
+    """The conversation id a `channel` argument names: an id, `#name`/name, or a user id."""
+    channel = channel.strip()
+    if looks_like(channel, "C", "G", "D"):
+        return channel
+    if looks_like(channel, "U", "W"):
+        target = await user_store.get_user(uow.session, principal.workspace_id, channel)
+        if target is None:
+            raise ApiError("channel_not_found")
+        dm = await do_open_dm(uow, principal.workspace_id, principal.user_id, target.id)
+        return dm.id
+    name = channel.removeprefix("#").lower()
+    found = await conversation_store.get_conversation_by_name(
+        uow.session, principal.workspace_id, name
+    )
+    if found is None:
+        raise ApiError("channel_not_found")
+    return found.id
+
+
+async def access_post_target(uow: UnitOfWork, principal: Principal, channel: str) -> Conversation:
+    """The conversation to post into, or `channel_not_found` / `not_in_channel` / `is_archived`."""
+    conversation_id = await _conversation_id_for(uow, principal, channel)
+    access = await access_conversation(uow.session, principal, conversation_id)
+    conversation = access.conversation
+    if not access.is_member and not _may_post_without_joining(principal, conversation):
+        raise ApiError("not_in_channel")
+    require_not_archived(conversation)
+    return conversation
+
+
+def _may_post_without_joining(principal: Principal, conversation: Conversation) -> bool:
+    return (
+        principal.is_bot
+        and conversation.kind == "channel"
+        and principal.has_scope("chat:write.public")
+    )
+
+
+def _restricted(rule: Any, principal: Principal) -> bool:
+    """Slack's `properties.posting_restricted_to` / `threads_restricted_to` rule."""
+    if not isinstance(rule, dict):
+        return False
+    types = rule.get("type") or []
+    users = rule.get("user") or []
+    if principal.user_id in users:
+        return False
+    if "admin" in types and principal.is_admin:
+        return False
+    return not ("owner" in types and principal.is_owner)
+
+
+def check_can_post(principal: Principal, conversation: Conversation, *, in_thread: bool) -> None:
+    """`restricted_action` when the channel limits who may post (or reply in threads)."""
+    properties = conversation.properties or {}
+    if not in_thread and _restricted(properties.get("posting_restricted_to"), principal):
+        raise ApiError("restricted_action")
+    if in_thread and _restricted(properties.get("threads_restricted_to"), principal):
+        raise ApiError("restricted_action")
+
+
+def customizations(
+    principal: Principal, username: str | None, icon_emoji: str | None, icon_url: str | None
+) -> dict[str, Any]:
+    """username/icon overrides: honoured only for bot tokens with `chat:write.customize`."""
+    if not (principal.is_bot and principal.has_scope("chat:write.customize")):
+        return {}
+    chosen: dict[str, Any] = {}
+    if username:
+        chosen["username"] = username
+    if icon_emoji:
+        chosen["icons"] = {"emoji": icon_emoji}
+    elif icon_url and icon_url.lower().startswith(("https://", "http://")):
+        chosen["icons"] = {"image_64": icon_url}
+    return chosen

@@ -1,0 +1,56 @@
+"""Message timestamps: `"<unix seconds>.<6 digits>"`, unique and strictly increasing per
+conversation, also with several writers (the conversation row is locked while allocating)."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select, update
+
+from parley.platform.db import UnitOfWork
+from parley.platform.spaces import Conversation
+
+
+def format_ts(micros: int) -> str:
+    return f"{micros // 1_000_000:010d}.{micros % 1_000_000:06d}"
+
+
+def parse_ts(ts: str) -> int:
+    """Microseconds since the epoch; raises ValueError for anything that is not a Slack ts."""
+    seconds, _, fraction = ts.partition(".")
+    if not seconds.isdigit() or (fraction and not fraction.isdigit()) or len(fraction) > 6:
+        raise ValueError(ts)
+    return int(seconds) * 1_000_000 + int(fraction.ljust(6, "0") or 0)
+
+
+def normalize_ts(ts: str) -> str:
+    """Canonical 10.6 form of a ts given by a client (`"1700000000.1"` → `…000.100000`)."""
+    return format_ts(parse_ts(ts))
+
+
+async def allocate_ts(uow: UnitOfWork, conversation_id: str) -> str:
+    """The next ts in `conversation_id`: now, or one microsecond after the last one.
+
+    Usually now is already past the last ts: one conditional UPDATE takes it (ts strings
+    are fixed-width, so they compare as numbers do). Otherwise (two posts within the same
+    microsecond, or a clock that stepped back) the row is read under lock and bumped.
+    """
+    now_ts = format_ts(time.time_ns() // 1000)
+    taken = await uow.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.last_ts < now_ts)
+        .values(last_ts=now_ts)
+    )
+    if getattr(taken, "rowcount", 0) == 1:
+        return now_ts
+    last = (
+        await uow.session.execute(
+            select(Conversation.last_ts).where(Conversation.id == conversation_id).with_for_update()
+        )
+    ).scalar_one()
+    now = time.time_ns() // 1000
+    ts = format_ts(max(now, parse_ts(last) + 1))
+    await uow.session.execute(
+        update(Conversation).where(Conversation.id == conversation_id).values(last_ts=ts)
+    )
+    return ts

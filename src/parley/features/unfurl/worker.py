@@ -1,0 +1,256 @@
+"""The unfurl worker: follows the event log and, for each new message with links, tells
+subscribed apps (`link_shared`) and fetches Parley's own preview cards.
+
+Off the request path by construction: `chat.postMessage` commits and logs its `message`
+event; this worker (a `parley.platform.workers` entry) reads the log afterwards, so a slow or
+hostile site never slows posting. Cards land on the message with `message_changed`.
+
+The position in each workspace's log is kept in memory: a new worker starts at the end
+of the log, so messages posted while no worker ran are not unfurled (previews are
+best-effort; no table is needed). On PostgreSQL one node at a time runs the worker,
+chosen with an advisory lock, so several nodes do not unfurl (or tell apps) twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, text
+
+from parley.features.apps import store as app_store
+from parley.features.conversations import store as conversation_store
+from parley.features.messages import store as message_store
+from parley.features.unfurl import actions
+from parley.features.unfurl.cache import PreviewCache
+from parley.features.unfurl.cards import card_for, card_url, is_card
+from parley.features.unfurl.fetch import PAGE_LIMITS, Preview, fetch_preview
+from parley.features.unfurl.links import message_links
+from parley.platform.events import store as event_store
+from parley.platform.net.client import SafeClient, client_for
+from parley.platform.services import Services
+from parley.platform.tenancy import Workspace
+
+log = logging.getLogger("parley.features.unfurl")
+
+# Messages that are someone saying something (not joins, topics, tombstones…).
+NEW_MESSAGE_SUBTYPES = frozenset({None, "thread_broadcast", "bot_message", "me_message"})
+ADVISORY_LOCK_KEY = 0x70A41E7_0F1  # "parley unfurl": one worker per PostgreSQL cluster
+
+
+@dataclass
+class UnfurlConfig:
+    poll_interval: float = 0.2
+    batch: int = 500
+    concurrency: int = 8  # messages unfurled at once
+
+
+CONFIG = UnfurlConfig()
+
+
+@dataclass(frozen=True)
+class Job:
+    workspace_id: str
+    channel_id: str
+    ts: str
+    new: bool  # a new message (apps hear `link_shared`), not an edit
+
+
+def job_for(workspace_id: str, payload: dict[str, Any]) -> Job | None:
+    """The unfurl work a logged event asks for, if any."""
+    if payload.get("type") != "message" or payload.get("is_ephemeral"):
+        return None
+    subtype = payload.get("subtype")
+    channel = payload.get("channel")
+    if subtype in NEW_MESSAGE_SUBTYPES:
+        body, new = payload, True
+    elif subtype == "message_changed" and isinstance(payload.get("message"), dict):
+        body, new = payload["message"], False
+        if "edited" not in body:
+            return None  # a thread summary or an unfurl of ours: nothing new was said
+    else:
+        return None
+    ts = body.get("ts")
+    if not isinstance(channel, str) or not isinstance(ts, str):
+        return None
+    if new and "http" not in str(body.get("text", "")).lower() and not body.get("blocks"):
+        return None  # (an edit may have removed the links its cards are for)
+    return Job(workspace_id, channel, ts, new)
+
+
+class Unfurler:
+    def __init__(
+        self,
+        services: Services,
+        config: UnfurlConfig = CONFIG,
+        *,
+        client: SafeClient | None = None,
+        cache: PreviewCache | None = None,
+    ) -> None:
+        self.services = services
+        self.config = config
+        self.client = client or client_for(services.settings, PAGE_LIMITS)
+        self.cache = cache or PreviewCache()
+        self.cursors: dict[str, int] = {}
+        self.started = False
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.fetching: dict[tuple[str, str], asyncio.Future[Preview | None]] = {}
+        self.slots = asyncio.Semaphore(config.concurrency)
+        self.own_origin = _origin(services.settings.base_url)
+
+    # --- following the log ----------------------------------------------------------------
+
+    async def _positions(self) -> dict[str, int]:
+        async with self.services.db.read() as session:
+            rows = await session.execute(select(Workspace.id, Workspace.event_seq))
+            return {workspace_id: int(seq) for workspace_id, seq in rows.all()}
+
+    async def pass_once(self) -> int:
+        """Read what the log gained since the last pass; start one task per job."""
+        positions = await self._positions()
+        if not self.started:
+            self.cursors = positions  # start at the end of every log
+            self.started = True
+            return 0
+        started = 0
+        for workspace_id, latest in positions.items():
+            cursor = self.cursors.setdefault(workspace_id, 0)
+            if latest <= cursor:
+                continue
+            async with self.services.db.read() as session:
+                rows = await event_store.events_between(
+                    session, workspace_id, cursor, latest, self.config.batch
+                )
+            self.cursors[workspace_id] = rows[-1]["seq"] if rows else latest
+            for row in rows:
+                job = job_for(workspace_id, row["payload"])
+                if job is not None:
+                    self._start(job)
+                    started += 1
+        return started
+
+    def _start(self, job: Job) -> None:
+        task = asyncio.create_task(self._run(job))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _run(self, job: Job) -> None:
+        try:
+            async with self.slots:
+                await self.handle(job)
+        except Exception:
+            log.exception("unfurl of %s/%s failed", job.channel_id, job.ts)
+
+    async def drain(self) -> None:
+        """Wait for the jobs started so far (tests, shutdown)."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+    # --- one message ------------------------------------------------------------------------
+
+    async def handle(self, job: Job) -> None:
+        async with self.services.db.read() as session:
+            conversation = await conversation_store.get_conversation(
+                session, job.workspace_id, job.channel_id
+            )
+            message = (
+                await message_store.get_message(session, conversation.id, job.ts)
+                if conversation is not None
+                else None
+            )
+            if conversation is None or message is None or message.is_deleted:
+                return
+            links = message_links(message.text, message.blocks)
+            apps = await app_store.event_apps(session, job.workspace_id) if links else []
+        current = message.attachments or []
+        stale = any(is_card(a) and card_url(a) not in links for a in current)
+        if not links and not stale:
+            return
+        if job.new and actions.link_shared_apps(apps):
+            async with self.services.db.write() as uow:
+                await actions.do_emit_link_shared(uow, conversation, message, apps)
+        if not self.services.settings.unfurl_enabled:
+            return
+        if not (message.unfurl_links or message.unfurl_media):
+            return
+        taken = {card_url(a) for a in current if is_card(a) and a.get("is_app_unfurl")}
+        wanted = [url for url in links if url not in taken and _origin(url) != self.own_origin]
+        previews = await asyncio.gather(*(self.preview(job.workspace_id, u) for u in wanted))
+        cards = {
+            p.url: card_for(p)
+            for p in previews
+            if p is not None and (message.unfurl_media if p.media else message.unfurl_links)
+        }
+        if not cards and not stale:
+            return
+        async with self.services.db.write() as uow:
+            await actions.do_apply_parley_cards(
+                uow, job.workspace_id, job.channel_id, job.ts, cards
+            )
+
+    async def preview(self, workspace_id: str, url: str) -> Preview | None:
+        """The preview of `url`, from the cache when fetched recently (failures too)."""
+        found, cached = self.cache.get(workspace_id, url)
+        if found:
+            return cached
+        key = (workspace_id, url)
+        fetching = self.fetching.get(key)
+        if fetching is None:  # one fetch per URL even when several messages carry it
+            fetching = asyncio.ensure_future(fetch_preview(self.client, url))
+            self.fetching[key] = fetching
+            try:
+                preview = await fetching
+            finally:
+                del self.fetching[key]
+            self.cache.put(workspace_id, url, preview)
+            return preview
+        return await asyncio.shield(fetching)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
+
+
+@contextlib.asynccontextmanager
+async def _leadership(services: Services) -> AsyncIterator[None]:
+    """On PostgreSQL, wait until this node holds the unfurl advisory lock (held on one
+    connection for as long as the worker runs); SQLite has one node anyway."""
+    if services.db.is_sqlite:
+        yield
+        return
+    async with services.db.write_engine.connect() as connection:
+        try:
+            while not await connection.scalar(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+            ):
+                await connection.commit()
+                await asyncio.sleep(5.0)
+            await connection.commit()
+            yield
+        finally:
+            # Closing the session releases the lock; a pooled connection would keep it.
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+
+
+async def run_unfurls(services: Services) -> None:
+    """Worker loop (listed in `parley.platform.workers.WORKERS`)."""
+    async with _leadership(services):
+        unfurler = Unfurler(services)
+        try:
+            while True:
+                await unfurler.pass_once()
+                await asyncio.sleep(unfurler.config.poll_interval)
+        finally:
+            for task in unfurler.tasks:
+                task.cancel()

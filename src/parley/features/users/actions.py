@@ -1,0 +1,202 @@
+"""User writes: create, profile, presence, role, deactivation. The only writers of `users`."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+from zoneinfo import available_timezones
+
+from sqlalchemy.exc import IntegrityError
+
+from parley.features.conversations.actions import do_join_general
+from parley.features.users import store
+from parley.features.users.models import ROLES, User
+from parley.features.users.schemas import user_object
+from parley.platform.clock import unix_now, utc_now
+from parley.platform.db import UnitOfWork
+from parley.platform.errors import ApiError
+from parley.platform.events.emit import emit, workspace_audience
+from parley.platform.ids import new_id
+from parley.platform.security import hash_password
+
+EMAIL_RE = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[^@\s<>.]{1,63}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+_COLORS = ("9f69e7", "4bbe2e", "e7392d", "3c989f", "674b1b", "e96699", "e0a729", "684b6c")
+_NAME_CHARS = re.compile(r"[^a-z0-9._-]+")
+
+# Profile fields a user may set, with Slack's length limits.
+PROFILE_LIMITS: dict[str, int] = {
+    "real_name": 100,
+    "display_name": 80,
+    "first_name": 50,
+    "last_name": 50,
+    "title": 150,
+    "phone": 50,
+    "status_text": 100,
+    "status_emoji": 100,
+    "tz": 64,
+    "avatar_url": 1024,
+}
+_EMOJI_RE = re.compile(r"^:[a-z0-9_+'-]{1,98}:$")
+
+
+def check_email(email: str) -> str:
+    email = email.strip()
+    if not EMAIL_RE.match(email):
+        raise ApiError("invalid_email")
+    return email
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ApiError("password_too_short", minimum=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise ApiError("password_too_long")
+    return password
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ApiError("invalid_role")
+    return role
+
+
+async def _unique_name(uow: UnitOfWork, workspace_id: str, wanted: str) -> str:
+    base = _NAME_CHARS.sub("", wanted.lower())[:70] or "user"
+    name = base
+    while await store.name_in_use(uow.session, workspace_id, name):
+        name = f"{base}{secrets.randbelow(10_000)}"
+    return name
+
+
+async def do_create_user(
+    uow: UnitOfWork,
+    workspace_id: str,
+    *,
+    email: str | None,
+    password: str | None,
+    real_name: str = "",
+    role: str = "member",
+    is_primary_owner: bool = False,
+    is_bot: bool = False,
+    bot_id: str | None = None,
+    app_id: str | None = None,
+    name: str | None = None,
+) -> User:
+    """Create a user (person or bot), announce `team_join`; members and admins join #general."""
+    if email is not None and await store.get_user_by_email(uow.session, workspace_id, email):
+        raise ApiError("already_in_team")
+    handle = await _unique_name(uow, workspace_id, name or (email or real_name).split("@")[0])
+    user = User(
+        id=new_id("U"),
+        workspace_id=workspace_id,
+        name=handle,
+        email=email,
+        password_hash=hash_password(password) if password else None,
+        role=check_role(role),
+        is_primary_owner=is_primary_owner,
+        is_bot=is_bot,
+        bot_id=bot_id,
+        app_id=app_id,
+        deleted=False,
+        real_name=real_name or handle,
+        display_name="",
+        first_name="",
+        last_name="",
+        title="",
+        phone="",
+        status_text="",
+        status_emoji="",
+        status_expiration=0,
+        tz="UTC",
+        avatar_url="",
+        color=secrets.choice(_COLORS),
+        manual_presence="auto",
+        created=utc_now(),
+        updated=unix_now(),
+    )
+    uow.session.add(user)
+    try:
+        await uow.session.flush()
+    except IntegrityError:
+        raise ApiError("already_in_team") from None
+    await emit(
+        uow,
+        workspace_id,
+        {"type": "team_join", "user": user_object(user, include_email=False)},
+        workspace_audience(),
+    )
+    await do_join_general(uow, user)
+    return user
+
+
+def check_profile_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate a `users.profile.set` profile: known fields, Slack's limits, emoji syntax."""
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "status_expiration":
+            if not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+                raise ApiError("invalid_profile")
+            clean[key] = max(0, int(value))
+            continue
+        if key not in PROFILE_LIMITS:
+            continue  # Slack ignores fields it does not know (custom fields are not modelled)
+        if not isinstance(value, str):
+            raise ApiError("invalid_profile")
+        if "\x00" in value or len(value) > PROFILE_LIMITS[key]:
+            raise ApiError("invalid_profile", field=key)
+        clean[key] = value.strip()
+    emoji = clean.get("status_emoji")
+    if emoji and not _EMOJI_RE.match(emoji):
+        raise ApiError("profile_status_set_failed_not_valid_emoji")
+    tz = clean.get("tz")
+    if tz and tz not in _timezones():
+        raise ApiError("invalid_profile", field="tz")
+    return clean
+
+
+_TZ_CACHE: set[str] = set()
+
+
+def _timezones() -> set[str]:
+    if not _TZ_CACHE:
+        _TZ_CACHE.update(available_timezones() | {"UTC"})
+    return _TZ_CACHE
+
+
+async def do_update_profile(uow: UnitOfWork, user: User, changes: dict[str, Any]) -> User:
+    """Apply validated profile changes and announce `user_change`."""
+    for key, value in changes.items():
+        setattr(user, key, value)
+    user.updated = unix_now()
+    await uow.session.flush()
+    await emit(
+        uow,
+        user.workspace_id,
+        {"type": "user_change", "user": user_object(user, include_email=False)},
+        workspace_audience(),
+    )
+    return user
+
+
+async def do_set_manual_presence(uow: UnitOfWork, user: User, presence: str) -> None:
+    if presence not in {"auto", "away"}:
+        raise ApiError("invalid_presence")
+    user.manual_presence = presence
+    await uow.session.flush()
+
+
+async def do_set_role(uow: UnitOfWork, user: User, role: str) -> User:
+    if user.is_primary_owner and role != "owner":
+        raise ApiError("cant_change_primary_owner")
+    user.role = check_role(role)
+    return await do_update_profile(uow, user, {})
+
+
+async def do_set_deactivated(uow: UnitOfWork, user: User, deactivated: bool) -> User:
+    if user.is_primary_owner and deactivated:
+        raise ApiError("cant_deactivate_primary_owner")
+    user.deleted = deactivated
+    return await do_update_profile(uow, user, {})

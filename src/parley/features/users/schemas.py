@@ -1,0 +1,81 @@
+"""Slack-shaped user and profile objects."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from parley.features.users.models import User
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def tz_offset_seconds(tz: str) -> int:
+    try:
+        offset = datetime.now(ZoneInfo(tz)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0
+    return int(offset.total_seconds()) if offset else 0
+
+
+def _avatar_hash(user: User) -> str:
+    return hashlib.sha256((user.avatar_url or user.id).encode()).hexdigest()[:12]
+
+
+def profile_object(user: User, *, include_email: bool) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "title": user.title,
+        "phone": user.phone,
+        "skype": "",
+        "real_name": user.real_name,
+        "real_name_normalized": _normalize(user.real_name),
+        "display_name": user.display_name,
+        "display_name_normalized": _normalize(user.display_name),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "fields": {},
+        "status_text": user.status_text,
+        "status_emoji": user.status_emoji,
+        "status_expiration": user.status_expiration,
+        "avatar_hash": _avatar_hash(user),
+        "team": user.workspace_id,
+    }
+    for size in (24, 32, 48, 72, 192, 512):
+        profile[f"image_{size}"] = user.avatar_url
+    profile["image_original"] = user.avatar_url
+    if include_email and user.email:
+        profile["email"] = user.email
+    if user.is_bot:
+        profile["bot_id"] = user.bot_id
+        profile["api_app_id"] = user.app_id or ""
+        profile["always_active"] = True
+    return profile
+
+
+def user_object(user: User, *, include_email: bool) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "team_id": user.workspace_id,
+        "name": user.name,
+        "deleted": user.deleted,
+        "color": user.color,
+        "real_name": user.real_name,
+        "tz": user.tz,
+        "tz_label": user.tz,
+        "tz_offset": tz_offset_seconds(user.tz),
+        "profile": profile_object(user, include_email=include_email),
+        "is_admin": user.role in {"owner", "admin"},
+        "is_owner": user.role == "owner",
+        "is_primary_owner": user.is_primary_owner,
+        "is_restricted": user.role == "guest",
+        "is_ultra_restricted": False,
+        "is_bot": user.is_bot,
+        "is_app_user": False,
+        "updated": user.updated,
+        "is_email_confirmed": bool(user.email),
+    }

@@ -1,0 +1,77 @@
+"""Workspace writes: creating a workspace with its primary owner."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parley.features.auth.actions import do_issue_token
+from parley.features.conversations.actions import do_create_general
+from parley.features.users.actions import check_email, check_password, do_create_user
+from parley.features.users.models import User
+from parley.features.workspaces import store
+from parley.platform.clock import utc_now
+from parley.platform.db import UnitOfWork
+from parley.platform.errors import ApiError
+from parley.platform.ids import new_id
+from parley.platform.tenancy import Workspace
+
+DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class NewWorkspace:
+    workspace: Workspace
+    owner: User
+    owner_token: str
+
+
+def check_workspace_fields(name: str, domain: str) -> tuple[str, str]:
+    name = name.strip()
+    if not name or len(name) > 100 or "\x00" in name:
+        raise ApiError("invalid_name")
+    domain = domain.strip().lower()
+    if not DOMAIN_RE.match(domain):
+        raise ApiError("invalid_domain")
+    return name, domain
+
+
+async def check_create_workspace(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    domain: str,
+    owner_email: str,
+    owner_password: str,
+    owner_name: str = "",
+) -> NewWorkspace:
+    """Create a workspace and its primary owner (with a full-scope user token)."""
+    name, domain = check_workspace_fields(name, domain)
+    owner_email = check_email(owner_email)
+    check_password(owner_password)
+    if await store.get_workspace_by_domain(uow.session, domain):
+        raise ApiError("domain_taken")
+    workspace = Workspace(
+        id=new_id("T"),
+        name=name,
+        domain=domain,
+        email_domain="",
+        icon_url="",
+        created=utc_now(),
+        event_seq=0,
+        settings={},
+    )
+    uow.session.add(workspace)
+    await uow.session.flush()
+    owner = await do_create_user(
+        uow,
+        workspace.id,
+        email=owner_email,
+        password=owner_password,
+        real_name=owner_name,
+        role="owner",
+        is_primary_owner=True,
+    )
+    token = await do_issue_token(uow, owner, kind="user", label="owner")
+    await do_create_general(uow, workspace.id, owner.id)
+    return NewWorkspace(workspace=workspace, owner=owner, owner_token=token)

@@ -1,0 +1,82 @@
+"""The registries features plug into. The platform reads them; it never imports a feature.
+
+A feature is a folder under `parley/features/` with a `feature.py` whose `register(platform)`
+adds what the feature brings: its Web API modules (their `@api_method` decorators fill the
+method registry when imported), background workers, HTTP routes, and lines for the API
+coverage document. The composition root (`parley/composition.py`) calls every feature's
+`register` once per process, in dependency order, before the app is built.
+
+Event types, audiences and socket frame handlers have registries of their own next to the
+code that uses them (`platform/events/types.py`, `platform/events/audience.py`,
+`platform/events/frames.py`); `Platform` gives features one handle to all of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from starlette.routing import BaseRoute
+
+from parley.platform.auth.credentials import Credentials, NoCredentials
+
+if TYPE_CHECKING:
+    from parley.platform.services import Services
+
+Worker = Callable[["Services"], Awaitable[None]]
+RouteFactory = Callable[[], list[BaseRoute]]
+CoverageLines = Callable[[], list[str]]
+
+
+@dataclass
+class Platform:
+    """What the features have registered; one per process (see `PLATFORM`)."""
+
+    features: list[str] = field(default_factory=list)
+    workers: dict[str, Worker] = field(default_factory=dict)
+    route_factories: list[RouteFactory] = field(default_factory=list)
+    coverage_sections: list[CoverageLines] = field(default_factory=list)
+    # Who a token or session cookie is: installed by the identity feature.
+    credentials: Credentials = field(default_factory=NoCredentials)
+
+    def api_modules(self, *modules: str) -> None:
+        """Import modules whose `@api_method` handlers register Web API methods."""
+        for module in modules:
+            importlib.import_module(module)
+
+    def worker(self, name: str, worker: Worker) -> None:
+        """A long-running task started with the server and restarted if it crashes."""
+        if name in self.workers:
+            raise RuntimeError(f"worker {name} registered twice")
+        self.workers[name] = worker
+
+    def routes(self, factory: RouteFactory) -> None:
+        """HTTP routes outside `/api/<method>` (file downloads, OAuth pages, …)."""
+        self.route_factories.append(factory)
+
+    def coverage(self, section: CoverageLines) -> None:
+        """Extra lines for docs/api-coverage.md (e.g. the events apps can subscribe to)."""
+        self.coverage_sections.append(section)
+
+    def credential_store(self, credentials: Credentials) -> None:
+        """The one place tokens and sessions are resolved (the identity feature's)."""
+        self.credentials = credentials
+
+    def all_routes(self) -> list[BaseRoute]:
+        return [route for factory in self.route_factories for route in factory()]
+
+
+PLATFORM = Platform()
+FeatureRegistration = Callable[[Platform], None]
+
+
+def install_features(registrations: list[tuple[str, FeatureRegistration]]) -> Platform:
+    """Register every feature once per process (create_app runs many times in tests)."""
+    for name, register in registrations:
+        if name in PLATFORM.features:
+            continue
+        register(PLATFORM)
+        PLATFORM.features.append(name)
+    return PLATFORM

@@ -1,0 +1,45 @@
+"""Starts and stops the background workers: the relay, and every worker a feature registered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from parley.platform.events.relay import run_relay
+from parley.platform.plugins import PLATFORM, Worker
+from parley.platform.services import Services
+
+log = logging.getLogger("parley.platform.workers")
+
+
+async def _supervise(name: str, worker: Worker, services: Services) -> None:
+    """Run a worker; if it crashes, log and restart it after a pause (never silently dead)."""
+    while True:
+        try:
+            await worker(services)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("worker %s crashed; restarting in 1s", name)
+            await asyncio.sleep(1.0)
+
+
+class WorkerSet:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        workers: dict[str, Worker] = {"outbox-relay": run_relay, **PLATFORM.workers}
+        for name, worker in workers.items():
+            self.tasks.append(asyncio.create_task(_supervise(name, worker, self.services)))
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()

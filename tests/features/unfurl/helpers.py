@@ -1,0 +1,22 @@
+"""Driving the unfurl worker pass by pass (no background task in these tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.features.unfurl.worker import Unfurler
+from tests.conftest import Api
+
+
+async def settle(unfurler: Unfurler, passes: int = 3) -> None:
+    """Run passes until the log is read and every started job has finished."""
+    for _ in range(passes):
+        await unfurler.pass_once()
+        await unfurler.drain()
+
+
+async def history_message(api: Api, token: str, channel: str, ts: str) -> dict[str, Any]:
+    history = await api("conversations.history", token, channel=channel)
+    assert history["ok"], history
+    [message] = [m for m in history["messages"] if m["ts"] == ts]
+    return message
