@@ -21,14 +21,16 @@ import httpx
 import pytest
 import uvicorn
 
+from parley.composition import install, upgrade_to_head
 from parley.main import build_services, create_app
 from parley.platform.events.wire import FanOutWebSocketProtocol
-from parley.platform.migrate import upgrade_to_head
 from parley.platform.services import Services
 from parley.platform.settings import Settings
 from tests.factories import Factory
 
 POSTGRES_URL = os.environ.get("PARLEY_TEST_DATABASE_URL", "")
+
+install()  # every feature registered, as `create_app` and the CLI do
 
 
 @pytest.fixture(scope="session")

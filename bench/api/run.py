@@ -24,10 +24,10 @@ from bench.wrk_runner import PYTHON, ROOT, run_wrk, start_parley, wait_ready
 
 async def seed(database_url: str, users: int) -> str:
     """A workspace with `users` people (no passwords: seeding must not spend minutes on argon2)."""
+    from parley.composition import upgrade_to_head_async
     from parley.features.users.actions import do_create_user
     from parley.features.workspaces.actions import check_create_workspace
     from parley.platform.db import Database
-    from parley.platform.migrate import upgrade_to_head_async
 
     await upgrade_to_head_async(database_url)
     db = Database(database_url)

@@ -210,9 +210,9 @@ def _timed(action: Callable[[], Any]) -> float:
 
 
 async def seed(database_url: str) -> str:
+    from parley.composition import upgrade_to_head_async
     from parley.features.workspaces.actions import check_create_workspace
     from parley.platform.db import Database
-    from parley.platform.migrate import upgrade_to_head_async
 
     await upgrade_to_head_async(database_url)
     db = Database(database_url)

@@ -24,9 +24,9 @@ from pathlib import Path
 from rich.progress import Progress, TaskID
 
 from bench.wrk_runner import ROOT, lua_random_get, lua_random_post, run_wrk, start_parley, table
+from parley.composition import upgrade_to_head_async
 from parley.dev.seed import SeedPlan, SeedResult, seed_workspace
 from parley.platform.db import Database
-from parley.platform.migrate import upgrade_to_head_async
 
 QUERIES = [
     "deploy",

@@ -53,11 +53,11 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from parley.composition import upgrade_to_head_async
 from parley.features.auth.actions import do_issue_token
 from parley.features.users.actions import do_create_user
 from parley.features.workspaces.actions import check_create_workspace
 from parley.platform.db import Database
-from parley.platform.migrate import upgrade_to_head_async
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PYTHON = sys.executable

@@ -23,9 +23,9 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 from bench.wrk_runner import ROOT, start_parley
+from parley.composition import upgrade_to_head_async
 from parley.dev.seed import SeedPlan, SeedResult, seed_workspace
 from parley.platform.db import Database
-from parley.platform.migrate import upgrade_to_head_async
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -18,6 +18,7 @@ from parley.features.search import feature as search
 from parley.features.unfurl import feature as unfurl
 from parley.features.users import feature as users
 from parley.features.workspaces import feature as workspaces
+from parley.platform import migrate
 from parley.platform.plugins import FeatureRegistration, Platform, install_features
 
 FEATURES: list[tuple[str, FeatureRegistration]] = [
@@ -42,3 +43,14 @@ FEATURES: list[tuple[str, FeatureRegistration]] = [
 def install() -> Platform:
     """Register every feature with the platform (once per process)."""
     return install_features(FEATURES)
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Migrate a database to the newest revision of the platform and every feature."""
+    install()
+    migrate.upgrade_to_head(database_url)
+
+
+async def upgrade_to_head_async(database_url: str) -> None:
+    install()
+    await migrate.upgrade_to_head_async(database_url)

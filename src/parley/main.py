@@ -15,10 +15,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parley.composition import install
+from parley.composition import install, upgrade_to_head_async
 from parley.platform.db import Database
 from parley.platform.events.gateway import RTM_PATH, RtmGateway
-from parley.platform.migrate import upgrade_to_head_async
 from parley.platform.redact import install_log_redaction
 from parley.platform.services import Services
 from parley.platform.settings import Settings

@@ -10,9 +10,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from parley.composition import upgrade_to_head
 from parley.platform.db import Database
 from parley.platform.errors import ApiError
-from parley.platform.migrate import upgrade_to_head
 from parley.platform.settings import Settings, load_settings
 
 app = typer.Typer(

@@ -8,8 +8,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from parley.all_models import Base
+# The platform's own tables; install() below imports every feature's.
+from parley.composition import install
+from parley.platform.db import Base
 
+install()  # every feature's tables, so the metadata is complete
 config = context.config
 target_metadata = Base.metadata
 

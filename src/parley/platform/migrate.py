@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from alembic import command
@@ -11,12 +12,26 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from parley.platform.plugins import PLATFORM
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def version_locations() -> list[Path]:
+    """The platform's revisions and every installed feature's, one linear history."""
+    if not PLATFORM.features:
+        # Without the features their revisions are unknown and "head" would be wrong.
+        raise RuntimeError("install the features (parley.composition.install) before migrating")
+    return [MIGRATIONS_DIR / "versions", *PLATFORM.migration_dirs]
 
 
 def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "version_locations", os.pathsep.join(str(path) for path in version_locations())
+    )
     config.set_main_option("sqlalchemy.url", database_url)
     return config
 

@@ -1,10 +1,11 @@
 """The registries features plug into. The platform reads them; it never imports a feature.
 
 A feature is a folder under `parley/features/` with a `feature.py` whose `register(platform)`
-adds what the feature brings: its Web API modules (their `@api_method` decorators fill the
-method registry when imported), background workers, HTTP routes, and lines for the API
-coverage document. The composition root (`parley/composition.py`) calls every feature's
-`register` once per process, in dependency order, before the app is built.
+adds what the feature brings: its tables and migrations, its Web API modules (their
+`@api_method` decorators fill the method registry when imported), background workers, HTTP
+routes, and lines for the API coverage document. The composition root
+(`parley/composition.py`) calls every feature's `register` once per process, in dependency
+order, before the app is built.
 
 Event types, audiences and socket frame handlers have registries of their own next to the
 code that uses them (`platform/events/types.py`, `platform/events/audience.py`,
@@ -16,6 +17,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
@@ -38,6 +41,8 @@ class Platform:
     workers: dict[str, Worker] = field(default_factory=dict)
     route_factories: list[RouteFactory] = field(default_factory=list)
     coverage_sections: list[CoverageLines] = field(default_factory=list)
+    model_modules: list[str] = field(default_factory=list)
+    migration_dirs: list[Path] = field(default_factory=list)
     # Who a token or session cookie is: installed by the identity feature.
     credentials: Credentials = field(default_factory=NoCredentials)
 
@@ -45,6 +50,17 @@ class Platform:
         """Import modules whose `@api_method` handlers register Web API methods."""
         for module in modules:
             importlib.import_module(module)
+
+    def models(self, *modules: ModuleType) -> None:
+        """The feature's table modules (imported, so `Base.metadata` knows their tables)."""
+        self.model_modules += [module.__name__ for module in modules]
+
+    def migrations(self, directory: Path) -> None:
+        """A folder of the feature's own Alembic revisions. All folders form one linear
+        history with the platform's (`parley/migrations/versions`): a feature's first
+        revision names the head it was written against as its `down_revision`."""
+        if directory not in self.migration_dirs:
+            self.migration_dirs.append(directory)
 
     def worker(self, name: str, worker: Worker) -> None:
         """A long-running task started with the server and restarted if it crashes."""

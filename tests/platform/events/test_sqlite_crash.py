@@ -20,9 +20,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from parley.composition import upgrade_to_head_async
 from parley.features.messages.models import Message
 from parley.platform.db import Database
-from parley.platform.migrate import upgrade_to_head_async
 from tests.conftest import POSTGRES_URL, free_port
 from tests.factories import Factory
 

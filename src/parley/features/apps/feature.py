@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parley.features.apps import models
 from parley.features.apps.delivery import run_event_delivery
 from parley.features.apps.manifest import event_coverage_lines
 from parley.features.apps.routes import app_routes
@@ -10,6 +11,7 @@ from parley.platform.plugins import Platform
 
 
 def register(platform: Platform) -> None:
+    platform.models(models)
     platform.api_modules(
         "parley.features.apps.api",
         "parley.features.apps.interactive_api",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from parley.features.auth import models
 from parley.features.auth.credentials import StoredCredentials
 from parley.platform.plugins import Platform
 
 
 def register(platform: Platform) -> None:
+    platform.models(models)
     platform.api_modules(
         "parley.features.auth.api",
         "parley.features.auth.invites_api",

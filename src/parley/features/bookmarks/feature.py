@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from parley.features.bookmarks import models
 from parley.platform.plugins import Platform
 
 
 def register(platform: Platform) -> None:
+    platform.models(models)
     platform.api_modules(
         "parley.features.bookmarks.api",
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from parley.features.files import models
 from parley.features.files.routes import file_routes
 from parley.features.files.worker import run_previews
 from parley.platform.plugins import Platform
 
 
 def register(platform: Platform) -> None:
+    platform.models(models)
     platform.api_modules(
         "parley.features.files.api",
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from parley.features.messages import models
 from parley.features.messages.scheduler import run_scheduler
 from parley.platform.plugins import Platform
 
 
 def register(platform: Platform) -> None:
+    platform.models(models)
     platform.api_modules(
         "parley.features.messages.api",
     )
