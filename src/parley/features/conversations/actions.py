@@ -17,7 +17,6 @@ from parley.features.conversations import store
 from parley.features.conversations.schemas import conversation_object, im_object
 from parley.features.conversations.store import ReadState
 from parley.features.messages.actions import do_post_message
-from parley.features.messages.ts import normalize_ts
 from parley.features.users import store as user_store
 from parley.features.users.models import User
 from parley.platform.clock import event_ts, unix_now, utc_now
@@ -32,6 +31,7 @@ from parley.platform.events.emit import (
 )
 from parley.platform.ids import new_id
 from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
+from parley.platform.ts import normalize_ts
 
 MAX_NAME = 80
 MAX_TOPIC = 250

@@ -17,7 +17,6 @@ from parley.features.messages import actions, store
 from parley.features.messages.access import access_post_target, check_can_post, customizations
 from parley.features.messages.models import Message
 from parley.features.messages.schemas import message_object, scheduled_message_object
-from parley.features.messages.ts import format_ts, parse_ts
 from parley.features.pins.store import pins_for_messages
 from parley.features.reactions.store import reactions_for_messages
 from parley.features.users import store as user_store
@@ -26,6 +25,7 @@ from parley.platform.clock import unix_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.spaces import Conversation
+from parley.platform.ts import format_ts, parse_ts
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
 from parley.platform.webapi.params import JsonList, JsonObject, Params, SlackBool

@@ -8,10 +8,10 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.messages.models import Message, ScheduledMessage
-from parley.features.messages.ts import normalize_ts
 from parley.features.pins.models import Pin
 from parley.features.users.models import User
 from parley.platform.spaces import Conversation
+from parley.platform.ts import normalize_ts
 
 
 def safe_ts(ts: str | None) -> str | None:
