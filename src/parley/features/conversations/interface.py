@@ -1,7 +1,7 @@
 """The conversations feature as other features may use it; nothing else of it is public.
 
 - Access: `access_conversation` (a conversation the principal may see, or Slack's error),
-  `Access`, `require_member`, `require_not_archived`.
+  `Access`, `require_member`, `require_not_archived`, `require_scope_for`.
 - Lookups: `get_conversation`, `get_conversation_by_name`, `get_membership`.
 - Actions: `do_open_dm` (find or create the DM between two people).
 - Hooks that features above provide: `SystemMessages` and `ReadStates`
@@ -17,6 +17,7 @@ from parley.features.conversations.access import (
     access_conversation,
     require_member,
     require_not_archived,
+    require_scope_for,
 )
 from parley.features.conversations.actions import do_open_dm
 from parley.features.conversations.hooks import (
@@ -46,4 +47,5 @@ __all__ = [
     "provide_system_messages",
     "require_member",
     "require_not_archived",
+    "require_scope_for",
 ]
