@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from parley.features.messages.models import Message
-from parley.features.messages.ts import format_ts
 from parley.features.users.models import User
 from parley.features.workspaces.actions import check_create_workspace
 from parley.platform.clock import utc_now
 from parley.platform.db import Database
 from parley.platform.ids import new_id
 from parley.platform.spaces import Conversation, ConversationMember
+from parley.platform.ts import format_ts
 
 WORDS = (
     "deploy",

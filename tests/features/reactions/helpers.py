@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select, update
 
 from parley.features.messages.models import Message
-from parley.features.messages.ts import allocate_ts
 from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import Database
 from parley.platform.events.models import EventLog
 from parley.platform.ids import new_id
 from parley.platform.spaces import Conversation, ConversationMember
+from parley.platform.ts import allocate_ts
 from tests.factories import Member, Team
 
 _PREFIX = {"channel": "C", "group": "G", "im": "D", "mpim": "G"}

@@ -14,13 +14,13 @@ from sqlalchemy import select, update
 from parley.features.conversations import actions as conversation_actions
 from parley.features.messages.actions import do_post_message
 from parley.features.messages.models import Message
-from parley.features.messages.ts import format_ts
 from parley.features.pins.models import Pin, SavedItem
 from parley.features.reactions.models import Reaction
 from parley.features.users.models import User
 from parley.platform.clock import utc_now
 from parley.platform.db import Database
 from parley.platform.spaces import Conversation
+from parley.platform.ts import format_ts
 from tests.factories import Member, Team
 
 _names = itertools.count(1)

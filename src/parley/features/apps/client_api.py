@@ -12,7 +12,7 @@ from parley.features.apps import store
 from parley.features.apps.caller import app_of_workspace, own_view, send_interactive, user_object
 from parley.features.apps.models import App
 from parley.features.apps.views import do_create_trigger, view_object
-from parley.features.conversations.actions import do_open_dm
+from parley.features.conversations.interface import do_open_dm
 from parley.platform.clock import event_ts
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit, users_audience

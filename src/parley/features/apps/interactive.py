@@ -15,9 +15,14 @@ from parley.features.apps.delivery import CONFIG
 from parley.features.apps.models import App, ResponseUrl
 from parley.features.apps.signing import signed_headers
 from parley.features.apps.socket import SocketUnavailable, socket_hub
-from parley.features.messages import actions as message_actions
-from parley.features.messages import store as message_store
-from parley.features.messages.models import Message
+from parley.features.messages.interface import (
+    Message,
+    do_delete_message,
+    do_post_ephemeral,
+    do_post_message,
+    do_update_message,
+    get_message,
+)
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.net.client import FetchError, Limits, client_for
@@ -131,10 +136,10 @@ async def post_reply(
     if reply.delete_original:
         if original is None:
             raise ApiError("message_not_found")
-        await message_actions.do_delete_message(uow, conversation, original)
+        await do_delete_message(uow, conversation, original)
         return {"deleted": True}
     if reply.replace_original and original is not None:
-        await message_actions.do_update_message(
+        await do_update_message(
             uow,
             conversation,
             original,
@@ -145,7 +150,7 @@ async def post_reply(
         )
         return {"replaced": original.ts}
     if reply.in_channel:
-        message = await message_actions.do_post_message(
+        message = await do_post_message(
             uow,
             conversation,
             user_id=app.bot_user_id,
@@ -157,7 +162,7 @@ async def post_reply(
             app_id=app.id,
         )
         return {"ts": message.ts, "response_type": "in_channel"}
-    ts = await message_actions.do_post_ephemeral(
+    ts = await do_post_ephemeral(
         uow,
         conversation,
         sender_id=app.bot_user_id,
@@ -174,7 +179,7 @@ async def post_reply(
 async def original_message(uow: UnitOfWork, row: ResponseUrl) -> Message | None:
     if row.message_ts is None:
         return None
-    message = await message_store.get_message(uow.session, row.channel_id, row.message_ts)
+    message = await get_message(uow.session, row.channel_id, row.message_ts)
     return None if message is None or message.is_deleted else message
 
 

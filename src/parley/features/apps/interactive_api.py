@@ -22,9 +22,8 @@ from parley.features.apps.interactive import (
 from parley.features.apps.manifest import shortcuts_of
 from parley.features.apps.models import App
 from parley.features.apps.views import do_create_trigger
-from parley.features.conversations.access import access_conversation
-from parley.features.messages import store as message_store
-from parley.features.messages.schemas import message_object
+from parley.features.conversations.interface import access_conversation
+from parley.features.messages.interface import get_message, message_object
 from parley.platform.errors import ApiError
 from parley.platform.spaces import Conversation
 from parley.platform.webapi.context import Call
@@ -195,7 +194,7 @@ async def interactions_block_action(call: Call, params: BlockActionParams) -> di
     principal = call.principal
     conversation = await _conversation(call, params.channel)
     async with call.services.db.read() as session:
-        message = await message_store.get_message(session, conversation.id, params.ts or "")
+        message = await get_message(session, conversation.id, params.ts or "")
     if message is None or message.is_deleted:
         raise ApiError("message_not_found")
     found = find_action(message.blocks, params.action_id or "", params.block_id)
@@ -345,7 +344,7 @@ async def interactions_shortcut(call: Call, params: ShortcutParams) -> dict[str,
     if kind == "message":
         conversation = await _conversation(call, params.channel)
         async with call.services.db.read() as session:
-            message = await message_store.get_message(session, conversation.id, params.ts or "")
+            message = await get_message(session, conversation.id, params.ts or "")
         if message is None or message.is_deleted:
             raise ApiError("message_not_found")
         payload.update(

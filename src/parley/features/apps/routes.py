@@ -25,8 +25,8 @@ from parley.features.apps.interactive import (
 )
 from parley.features.apps.oauth_pages import oauth_routes
 from parley.features.apps.socket import SOCKET_PATH, socket_endpoint
-from parley.features.conversations import store as conversation_store
-from parley.features.messages import actions as message_actions
+from parley.features.conversations.interface import get_conversation
+from parley.features.messages.interface import do_post_message
 from parley.platform.errors import ApiError
 from parley.platform.security import hash_secret, secrets_equal
 from parley.platform.services import Services
@@ -64,9 +64,7 @@ async def response_url_endpoint(request: Request) -> Response:
             if row is None:
                 raise ApiError("expired_url")
             app = await store.get_app_any_workspace(uow.session, row.app_id)
-            conversation = await conversation_store.get_conversation(
-                uow.session, row.workspace_id, row.channel_id
-            )
+            conversation = await get_conversation(uow.session, row.workspace_id, row.channel_id)
             if app is None or conversation is None:
                 raise ApiError("expired_url")
             if reply is None or reply.empty:
@@ -110,15 +108,13 @@ async def incoming_webhook_endpoint(request: Request) -> Response:
     ):
         return _webhook_error("invalid_blocks", 400)
     async with services.db.write() as uow:
-        conversation = await conversation_store.get_conversation(
-            uow.session, hook.workspace_id, hook.channel_id
-        )
+        conversation = await get_conversation(uow.session, hook.workspace_id, hook.channel_id)
         if conversation is None:
             return _webhook_error("channel_not_found", 404)
         if conversation.is_archived:
             return _webhook_error("channel_is_archived", 410)
         app = await store.get_app_any_workspace(uow.session, hook.app_id) if hook.app_id else None
-        await message_actions.do_post_message(
+        await do_post_message(
             uow,
             conversation,
             user_id=app.bot_user_id if app is not None else None,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from parley.features.bookmarks import store
 from parley.features.bookmarks.models import Bookmark
 from parley.features.bookmarks.schemas import bookmark_object
-from parley.features.conversations.access import require_not_archived
+from parley.features.conversations.interface import require_not_archived
 from parley.platform.clock import event_ts, unix_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.features.bookmarks import actions, store
 from parley.features.bookmarks.models import Bookmark
 from parley.features.bookmarks.schemas import bookmark_object
-from parley.features.conversations.access import Access, access_conversation
+from parley.features.conversations.interface import Access, access_conversation
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call

@@ -2,7 +2,7 @@
 
 The only writers of `conversations` and `conversation_members`. Each do_* emits Slack's
 events in the caller's transaction and posts Slack's system messages (`channel_join`,
-`channel_topic`, …) through `messages.actions.do_post_message`.
+`channel_topic`, …) through the `SystemMessages` hook the messages feature installs.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from parley.features.conversations import store
+from parley.features.conversations.hooks import system_messages
 from parley.features.conversations.schemas import conversation_object, im_object
 from parley.features.conversations.store import ReadState
-from parley.features.messages.actions import do_post_message
-from parley.features.messages.ts import normalize_ts
 from parley.features.users import store as user_store
 from parley.features.users.models import User
 from parley.platform.clock import event_ts, unix_now, utc_now
@@ -32,6 +31,7 @@ from parley.platform.events.emit import (
 )
 from parley.platform.ids import new_id
 from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
+from parley.platform.ts import normalize_ts
 
 MAX_NAME = 80
 MAX_TOPIC = 250
@@ -104,7 +104,9 @@ async def _post_system(
 ) -> None:
     """Slack's system messages (joins, topic changes…) live in channels, not in DMs."""
     if conversation.kind in {"channel", "group"}:
-        await do_post_message(uow, conversation, user_id=user_id, text=text, subtype=subtype)
+        await system_messages().post_system_message(
+            uow, conversation, user_id=user_id, subtype=subtype, text=text
+        )
 
 
 def _new_member(

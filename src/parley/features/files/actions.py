@@ -14,8 +14,11 @@ from parley.features.files import store
 from parley.features.files.content import Sniffed, guess_filetype_from_name, sanitize_filename
 from parley.features.files.models import File, FileShare
 from parley.features.files.schemas import SharedIn
-from parley.features.messages import store as message_store
-from parley.features.messages.actions import do_post_message, do_replace_attachments
+from parley.features.messages.interface import (
+    do_post_message,
+    do_replace_attachments,
+    get_message_for_update,
+)
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import as_utc, unix_now, utc_now
 from parley.platform.db import UnitOfWork
@@ -324,7 +327,7 @@ async def _tombstone_in_message(
 ) -> None:
     """The message that shared the file keeps Slack's tombstone in its place
     (`{"id", "mode": "tombstone"}`); its viewers get `message_changed`."""
-    message = await message_store.get_message_for_update(uow.session, conversation.id, ts)
+    message = await get_message_for_update(uow.session, conversation.id, ts)
     if message is None or message.is_deleted or not message.files:
         return
     files = [

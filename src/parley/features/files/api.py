@@ -11,8 +11,7 @@ from parley.features.files import actions, store
 from parley.features.files.models import File
 from parley.features.files.schemas import file_object, upload_url
 from parley.features.files.storage import storage_for
-from parley.features.messages.access import access_post_target, check_can_post
-from parley.features.messages.actions import check_blocks
+from parley.features.messages.interface import access_post_target, check_blocks, check_can_post
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.features.conversations import store as conversation_store
-from parley.features.conversations.access import access_conversation, require_not_archived
-from parley.features.conversations.actions import do_open_dm
+from parley.features.conversations.interface import (
+    access_conversation,
+    do_open_dm,
+    get_conversation_by_name,
+    require_not_archived,
+)
 from parley.features.users import store as user_store
 from parley.platform.auth.principal import Principal
 from parley.platform.db import UnitOfWork
@@ -32,9 +35,7 @@ async def _conversation_id_for(uow: UnitOfWork, principal: Principal, channel: s
         dm = await do_open_dm(uow, principal.workspace_id, principal.user_id, target.id)
         return dm.id
     name = channel.removeprefix("#").lower()
-    found = await conversation_store.get_conversation_by_name(
-        uow.session, principal.workspace_id, name
-    )
+    found = await get_conversation_by_name(uow.session, principal.workspace_id, name)
     if found is None:
         raise ApiError("channel_not_found")
     return found.id

@@ -20,13 +20,13 @@ from parley.features.messages.models import Mention, Message, MessageEdit, Sched
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
 from parley.features.messages.render import RenderContext, render_message
 from parley.features.messages.schemas import message_event, message_object
-from parley.features.messages.ts import allocate_ts, format_ts, parse_ts
 from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import conversation_audience, emit, users_audience
 from parley.platform.ids import new_id
 from parley.platform.spaces import Conversation
+from parley.platform.ts import allocate_ts, format_ts, parse_ts
 
 MAX_TEXT = 40_000
 MAX_BLOCKS = 50

@@ -7,25 +7,24 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.conversations import store as conversation_store
-from parley.features.conversations.access import (
+from parley.features.conversations.interface import (
     access_conversation,
+    get_membership,
     require_not_archived,
     require_scope_for,
 )
 from parley.features.messages import actions, store
 from parley.features.messages.access import access_post_target, check_can_post, customizations
+from parley.features.messages.extras import pins_for_messages, reactions_for_messages
 from parley.features.messages.models import Message
 from parley.features.messages.schemas import message_object, scheduled_message_object
-from parley.features.messages.ts import format_ts, parse_ts
-from parley.features.pins.store import pins_for_messages
-from parley.features.reactions.store import reactions_for_messages
 from parley.features.users import store as user_store
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import unix_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.spaces import Conversation
+from parley.platform.ts import format_ts, parse_ts
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
 from parley.platform.webapi.params import JsonList, JsonObject, Params, SlackBool
@@ -328,7 +327,7 @@ async def chat_post_ephemeral(call: Call, params: EphemeralParams) -> dict[str, 
 
 
 async def _is_member(session: AsyncSession, conversation_id: str, user_id: str) -> bool:
-    return await conversation_store.get_membership(session, conversation_id, user_id) is not None
+    return await get_membership(session, conversation_id, user_id) is not None
 
 
 class PermalinkParams(Params):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from parley.features.conversations.interface import provide_read_states, provide_system_messages
 from parley.features.messages import models
+from parley.features.messages.read_state import MessageReadStates
 from parley.features.messages.scheduler import run_scheduler
+from parley.features.messages.system_messages import PostedSystemMessages
 from parley.platform.plugins import Platform
 
 
@@ -13,3 +16,6 @@ def register(platform: Platform) -> None:
         "parley.features.messages.api",
     )
     platform.worker("scheduler", run_scheduler)
+    # Conversations sit below messages and ask for these through their hooks.
+    provide_system_messages(PostedSystemMessages())
+    provide_read_states(MessageReadStates())

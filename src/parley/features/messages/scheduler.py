@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from parley.features.conversations import store as conversation_store
+from parley.features.conversations.interface import get_conversation
 from parley.features.messages import actions, store
 from parley.platform.clock import unix_now
 from parley.platform.errors import ApiError
@@ -30,9 +30,7 @@ async def deliver_one(services: Services, scheduled_id: str) -> bool:
         row = await store.get_scheduled_by_id(uow.session, scheduled_id)
         if row is None:
             return False
-        conversation = await conversation_store.get_conversation(
-            uow.session, row.workspace_id, row.conversation_id
-        )
+        conversation = await get_conversation(uow.session, row.workspace_id, row.conversation_id)
         if conversation is None or conversation.is_archived:
             log.info("scheduled message %s dropped: conversation gone or archived", row.id)
             return True

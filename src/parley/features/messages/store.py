@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from parley.features.messages import extras
 from parley.features.messages.models import Message, ScheduledMessage
-from parley.features.messages.ts import normalize_ts
-from parley.features.pins.models import Pin
 from parley.features.users.models import User
 from parley.platform.spaces import Conversation
+from parley.platform.ts import normalize_ts
 
 
 def safe_ts(ts: str | None) -> str | None:
@@ -189,13 +189,8 @@ async def thread_summary(session: AsyncSession, root: Message) -> ThreadSummary:
 
 
 async def pin_count(session: AsyncSession, conversation_id: str) -> int:
-    return int(
-        (
-            await session.execute(
-                select(func.count()).select_from(Pin).where(Pin.conversation_id == conversation_id)
-            )
-        ).scalar_one()
-    )
+    """Pins in the conversation, counted by the pins feature (`extras.provide_pins`)."""
+    return await extras.pin_count(session, conversation_id)
 
 
 async def existing_user_ids(

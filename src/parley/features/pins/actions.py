@@ -7,12 +7,11 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from parley.features.conversations.access import require_not_archived
-from parley.features.messages.models import Message
+from parley.features.conversations.interface import require_not_archived
+from parley.features.messages.interface import Message, message_objects
 from parley.features.pins import store
 from parley.features.pins.models import Pin, SavedItem
 from parley.features.pins.schemas import pin_event, star_item
-from parley.features.reactions.render import message_objects
 from parley.platform.clock import event_ts, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError

@@ -6,13 +6,16 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.conversations.access import access_conversation, require_member
-from parley.features.messages import store as message_store
+from parley.features.conversations.interface import access_conversation, require_member
+from parley.features.messages.interface import (
+    access_message,
+    get_messages_by_ids,
+    message_objects,
+    page_body,
+    window,
+)
 from parley.features.pins import actions, store
 from parley.features.pins.schemas import pin_item, star_item
-from parley.features.reactions.access import access_message
-from parley.features.reactions.paging import page_body, window
-from parley.features.reactions.render import message_objects
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
@@ -90,7 +93,7 @@ async def pins_list(call: Call, params: PinsListParams) -> dict[str, Any]:
     async with call.services.db.read() as session:
         access = await access_conversation(session, principal, params.channel)
         pins = await store.list_pins(session, access.conversation.id)
-        messages = await message_store.get_messages_by_ids(session, [p.message_id for p in pins])
+        messages = await get_messages_by_ids(session, [p.message_id for p in pins])
         rendered = await message_objects(session, messages, viewer=principal.user_id)
     return {
         "items": [pin_item(p, rendered[p.message_id]) for p in pins if p.message_id in rendered]
@@ -161,7 +164,7 @@ async def stars_list(call: Call, params: StarsListParams) -> dict[str, Any]:
             session, ws, me, is_guest=guest, offset=win.offset, limit=win.limit
         )
         total = await store.count_saved(session, ws, me, is_guest=guest)
-        messages = await message_store.get_messages_by_ids(session, [s.message_id for s in saved])
+        messages = await get_messages_by_ids(session, [s.message_id for s in saved])
         rendered = await message_objects(session, messages, viewer=me)
     items = [star_item(s, rendered[s.message_id]) for s in saved if s.message_id in rendered]
     return {"items": items, **page_body(win, returned=len(saved), total=total)}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from parley.features.messages.interface import provide_pins
 from parley.features.pins import models
+from parley.features.pins.store import count_pins, pins_for_messages
 from parley.platform.plugins import Platform
 
 
@@ -11,3 +13,5 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.pins.api",
     )
+    # Messages sit below pins and show `pinned_to` and history's `pin_count`.
+    provide_pins(pins_for_messages, count_pins)

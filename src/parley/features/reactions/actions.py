@@ -6,10 +6,9 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.conversations.access import require_not_archived
-from parley.features.emoji import store as emoji_store
-from parley.features.emoji.standard import is_standard, split_skin_tone, strip_colons
-from parley.features.messages.models import Message
+from parley.features.conversations.interface import require_not_archived
+from parley.features.emoji.interface import emoji_exists, is_standard, split_skin_tone, strip_colons
+from parley.features.messages.interface import Message
 from parley.features.reactions import store
 from parley.features.reactions.models import Reaction
 from parley.features.reactions.schemas import reaction_event
@@ -36,7 +35,7 @@ async def check_reaction_name(session: AsyncSession, workspace_id: str, raw: str
         if not is_standard(base):
             raise ApiError("invalid_name")
         return name
-    if not await emoji_store.emoji_exists(session, workspace_id, name):
+    if not await emoji_exists(session, workspace_id, name):
         raise ApiError("invalid_name")
     return name
 

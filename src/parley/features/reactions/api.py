@@ -6,12 +6,15 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.emoji.standard import strip_colons
-from parley.features.messages import store as message_store
+from parley.features.emoji.interface import strip_colons
+from parley.features.messages.interface import (
+    access_message,
+    get_messages_by_ids,
+    message_objects,
+    page_body,
+    window,
+)
 from parley.features.reactions import actions, store
-from parley.features.reactions.access import access_message
-from parley.features.reactions.paging import page_body, window
-from parley.features.reactions.render import message_objects
 from parley.features.reactions.schemas import message_item
 from parley.features.users import store as user_store
 from parley.platform.errors import ApiError
@@ -152,7 +155,7 @@ async def reactions_list(call: Call, params: ReactionsListParams) -> dict[str, A
             viewer_id=principal.user_id,
             viewer_is_guest=principal.is_guest,
         )
-        messages = await message_store.get_messages_by_ids(session, [row[0] for row in rows])
+        messages = await get_messages_by_ids(session, [row[0] for row in rows])
         rendered = await message_objects(session, messages, viewer=principal.user_id)
     items = [
         message_item(channel_id, rendered[message_id])

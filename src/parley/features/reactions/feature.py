@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from parley.features.messages.interface import provide_reactions
 from parley.features.reactions import models
+from parley.features.reactions.store import reactions_for_messages
 from parley.platform.plugins import Platform
 
 
@@ -11,3 +13,5 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.reactions.api",
     )
+    # Messages sit below reactions and show them on history, replies and item lists.
+    provide_reactions(reactions_for_messages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.features.messages.models import Message
+from parley.features.messages.interface import Message
 from parley.platform.clock import event_ts
 
 

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from parley.features.messages.models import Message
+from parley.features.messages.interface import Message
 from parley.features.search.query import Term
 from parley.features.search.store import Hit
 from parley.features.users.models import User

@@ -28,13 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.messages.models import Mention, Message
-from parley.features.messages.ts import format_ts
 from parley.features.pins.models import Pin, SavedItem
 from parley.features.reactions.models import Reaction
 from parley.features.search.backend import SearchBackend, backend_for
 from parley.features.search.query import Ref, SearchQuery, parse_query
 from parley.features.users.models import User
 from parley.platform.spaces import Conversation, ConversationMember
+from parley.platform.ts import format_ts
 from parley.platform.visibility import in_readable_conversation
 
 SORTS = ("score", "timestamp")

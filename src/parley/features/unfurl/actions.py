@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.apps import store as app_store
-from parley.features.apps.models import App
-from parley.features.conversations import store as conversation_store
-from parley.features.messages import store as message_store
-from parley.features.messages.actions import check_blocks, do_replace_attachments
-from parley.features.messages.models import Message
+from parley.features.apps.interface import App, get_app
+from parley.features.conversations.interface import get_conversation, get_membership
+from parley.features.messages.interface import (
+    Message,
+    check_blocks,
+    do_replace_attachments,
+    get_message_for_update,
+)
 from parley.features.unfurl.cards import merge_app_cards, merge_parley_cards
 from parley.features.unfurl.links import domain_matches, domain_of, message_links
 from parley.platform.db import UnitOfWork
@@ -98,9 +100,7 @@ async def do_emit_link_shared(
         mine = [{"domain": domain_of(url), "url": url} for url in links if app_covers(app, url)]
         if not mine:
             continue
-        member = await conversation_store.get_membership(
-            uow.session, conversation.id, app.bot_user_id
-        )
+        member = await get_membership(uow.session, conversation.id, app.bot_user_id)
         event: dict[str, Any] = {
             "type": "link_shared",
             "channel": conversation.id,
@@ -131,10 +131,10 @@ class Target:
 async def lock_target(
     session: AsyncSession, workspace_id: str, channel_id: str, ts: str
 ) -> Target | None:
-    conversation = await conversation_store.get_conversation(session, workspace_id, channel_id)
+    conversation = await get_conversation(session, workspace_id, channel_id)
     if conversation is None:
         return None
-    message = await message_store.get_message_for_update(session, conversation.id, ts)
+    message = await get_message_for_update(session, conversation.id, ts)
     if message is None or message.is_deleted:
         return None
     return Target(conversation, message)
@@ -211,7 +211,7 @@ async def do_app_unfurl(
 
 async def app_of(session: AsyncSession, workspace_id: str, app_id: str | None) -> App:
     """The calling app (installed here); chat.unfurl is for apps only."""
-    app = await app_store.get_app(session, workspace_id, app_id) if app_id else None
+    app = await get_app(session, workspace_id, app_id) if app_id else None
     if app is None:
         raise ApiError("not_allowed_token_type")
     return app

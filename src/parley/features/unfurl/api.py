@@ -7,9 +7,12 @@ from typing import Any
 import orjson
 from pydantic import Field
 
-from parley.features.conversations import store as conversation_store
-from parley.features.messages import store as message_store
-from parley.features.messages.actions import check_blocks, do_post_ephemeral
+from parley.features.conversations.interface import get_conversation
+from parley.features.messages.interface import (
+    check_blocks,
+    do_post_ephemeral,
+    get_message_for_update,
+)
 from parley.features.unfurl import actions
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
@@ -108,12 +111,10 @@ async def chat_unfurl(call: Call, params: UnfurlParams) -> dict[str, Any]:
     auth_blocks = check_blocks(params.user_auth_blocks) if params.user_auth_blocks else None
     async with call.services.db.write() as uow:
         app = await actions.app_of(uow.session, principal.workspace_id, principal.app_id)
-        conversation = await conversation_store.get_conversation(
-            uow.session, principal.workspace_id, channel_id
-        )
+        conversation = await get_conversation(uow.session, principal.workspace_id, channel_id)
         if conversation is None:
             raise ApiError("cannot_find_channel")
-        message = await message_store.get_message_for_update(uow.session, conversation.id, ts)
+        message = await get_message_for_update(uow.session, conversation.id, ts)
         if message is None or message.is_deleted:
             raise ApiError("cannot_find_message")
         if unfurls:

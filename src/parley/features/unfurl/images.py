@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from parley.features.conversations.access import access_conversation
-from parley.features.messages import store as message_store
+from parley.features.conversations.interface import access_conversation
+from parley.features.messages.interface import get_message
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
 from parley.platform.net.client import FetchError, Limits, SafeClient, client_for
@@ -110,7 +110,7 @@ async def _allowed(services: Services, principal: Principal, request: Request) -
             access = await access_conversation(session, principal, channel)
         except ApiError:
             return None
-        message = await message_store.get_message(session, access.conversation.id, ts)
+        message = await get_message(session, access.conversation.id, ts)
     if message is None or message.is_deleted or url not in image_urls(message.attachments):
         return None
     return url

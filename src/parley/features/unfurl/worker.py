@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select, text
 
-from parley.features.apps import store as app_store
-from parley.features.conversations import store as conversation_store
-from parley.features.messages import store as message_store
+from parley.features.apps.interface import event_apps
+from parley.features.conversations.interface import get_conversation
+from parley.features.messages.interface import get_message
 from parley.features.unfurl import actions
 from parley.features.unfurl.cache import PreviewCache
 from parley.features.unfurl.cards import card_for, card_url, is_card
@@ -155,18 +155,16 @@ class Unfurler:
 
     async def handle(self, job: Job) -> None:
         async with self.services.db.read() as session:
-            conversation = await conversation_store.get_conversation(
-                session, job.workspace_id, job.channel_id
-            )
+            conversation = await get_conversation(session, job.workspace_id, job.channel_id)
             message = (
-                await message_store.get_message(session, conversation.id, job.ts)
+                await get_message(session, conversation.id, job.ts)
                 if conversation is not None
                 else None
             )
             if conversation is None or message is None or message.is_deleted:
                 return
             links = message_links(message.text, message.blocks)
-            apps = await app_store.event_apps(session, job.workspace_id) if links else []
+            apps = await event_apps(session, job.workspace_id) if links else []
         current = message.attachments or []
         stale = any(is_card(a) and card_url(a) not in links for a in current)
         if not links and not stale:

@@ -1,5 +1,8 @@
-"""Message timestamps: `"<unix seconds>.<6 digits>"`, unique and strictly increasing per
-conversation, also with several writers (the conversation row is locked while allocating)."""
+"""Slack message timestamps: `"<unix seconds>.<6 digits>"`, unique and strictly increasing per
+conversation, also with several writers (the conversation row is locked while allocating).
+
+Platform, not the messages feature: a ts is how every feature names a point in a
+conversation (read marks, pins, bookmarks, search), like `spaces.ZERO_TS`."""
 
 from __future__ import annotations
 

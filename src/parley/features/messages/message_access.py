@@ -1,7 +1,8 @@
 """access_message: a message the caller may see, addressed Slack's way by channel and ts.
 
-Reactions, pins and saved items all name a message with `channel` + `timestamp`; this is the
-one place that turns those into rows or Slack's errors, in Slack's order of checks.
+Reactions, pins and saved items (features above messages) all name a message with `channel`
++ `timestamp`; this is the one place that turns those into rows or Slack's errors, in Slack's
+order of checks.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.conversations.access import Access, access_conversation
+from parley.features.conversations.interface import Access, access_conversation
 from parley.features.messages import store as message_store
 from parley.features.messages.models import Message
 from parley.platform.auth.principal import Principal

@@ -1,0 +1,51 @@
+"""The conversations feature as other features may use it; nothing else of it is public.
+
+- Access: `access_conversation` (a conversation the principal may see, or Slack's error),
+  `Access`, `require_member`, `require_not_archived`, `require_scope_for`.
+- Lookups: `get_conversation`, `get_conversation_by_name`, `get_membership`.
+- Actions: `do_open_dm` (find or create the DM between two people).
+- Hooks that features above provide: `SystemMessages` and `ReadStates`
+  (`provide_system_messages`, `provide_read_states`), with the `ReadState` they return.
+
+Each name is the feature's own function, re-exported: its docstring is the contract.
+"""
+
+from __future__ import annotations
+
+from parley.features.conversations.access import (
+    Access,
+    access_conversation,
+    require_member,
+    require_not_archived,
+    require_scope_for,
+)
+from parley.features.conversations.actions import do_open_dm
+from parley.features.conversations.hooks import (
+    ReadStates,
+    SystemMessages,
+    provide_read_states,
+    provide_system_messages,
+)
+from parley.features.conversations.store import (
+    ReadState,
+    get_conversation,
+    get_conversation_by_name,
+    get_membership,
+)
+
+__all__ = [
+    "Access",
+    "ReadState",
+    "ReadStates",
+    "SystemMessages",
+    "access_conversation",
+    "do_open_dm",
+    "get_conversation",
+    "get_conversation_by_name",
+    "get_membership",
+    "provide_read_states",
+    "provide_system_messages",
+    "require_member",
+    "require_not_archived",
+    "require_scope_for",
+]

@@ -1,0 +1,72 @@
+"""The messages feature as other features may use it; nothing else of it is public.
+
+- Posting: `access_post_target`, `check_can_post`, `check_blocks`, `do_post_message`,
+  `do_post_ephemeral`, `do_update_message`, `do_replace_attachments`, `do_delete_message`.
+- Lookups by Slack's address (channel + ts): `access_message` / `MessageAccess` (with the
+  caller's permission check), `get_message`, `get_message_for_update`,
+  `get_messages_by_ids`, `safe_ts`; `Message` for type annotations.
+- Rendering and lists: `message_object`, `message_objects` (with reactions and pins),
+  Slack's legacy item-list paging `window` / `page_body` / `Window`.
+- Hooks that features above provide: `provide_reactions`, `provide_pins`
+  (`ReactionsOfMessages`, `PinsOfMessages`, `PinCount`).
+
+Each name is the feature's own function, re-exported: its docstring is the contract.
+"""
+
+from __future__ import annotations
+
+from parley.features.messages.access import access_post_target, check_can_post
+from parley.features.messages.actions import (
+    check_blocks,
+    do_delete_message,
+    do_post_ephemeral,
+    do_post_message,
+    do_replace_attachments,
+    do_update_message,
+)
+from parley.features.messages.extras import (
+    PinCount,
+    PinsOfMessages,
+    ReactionsOfMessages,
+    message_objects,
+    provide_pins,
+    provide_reactions,
+)
+from parley.features.messages.message_access import MessageAccess, access_message
+from parley.features.messages.models import Message
+from parley.features.messages.paging import Window, page_body, window
+from parley.features.messages.schemas import message_object
+from parley.features.messages.store import (
+    get_message,
+    get_message_for_update,
+    get_messages_by_ids,
+    safe_ts,
+)
+
+__all__ = [
+    "Message",
+    "MessageAccess",
+    "PinCount",
+    "PinsOfMessages",
+    "ReactionsOfMessages",
+    "Window",
+    "access_message",
+    "access_post_target",
+    "check_blocks",
+    "check_can_post",
+    "do_delete_message",
+    "do_post_ephemeral",
+    "do_post_message",
+    "do_replace_attachments",
+    "do_update_message",
+    "get_message",
+    "get_message_for_update",
+    "get_messages_by_ids",
+    "message_object",
+    "message_objects",
+    "page_body",
+    "provide_pins",
+    "provide_reactions",
+    "safe_ts",
+    "window",
+]
