@@ -97,7 +97,7 @@ def browser() -> Iterator[Any]:
 def web(live_server: LiveServer, browser: Any) -> Iterator[Web]:
     missing = _missing_methods(live_server.url)
     if missing:
-        pytest.skip(f"server methods not implemented yet: {', '.join(missing)}")
+        pytest.fail(f"the web client calls methods the server lacks: {', '.join(missing)}")
     ARTIFACTS.mkdir(exist_ok=True)
     harness = Web(live_server.url, browser)
     yield harness

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from parley.features.messages.actions import do_post_message
 from parley.platform.services import Services
+from parley.platform.spaces import Conversation
 from tests.conftest import Api
-from tests.factories import Factory
+from tests.factories import Factory, Team
 from tests.features.messages.helpers import make_channel
 
 
@@ -60,12 +62,29 @@ async def test_latest_oldest_inclusive(api: Api, factory: Factory, services: Ser
     assert forged["error"] == "invalid_cursor"
 
 
+async def _post_quickly(services: Services, team: Team, channel: str, count: int) -> None:
+    """`count` messages through the posting action in one transaction (HTTP is too slow)."""
+    async with services.db.write() as uow:
+        conversation = await uow.session.get(Conversation, channel)
+        assert conversation is not None
+        for n in range(count):
+            await do_post_message(uow, conversation, user_id=team.owner.user_id, text=f"m{n}")
+
+
 async def test_limit_is_capped(api: Api, factory: Factory, services: Services) -> None:
     team = await factory.workspace()
     channel = await make_channel(services.db, team, [team.owner])
     await _post_many(api, team.owner.token, channel, 3)
     body = await api("conversations.history", team.owner.token, channel=channel, limit=5000)
     assert body["ok"] and len(body["messages"]) == 3
+    # Slack caps conversations.history at 999 a page: with 1,000 messages, a limit of 5,000
+    # yields 999 and a cursor to the last one (fails if the cap in clamp_limit goes).
+    await _post_quickly(services, team, channel, 997)
+    body = await api("conversations.history", team.owner.token, channel=channel, limit=5000)
+    assert len(body["messages"]) == 999 and body["has_more"] is True
+    cursor = body["response_metadata"]["next_cursor"]
+    rest = await api("conversations.history", team.owner.token, channel=channel, cursor=cursor)
+    assert [m["text"] for m in rest["messages"]] == ["m0"]
 
 
 async def test_who_may_read(api: Api, factory: Factory, services: Services) -> None:

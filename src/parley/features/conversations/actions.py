@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from parley.features.conversations import store
+from parley.features.conversations.access import (
+    Access,
+    can_manage,
+    require_kind,
+    require_member,
+    require_not_archived,
+)
 from parley.features.conversations.hooks import system_messages
 from parley.features.conversations.schemas import conversation_object, im_object
 from parley.features.conversations.store import ReadState
 from parley.features.users import store as user_store
 from parley.features.users.models import User
+from parley.platform import visibility
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import event_ts, unix_now, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -555,3 +565,182 @@ async def do_set_open(
         },
         users_audience([membership.user_id]),
     )
+
+
+# --- the rules of the conversations.* methods (check_*: decide, then call do_*) -------------
+#
+# Each takes the `Access` the caller already obtained (visibility, then the token's scope for
+# the conversation's kind, are the Web API's authorisation) and raises Slack's error names in
+# the order the methods always have.
+
+CHANNEL_KINDS = ("channel", "group")
+MAX_INVITEES = 1000
+
+
+async def check_create_channel(
+    uow: UnitOfWork, principal: Principal, raw_name: str | None, *, is_private: bool
+) -> Conversation:
+    """Guests may not create channels; then the name's rules; then create it."""
+    if principal.is_guest:
+        raise ApiError("restricted_action")
+    name = check_channel_name(raw_name)
+    return await do_create_channel(
+        uow, principal.workspace_id, principal.user_id, name, is_private=is_private
+    )
+
+
+async def check_join_channel(uow: UnitOfWork, principal: Principal, access: Access) -> bool:
+    """Join a public, unarchived channel; False (nothing done) when already a member."""
+    if access.is_member:
+        return False
+    require_kind(access.conversation, "channel")
+    require_not_archived(access.conversation)
+    await do_add_members(uow, access.conversation, [principal.user_id], actor_id=principal.user_id)
+    return True
+
+
+async def check_leave_channel(uow: UnitOfWork, principal: Principal, access: Access) -> bool:
+    """Leave a channel; False (nothing done) when not a member.
+
+    Nobody leaves #general (`cant_leave_general`), nor an archived channel; guests may not
+    leave (`user_is_restricted`: an admin decides where a guest is); the last member may not
+    leave a private channel (`last_member`: it would be unreachable).
+    """
+    conversation = access.conversation
+    require_kind(conversation, *CHANNEL_KINDS)
+    if not access.is_member:
+        return False
+    if conversation.is_general:
+        raise ApiError("cant_leave_general")
+    require_not_archived(conversation)
+    if principal.is_guest:
+        raise ApiError("user_is_restricted")
+    if conversation.kind == "group" and await store.member_count(uow.session, conversation.id) == 1:
+        raise ApiError("last_member")
+    await do_remove_member(uow, conversation, principal.user_id, actor_id=principal.user_id)
+    return True
+
+
+def _invite_error(
+    principal: Principal, user_id: str, user: User | None, members: set[str]
+) -> str | None:
+    if user_id == principal.user_id:
+        return "cant_invite_self"
+    if user is None:
+        return "user_not_found"
+    if user.deleted:
+        return "user_is_deactivated"
+    if user_id in members:
+        return "already_in_channel"
+    return None
+
+
+async def _invitees(
+    uow: UnitOfWork,
+    principal: Principal,
+    conversation: Conversation,
+    user_ids: list[str],
+    *,
+    force: bool,
+) -> list[str]:
+    """The users to add; Slack's per-user `errors` unless `force` skips the bad ones."""
+    wanted = list(dict.fromkeys(u.strip() for u in user_ids if u.strip()))
+    if not wanted:
+        raise ApiError("no_user")
+    if len(wanted) > MAX_INVITEES:
+        raise ApiError("too_many_users")
+    found = {
+        user.id: user
+        for user in await user_store.get_users(uow.session, principal.workspace_id, wanted)
+    }
+    members = set(await visibility.member_ids(uow.session, conversation.id))
+    good: list[str] = []
+    errors: list[dict[str, Any]] = []
+    for user_id in wanted:
+        error = _invite_error(principal, user_id, found.get(user_id), members)
+        if error is None:
+            good.append(user_id)
+        else:
+            errors.append({"user": user_id, "ok": False, "error": error})
+    if errors and (not force or not good):
+        raise ApiError(errors[0]["error"], errors=errors)
+    return good
+
+
+async def check_invite_members(
+    uow: UnitOfWork, principal: Principal, access: Access, user_ids: list[str], *, force: bool
+) -> list[str]:
+    """Members (not guests) of an unarchived channel add people; returns who was added."""
+    conversation = access.conversation
+    require_kind(conversation, *CHANNEL_KINDS)
+    require_not_archived(conversation)
+    require_member(access)
+    if principal.is_guest:
+        raise ApiError("restricted_action")
+    invitees = await _invitees(uow, principal, conversation, user_ids, force=force)
+    await do_add_members(uow, conversation, invitees, actor_id=principal.user_id)
+    return invitees
+
+
+def _may_kick(principal: Principal, conversation: Conversation) -> bool:
+    """Any member may remove people from a private channel; public ones need a manager."""
+    return conversation.kind == "group" or can_manage(principal, conversation)
+
+
+async def check_kick_member(
+    uow: UnitOfWork, principal: Principal, access: Access, user_id: str
+) -> None:
+    """Remove someone else from a channel the caller is in (never from #general)."""
+    conversation = access.conversation
+    require_kind(conversation, *CHANNEL_KINDS)
+    require_member(access)
+    if user_id == principal.user_id:
+        raise ApiError("cant_kick_self")
+    if conversation.is_general:
+        raise ApiError("cant_kick_from_general")
+    require_not_archived(conversation)
+    target = await user_store.get_user(uow.session, principal.workspace_id, user_id)
+    if target is None:
+        raise ApiError("user_not_found")
+    if await store.get_membership(uow.session, conversation.id, target.id) is None:
+        raise ApiError("not_in_channel")
+    if not _may_kick(principal, conversation):
+        raise ApiError("restricted_action")
+    await do_remove_member(uow, conversation, target.id, actor_id=principal.user_id)
+
+
+def _require_manager(access: Access, principal: Principal, error: str) -> None:
+    """Members who manage the channel (admins need not be members)."""
+    if not principal.is_admin:
+        require_member(access)
+    if not can_manage(principal, access.conversation):
+        raise ApiError(error)
+
+
+async def check_rename_channel(
+    uow: UnitOfWork, principal: Principal, access: Access, raw_name: str | None
+) -> None:
+    """Its managers rename an unarchived channel (#general: admins only)."""
+    conversation = access.conversation
+    require_kind(conversation, *CHANNEL_KINDS)
+    _require_manager(access, principal, "not_authorized")
+    require_not_archived(conversation)
+    name = check_channel_name(raw_name)
+    await do_rename(uow, conversation, name, actor_id=principal.user_id)
+
+
+async def check_archive_channel(
+    uow: UnitOfWork, principal: Principal, access: Access, *, archived: bool
+) -> None:
+    """Its managers archive a channel (never #general) or bring it back."""
+    conversation = access.conversation
+    require_kind(conversation, *CHANNEL_KINDS)
+    if archived:
+        if conversation.is_general:
+            raise ApiError("cant_archive_general")
+        if conversation.is_archived:
+            raise ApiError("already_archived")
+    elif not conversation.is_archived:
+        raise ApiError("not_archived")
+    _require_manager(access, principal, "restricted_action")
+    await do_set_archived(uow, conversation, archived, actor_id=principal.user_id)

@@ -12,7 +12,6 @@ from parley.features.conversations import actions, store
 from parley.features.conversations.access import (
     Access,
     access_conversation,
-    can_manage,
     require_kind,
     require_kind_scope,
     require_member,
@@ -27,7 +26,6 @@ from parley.features.conversations.schemas import (
 from parley.features.conversations.store import Listing, ReadState
 from parley.features.users import store as user_store
 from parley.features.users.models import User
-from parley.platform import visibility
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
 from parley.platform.ids import looks_like
@@ -40,9 +38,7 @@ from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 READ_SCOPES = ("channels:read", "groups:read", "im:read", "mpim:read")
 WRITE_SCOPES = ("channels:write", "channels:manage", "groups:write", "im:write", "mpim:write")
 TYPE_KINDS = {"public_channel": "channel", "private_channel": "group", "mpim": "mpim", "im": "im"}
-CHANNEL_KINDS = ("channel", "group")
 DM_KINDS = ("im", "mpim")
-MAX_INVITEES = 1000
 CHANNEL_MISSING = {"channel": "channel_not_found"}
 
 
@@ -299,12 +295,9 @@ async def conversations_create(call: Call, params: CreateParams) -> dict[str, An
     principal = call.principal
     kind = "group" if params.is_private else "channel"
     require_kind_scope(principal, kind, "manage")
-    if principal.is_guest:
-        raise ApiError("restricted_action")
-    name = actions.check_channel_name(params.name)
     async with call.services.db.write() as uow:
-        conversation = await actions.do_create_channel(
-            uow, principal.workspace_id, principal.user_id, name, is_private=params.is_private
+        conversation = await actions.check_create_channel(
+            uow, principal, params.name, is_private=params.is_private
         )
     read = ReadState(conversation.id, kind, ZERO_TS, None, 0, 0)
     return {"channel": conversation_object(conversation, is_member=True, read=read)}
@@ -328,18 +321,13 @@ async def conversations_join(call: Call, params: ChannelParams) -> dict[str, Any
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "join")
         conversation = access.conversation
-        if access.is_member:
+        if not await actions.check_join_channel(uow, principal, access):
             channel = await _render(uow.session, principal, conversation, access.membership)
             return {
                 "channel": channel,
                 "warning": "already_in_channel",
                 "response_metadata": {"warnings": ["already_in_channel"]},
             }
-        require_kind(conversation, "channel")
-        require_not_archived(conversation)
-        await actions.do_add_members(
-            uow, conversation, [principal.user_id], actor_id=principal.user_id
-        )
         membership = await store.get_membership(uow.session, conversation.id, principal.user_id)
         channel = await _render(uow.session, principal, conversation, membership)
     return {"channel": channel}
@@ -365,71 +353,14 @@ async def conversations_leave(call: Call, params: ChannelParams) -> dict[str, An
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "manage")
-        conversation = access.conversation
-        require_kind(conversation, *CHANNEL_KINDS)
-        if not access.is_member:
-            return {"not_in_channel": True}
-        if conversation.is_general:
-            raise ApiError("cant_leave_general")
-        require_not_archived(conversation)
-        if principal.is_guest:
-            raise ApiError("user_is_restricted")
-        if (
-            conversation.kind == "group"
-            and await store.member_count(uow.session, conversation.id) == 1
-        ):
-            raise ApiError("last_member")
-        await actions.do_remove_member(
-            uow, conversation, principal.user_id, actor_id=principal.user_id
-        )
-    return {}
+        left = await actions.check_leave_channel(uow, principal, access)
+    return {} if left else {"not_in_channel": True}
 
 
 class InviteParams(Params):
     channel: str = Field(max_length=32)
     users: CsvList = Field(default_factory=list)
     force: SlackBool = False
-
-
-def _invite_error(
-    principal: Principal, user_id: str, user: User | None, members: set[str]
-) -> str | None:
-    if user_id == principal.user_id:
-        return "cant_invite_self"
-    if user is None:
-        return "user_not_found"
-    if user.deleted:
-        return "user_is_deactivated"
-    if user_id in members:
-        return "already_in_channel"
-    return None
-
-
-async def _invitees(
-    session: AsyncSession, principal: Principal, conversation: Conversation, params: InviteParams
-) -> list[str]:
-    """The users to add; Slack's per-user `errors` unless `force` skips the bad ones."""
-    wanted = list(dict.fromkeys(u.strip() for u in params.users if u.strip()))
-    if not wanted:
-        raise ApiError("no_user")
-    if len(wanted) > MAX_INVITEES:
-        raise ApiError("too_many_users")
-    found = {
-        user.id: user
-        for user in await user_store.get_users(session, principal.workspace_id, wanted)
-    }
-    members = set(await visibility.member_ids(session, conversation.id))
-    good: list[str] = []
-    errors: list[dict[str, Any]] = []
-    for user_id in wanted:
-        error = _invite_error(principal, user_id, found.get(user_id), members)
-        if error is None:
-            good.append(user_id)
-        else:
-            errors.append({"user": user_id, "ok": False, "error": error})
-    if errors and (not params.force or not good):
-        raise ApiError(errors[0]["error"], errors=errors)
-    return good
 
 
 @api_method(
@@ -456,26 +387,14 @@ async def conversations_invite(call: Call, params: InviteParams) -> dict[str, An
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "manage")
-        conversation = access.conversation
-        require_kind(conversation, *CHANNEL_KINDS)
-        require_not_archived(conversation)
-        require_member(access)
-        if principal.is_guest:
-            raise ApiError("restricted_action")
-        invitees = await _invitees(uow.session, principal, conversation, params)
-        await actions.do_add_members(uow, conversation, invitees, actor_id=principal.user_id)
-        channel = await _render(uow.session, principal, conversation, access.membership)
+        await actions.check_invite_members(uow, principal, access, params.users, force=params.force)
+        channel = await _render(uow.session, principal, access.conversation, access.membership)
     return {"channel": channel}
 
 
 class KickParams(Params):
     channel: str = Field(max_length=32)
     user: str = Field(max_length=32)
-
-
-def _may_kick(principal: Principal, conversation: Conversation) -> bool:
-    """Any member may remove people from a private channel; public ones need a manager."""
-    return conversation.kind == "group" or can_manage(principal, conversation)
 
 
 @api_method(
@@ -499,22 +418,7 @@ async def conversations_kick(call: Call, params: KickParams) -> dict[str, Any]:
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "manage")
-        conversation = access.conversation
-        require_kind(conversation, *CHANNEL_KINDS)
-        require_member(access)
-        if params.user == principal.user_id:
-            raise ApiError("cant_kick_self")
-        if conversation.is_general:
-            raise ApiError("cant_kick_from_general")
-        require_not_archived(conversation)
-        target = await user_store.get_user(uow.session, principal.workspace_id, params.user)
-        if target is None:
-            raise ApiError("user_not_found")
-        if await store.get_membership(uow.session, conversation.id, target.id) is None:
-            raise ApiError("not_in_channel")
-        if not _may_kick(principal, conversation):
-            raise ApiError("restricted_action")
-        await actions.do_remove_member(uow, conversation, target.id, actor_id=principal.user_id)
+        await actions.check_kick_member(uow, principal, access, params.user)
     return {}
 
 
@@ -673,14 +577,6 @@ class RenameParams(Params):
     name: str = Field(max_length=255)
 
 
-def _require_manager(access: Access, principal: Principal, error: str) -> None:
-    """Members who manage the channel (admins need not be members)."""
-    if not principal.is_admin:
-        require_member(access)
-    if not can_manage(principal, access.conversation):
-        raise ApiError(error)
-
-
 @api_method(
     "conversations.rename",
     params=RenameParams,
@@ -705,13 +601,8 @@ async def conversations_rename(call: Call, params: RenameParams) -> dict[str, An
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "manage")
-        conversation = access.conversation
-        require_kind(conversation, *CHANNEL_KINDS)
-        _require_manager(access, principal, "not_authorized")
-        require_not_archived(conversation)
-        name = actions.check_channel_name(params.name)
-        await actions.do_rename(uow, conversation, name, actor_id=principal.user_id)
-        channel = await _render(uow.session, principal, conversation, access.membership)
+        await actions.check_rename_channel(uow, principal, access, params.name)
+        channel = await _render(uow.session, principal, access.conversation, access.membership)
     return {"channel": channel}
 
 
@@ -735,14 +626,7 @@ async def conversations_archive(call: Call, params: ChannelParams) -> dict[str, 
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "manage")
-        conversation = access.conversation
-        require_kind(conversation, *CHANNEL_KINDS)
-        if conversation.is_general:
-            raise ApiError("cant_archive_general")
-        if conversation.is_archived:
-            raise ApiError("already_archived")
-        _require_manager(access, principal, "restricted_action")
-        await actions.do_set_archived(uow, conversation, True, actor_id=principal.user_id)
+        await actions.check_archive_channel(uow, principal, access, archived=True)
     return {}
 
 
@@ -765,12 +649,7 @@ async def conversations_unarchive(call: Call, params: ChannelParams) -> dict[str
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "manage")
-        conversation = access.conversation
-        require_kind(conversation, *CHANNEL_KINDS)
-        if not conversation.is_archived:
-            raise ApiError("not_archived")
-        _require_manager(access, principal, "restricted_action")
-        await actions.do_set_archived(uow, conversation, False, actor_id=principal.user_id)
+        await actions.check_archive_channel(uow, principal, access, archived=False)
     return {}
 
 

@@ -13,14 +13,14 @@ from parley.features.conversations.interface import (
     require_not_archived,
     require_scope_for,
 )
-from parley.features.messages import actions, store
-from parley.features.messages.access import access_post_target, check_can_post, customizations
+from parley.features.messages import actions, posting, store
+from parley.features.messages.access import access_post_target
 from parley.features.messages.extras import pins_for_messages, reactions_for_messages
 from parley.features.messages.models import Message
+from parley.features.messages.posting import PostRequest
 from parley.features.messages.schemas import message_object, scheduled_message_object
 from parley.features.users import store as user_store
 from parley.platform.auth.principal import Principal
-from parley.platform.clock import unix_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.spaces import Conversation
@@ -89,9 +89,25 @@ class PostMessageParams(Params):
     markdown_text: str | None = None
 
 
-def _content(params: PostMessageParams) -> tuple[str, Any, Any]:
-    text = params.text if params.text is not None else (params.markdown_text or "")
-    return actions.check_content(text, params.blocks, params.attachments)
+def _post_request(params: PostMessageParams, *, subtype: str | None = None) -> PostRequest:
+    return PostRequest(
+        channel=params.channel,
+        text=params.text if params.text is not None else (params.markdown_text or ""),
+        blocks=params.blocks,
+        attachments=params.attachments,
+        metadata=params.metadata,
+        thread_ts=params.thread_ts,
+        reply_broadcast=params.reply_broadcast,
+        mrkdwn=params.mrkdwn,
+        expand_names=params.link_names or params.parse == "full",
+        unfurl_links=params.unfurl_links,
+        unfurl_media=params.unfurl_media,
+        client_msg_id=params.client_msg_id,
+        username=params.username,
+        icon_emoji=params.icon_emoji,
+        icon_url=params.icon_url,
+        subtype=subtype,
+    )
 
 
 async def post_message(
@@ -100,38 +116,11 @@ async def post_message(
     *,
     subtype: str | None = None,
 ) -> tuple[Conversation, Message, dict[str, Any]]:
-    """Validate, authorise and post; returns the conversation, the message and its object."""
-    principal = call.principal
-    text, blocks, attachments = _content(params)
-    metadata = actions.check_metadata(params.metadata)
+    """Post through `posting.post_message`; returns the conversation, message and object."""
+    request = _post_request(params, subtype=subtype)
 
     async def post(uow: UnitOfWork) -> tuple[Conversation, Message, dict[str, Any]]:
-        conversation = await access_post_target(uow, principal, params.channel)
-        check_can_post(principal, conversation, in_thread=params.thread_ts is not None)
-        final_text = text
-        if params.link_names or params.parse == "full":
-            final_text = await actions.expand_link_names(uow.session, principal.workspace_id, text)
-        message = await actions.do_post_message(
-            uow,
-            conversation,
-            user_id=principal.user_id,
-            text=final_text,
-            subtype=subtype,
-            blocks=blocks,
-            attachments=attachments,
-            thread_ts=params.thread_ts,
-            reply_broadcast=params.reply_broadcast,
-            client_msg_id=params.client_msg_id,
-            bot_id=principal.bot_id if principal.is_bot else None,
-            app_id=principal.app_id if principal.is_bot else None,
-            metadata=metadata,
-            mrkdwn=params.mrkdwn,
-            unfurl_links=(
-                params.unfurl_links if params.unfurl_links is not None else not principal.is_bot
-            ),
-            unfurl_media=params.unfurl_media,
-            **customizations(principal, params.username, params.icon_emoji, params.icon_url),
-        )
+        conversation, message = await posting.post_message(uow, call.principal, request)
         if params.client_msg_id:  # possibly an earlier message, reactions and all
             [body] = await serialize_messages(uow.session, [message])
         else:  # just created: no reactions or pins to look up
@@ -369,13 +358,6 @@ class ScheduleParams(PostMessageParams):
     post_at: str = Field(max_length=20)
 
 
-def _post_at(value: str) -> int:
-    try:
-        return int(float(value)) if "." in value else int(value)
-    except ValueError:
-        raise ApiError("invalid_time") from None
-
-
 @api_method(
     "chat.scheduleMessage",
     params=ScheduleParams,
@@ -387,38 +369,16 @@ def _post_at(value: str) -> int:
 async def chat_schedule_message(call: Call, params: ScheduleParams) -> dict[str, Any]:
     """Schedules a message to be sent at `post_at` (Unix seconds, ≤ 120 days ahead)."""
     principal = call.principal
-    post_at = actions.check_post_at(_post_at(params.post_at), unix_now())
-    text, blocks, attachments = _content(params)
-    metadata = actions.check_metadata(params.metadata)
     async with call.services.db.write() as uow:
-        conversation = await access_post_target(uow, principal, params.channel)
-        check_can_post(principal, conversation, in_thread=params.thread_ts is not None)
-        if params.thread_ts and store.safe_ts(params.thread_ts) is None:
-            raise ApiError("invalid_thread_ts")
-        payload = {
-            "blocks": blocks,
-            "attachments": attachments,
-            "thread_ts": store.safe_ts(params.thread_ts),
-            "reply_broadcast": params.reply_broadcast,
-            "metadata": metadata,
-            "mrkdwn": params.mrkdwn,
-            "unfurl_links": (
-                params.unfurl_links if params.unfurl_links is not None else not principal.is_bot
-            ),
-            "unfurl_media": params.unfurl_media,
-            "bot_id": principal.bot_id if principal.is_bot else None,
-            "app_id": principal.app_id if principal.is_bot else None,
-            **customizations(principal, params.username, params.icon_emoji, params.icon_url),
-        }
-        row = await actions.do_schedule_message(
-            uow,
-            conversation,
-            user_id=principal.user_id,
-            token_kind=principal.token_kind,
-            post_at=post_at,
-            text=text,
-            payload=payload,
+        scheduled = await posting.schedule_message(
+            uow, principal, _post_request(params), params.post_at
         )
+    text, blocks, attachments = (
+        scheduled.content.text,
+        scheduled.content.blocks,
+        scheduled.content.attachments,
+    )
+    conversation, row = scheduled.conversation, scheduled.row
     message: dict[str, Any] = {"type": "message", "text": text, "user": principal.user_id}
     if principal.is_bot and principal.bot_id:
         message.update(bot_id=principal.bot_id, app_id=principal.app_id)

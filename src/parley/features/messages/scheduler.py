@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from parley.features.conversations.interface import get_conversation
-from parley.features.messages import actions, store
+from parley.features.messages import actions, posting, store
 from parley.platform.clock import unix_now
 from parley.platform.errors import ApiError
 from parley.platform.services import Services
@@ -23,39 +22,27 @@ TICK_SECONDS = 0.5  # wakes at least every second, so a message is at most ~1 s 
 
 
 async def deliver_one(services: Services, scheduled_id: str) -> bool:
-    """Claim and post one due row; False if another node got it first."""
+    """Claim and post one due row; False if another node got it first.
+
+    The post goes through chat.postMessage's rules as they hold at delivery
+    (`posting.deliver_scheduled`). A message its author may no longer post (deactivated,
+    removed from a private channel, channel archived or gone, thread deleted) is dropped:
+    the row stays claimed with no `delivered_ts`, and a log line says why. Nobody is
+    notified: Slack's API documents no event for it, and a deactivated author could not
+    read one.
+    """
     async with services.db.write() as uow:
         if not await actions.claim_scheduled(uow, scheduled_id):
             return False
         row = await store.get_scheduled_by_id(uow.session, scheduled_id)
         if row is None:
             return False
-        conversation = await get_conversation(uow.session, row.workspace_id, row.conversation_id)
-        if conversation is None or conversation.is_archived:
-            log.info("scheduled message %s dropped: conversation gone or archived", row.id)
-            return True
-        payload = dict(row.payload or {})
         try:
-            message = await actions.do_post_message(
-                uow,
-                conversation,
-                user_id=row.user_id,
-                text=row.text,
-                blocks=payload.get("blocks"),
-                attachments=payload.get("attachments"),
-                thread_ts=payload.get("thread_ts"),
-                reply_broadcast=bool(payload.get("reply_broadcast")),
-                bot_id=payload.get("bot_id"),
-                app_id=payload.get("app_id"),
-                username=payload.get("username"),
-                icons=payload.get("icons"),
-                metadata=payload.get("metadata"),
-                mrkdwn=bool(payload.get("mrkdwn", True)),
-                unfurl_links=bool(payload.get("unfurl_links", True)),
-                unfurl_media=bool(payload.get("unfurl_media", True)),
-            )
-        except ApiError as error:  # e.g. the thread was deleted meanwhile
-            log.info("scheduled message %s not delivered: %s", row.id, error.code)
+            message = await posting.deliver_scheduled(uow, row)
+        except ApiError as error:
+            # Caught inside the transaction so that the claim commits: retrying would fail
+            # the same way on every tick.
+            log.info("scheduled message %s dropped: %s", row.id, error.code)
             return True
         row.delivered_ts = message.ts
     return True

@@ -147,12 +147,18 @@ async def search_messages(call: Call, params: SearchParams) -> dict[str, Any]:
     token_kinds=HUMAN_TOKEN_KINDS,
     missing_errors={"query": "no_query"},
     errors=("no_query", "invalid_cursor"),
+    partial=(
+        "searches messages only: `files` is always an empty result block (files are not "
+        "indexed; search.files is not built) and `posts` is empty (Slack's legacy Posts, "
+        "which Parley does not have)"
+    ),
 )
 async def search_all(call: Call, params: SearchParams) -> dict[str, Any]:
-    """Searches for messages and files matching a query."""
+    """Searches for messages and files matching a query (messages only, see `partial`)."""
     body = await _search(call, params)
     window = _window(params)
-    # Files are not indexed yet: the same empty result block Slack gives for no matches.
+    # Files are not indexed yet (the registry's `partial` says so in docs/api-coverage.md):
+    # the same empty result block Slack gives for no matches.
     body["files"] = result_block([], Page(window.page, window.count, window.offset, 0, 0))
     body["posts"] = {"total": 0, "matches": []}
     return body
