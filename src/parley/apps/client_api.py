@@ -12,6 +12,7 @@ from parley.apps import store
 from parley.apps.caller import app_of_workspace, own_view, send_interactive, user_object
 from parley.apps.models import App
 from parley.apps.views import do_create_trigger, view_object
+from parley.apps.wire import AppHomeResponse, BlockSuggestionResponse
 from parley.conversations.actions import do_open_dm
 from parley.core.clock import event_ts
 from parley.core.errors import ApiError
@@ -123,6 +124,7 @@ def _action_object(
     slack_compatible=False,
     missing_errors={"app_id": "app_not_found"},
     errors=("app_not_found", "invalid_tab"),
+    response=AppHomeResponse,
 )
 async def apps_home_open(call: Call, params: HomeParams) -> dict[str, Any]:
     """Parley: the person opened an app's Home or Messages tab.
@@ -240,6 +242,7 @@ def _clean_options(value: Any) -> list[dict[str, Any]]:
     slack_compatible=False,
     missing_errors={"view_id": "not_found", "action_id": "action_not_found"},
     errors=("not_found", "action_not_found", "dispatch_failed", "operation_timeout"),
+    response=BlockSuggestionResponse,
 )
 async def interactions_block_suggestion(call: Call, params: SuggestionParams) -> dict[str, Any]:
     """Parley: the options of an `external_select` in a view, for what the person typed.

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from parley.audit.actions import record
 from parley.auth import actions
 from parley.auth.models import Invitation
+from parley.auth.wire import InviteCreateResponse
 from parley.core.clock import as_utc, utc_now
 from parley.core.errors import ApiError
 from parley.users import store as user_store
@@ -46,6 +47,7 @@ class InviteParams(Params):
     token_kinds=HUMAN_TOKEN_KINDS,
     slack_compatible=False,
     errors=("not_an_admin", "invalid_email", "already_in_team", "invalid_role"),
+    response=InviteCreateResponse,
 )
 async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, Any]:
     """Creates an invite link (optionally bound to one email address); the code is shown once."""

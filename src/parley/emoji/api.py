@@ -11,6 +11,7 @@ from parley.core.errors import ApiError
 from parley.emoji import actions, store
 from parley.emoji.schemas import emoji_map
 from parley.emoji.standard import strip_colons
+from parley.emoji.wire import EmojiListResponse
 from parley.webapi.context import Call
 from parley.webapi.params import Params, SlackBool
 from parley.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
@@ -20,7 +21,13 @@ class EmojiListParams(Params):
     include_categories: SlackBool = False
 
 
-@api_method("emoji.list", params=EmojiListParams, scopes=("emoji:read",), tier=Tier.T2)
+@api_method(
+    "emoji.list",
+    params=EmojiListParams,
+    scopes=("emoji:read",),
+    tier=Tier.T2,
+    response=EmojiListResponse,
+)
 async def emoji_list(call: Call, params: EmojiListParams) -> dict[str, Any]:
     """Lists the workspace's custom emoji (name -> image URL, or `alias:<name>`)."""
     async with call.services.db.read() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.events.gateway import rtm_url, websocket_base
+from parley.events.rtm_schemas import RtmConnectResponse
 from parley.webapi.context import Call
 from parley.webapi.params import Params, SlackBool
 from parley.webapi.registry import Tier, api_method
@@ -16,7 +17,7 @@ class RtmConnectParams(Params):
     presence_sub: SlackBool = False
 
 
-@api_method("rtm.connect", params=RtmConnectParams, tier=Tier.T1)
+@api_method("rtm.connect", params=RtmConnectParams, tier=Tier.T1, response=RtmConnectResponse)
 async def rtm_connect(call: Call, params: RtmConnectParams) -> dict[str, Any]:
     """Starts a Real Time Messaging session: a single-use WebSocket URL valid for a minute."""
     principal = call.principal

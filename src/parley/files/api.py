@@ -13,6 +13,7 @@ from parley.files import actions, store
 from parley.files.models import File
 from parley.files.schemas import file_object, upload_url
 from parley.files.storage import storage_for
+from parley.files.wire import FileResponse, FilesListResponse, UploadUrlResponse
 from parley.messages.access import access_post_target, check_can_post
 from parley.messages.actions import check_blocks
 from parley.webapi.context import Call
@@ -53,6 +54,7 @@ class UploadUrlParams(Params):
     tier=Tier.T4,
     missing_errors={"filename": "invalid_arguments", "length": "invalid_length"},
     errors=("invalid_length", "file_too_large", "storage_limit_reached"),
+    response=UploadUrlResponse,
 )
 async def files_get_upload_url_external(call: Call, params: UploadUrlParams) -> dict[str, Any]:
     """Gets a URL to upload a file's bytes to (then call files.completeUploadExternal)."""
@@ -109,6 +111,7 @@ def _share_targets(params: CompleteParams) -> list[str]:
         "invalid_blocks",
         "too_many_channels",
     ),
+    response=FilesListResponse,
 )
 async def files_complete_upload_external(call: Call, params: CompleteParams) -> dict[str, Any]:
     """Finishes uploads and shares the files into conversations with an initial comment."""
@@ -157,6 +160,7 @@ class InfoParams(FileParams):
     tier=Tier.T4,
     missing_errors={"file": "file_not_found"},
     errors=("file_not_found",),
+    response=FileResponse,
 )
 async def files_info(call: Call, params: InfoParams) -> dict[str, Any]:
     """Gets information about a file (file comments no longer exist in Slack: always [])."""
@@ -223,6 +227,7 @@ def _cursor_position(cursor: str | None) -> tuple[int, str] | None:
     scopes=("files:read",),
     tier=Tier.T3,
     errors=("invalid_ts", "invalid_types", "invalid_cursor", "channel_not_found"),
+    response=FilesListResponse,
 )
 async def files_list(call: Call, params: ListParams) -> dict[str, Any]:
     """Lists the files the caller can see, newest first (page/count or cursor/limit)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from parley.conversations.models import Conversation
 from parley.messages.models import Message, ScheduledMessage
+from parley.messages.render import RenderContext, legacy_body_html, render_attachments
 
 TOMBSTONE_TEXT = "This message was deleted."
 SLACKBOT = "USLACKBOT"
@@ -82,6 +83,12 @@ def message_object(
     if pinned_to:
         body["pinned_to"] = pinned_to
     body["html"] = message.html
+    if message.attachments:
+        rendered = message.rendered_attachments
+        if rendered is None:  # stored before migration 0009: body and attachments in one
+            body["html"] = legacy_body_html(message.html)
+            rendered = render_attachments(message.attachments, RenderContext())
+        body["rendered_attachments"] = rendered
     return body
 
 

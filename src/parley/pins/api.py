@@ -10,6 +10,7 @@ from parley.conversations.access import access_conversation, require_member
 from parley.messages import store as message_store
 from parley.pins import actions, store
 from parley.pins.schemas import pin_item, star_item
+from parley.pins.wire import PinEvent as PinEvent  # registers the pin events' schema
 from parley.reactions.access import access_message
 from parley.reactions.paging import page_body, window
 from parley.reactions.render import message_objects

@@ -12,6 +12,7 @@ from parley.core.errors import ApiError
 from parley.search import store
 from parley.search.schemas import Page, channel_object, highlighter, match_object, result_block
 from parley.search.store import SearchResult, Viewer
+from parley.search.wire import SearchMessagesResponse
 from parley.webapi.context import Call
 from parley.webapi.pagination import clamp_limit, decode_cursor, encode_cursor
 from parley.webapi.params import Params, SlackBool
@@ -127,6 +128,7 @@ async def _search(call: Call, params: SearchParams) -> dict[str, Any]:
     token_kinds=HUMAN_TOKEN_KINDS,
     missing_errors={"query": "no_query"},
     errors=("no_query", "invalid_cursor"),
+    response=SearchMessagesResponse,
 )
 async def search_messages(call: Call, params: SearchParams) -> dict[str, Any]:
     """Searches for messages matching a query."""

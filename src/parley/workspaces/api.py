@@ -12,6 +12,7 @@ from parley.webapi.params import Params
 from parley.webapi.registry import Tier, api_method
 from parley.workspaces import store
 from parley.workspaces.schemas import team_object
+from parley.workspaces.wire import TeamInfoResponse
 
 
 class TeamInfoParams(Params):
@@ -25,6 +26,7 @@ class TeamInfoParams(Params):
     scopes=("team:read",),
     tier=Tier.T3,
     errors=("team_not_found",),
+    response=TeamInfoResponse,
 )
 async def team_info(call: Call, params: TeamInfoParams) -> dict[str, Any]:
     """Gets information about the caller's workspace (other workspaces are not visible)."""
