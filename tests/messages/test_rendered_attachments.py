@@ -43,7 +43,8 @@ CARD: dict[str, Any] = {
 def test_parts_are_each_rendered_and_sanitised() -> None:
     parts = render_attachment_parts(CARD, CONTEXT)
     assert parts == {
-        "pretext_html": 'pre <strong>x</strong> <span class="mention" data-user-id="U0ANN">@Ann</span>',
+        "pretext_html": "pre <strong>x</strong> "
+        '<span class="mention" data-user-id="U0ANN">@Ann</span>',
         "text_html": "body <em>y</em>",
         "fields": [
             {"title": "Priority", "value_html": "High &amp; &lt;b&gt;", "short": True},

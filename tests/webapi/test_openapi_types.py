@@ -27,17 +27,47 @@ from tests.factories import Factory
 from tests.messages.helpers import make_channel
 
 # What the web client reads: each must have a typed answer.
-CLIENT_METHODS = (
-    "auth.session auth.signin team.info users.list users.info users.conversations client.counts "
-    "conversations.info conversations.history conversations.replies chat.postMessage "
-    "chat.update search.messages files.list files.info views.list emoji.list rtm.connect"
-).split()
+CLIENT_METHODS = [
+    "auth.session",
+    "auth.signin",
+    "team.info",
+    "users.list",
+    "users.info",
+    "users.conversations",
+    "client.counts",
+    "conversations.info",
+    "conversations.history",
+    "conversations.replies",
+    "chat.postMessage",
+    "chat.update",
+    "search.messages",
+    "files.list",
+    "files.info",
+    "views.list",
+    "emoji.list",
+    "rtm.connect",
+]
 # What the web client's reducer handles: each must be declared.
-CLIENT_EVENTS = (
-    "message reaction_added reaction_removed pin_added pin_removed channel_created "
-    "channel_joined member_joined_channel channel_marked user_change presence_change "
-    "user_typing view_opened view_closed file_shared file_deleted hello goodbye"
-).split()
+CLIENT_EVENTS = [
+    "message",
+    "reaction_added",
+    "reaction_removed",
+    "pin_added",
+    "pin_removed",
+    "channel_created",
+    "channel_joined",
+    "member_joined_channel",
+    "channel_marked",
+    "user_change",
+    "presence_change",
+    "user_typing",
+    "view_opened",
+    "view_closed",
+    "file_shared",
+    "file_deleted",
+    "hello",
+    "goodbye",
+]
 
 
 def _document() -> dict[str, Any]:
