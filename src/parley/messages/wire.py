@@ -54,14 +54,21 @@ class RenderedAttachment(WireModel):
     footer_html: str
 
 
+class MessageFile(WireModel):
+    """A file on a message: Slack's file object (files/wire.py `File`), or a tombstone."""
+
+    id: str
+    mode: Opt[str] = None
+    name: Opt[str] = None
+
+
 class Edited(WireModel):
     user: str
     ts: str
 
 
-class Message(WireModel):
+class _MessageFields(WireModel):
     type: str
-    ts: str
     text: Opt[str] = None
     html: Opt[str] = None
     """Parley: the body (text or blocks) as sanitised HTML; attachments are separate."""
@@ -81,16 +88,21 @@ class Message(WireModel):
     client_msg_id: Opt[str] = None
     channel: Opt[str] = None
     blocks: Opt[list[dict[str, Any]]] = None
-    files: Opt[list[dict[str, Any]]] = None
+    files: Opt[list[MessageFile]] = None
     attachments: Opt[list[Attachment]] = None
     rendered_attachments: Opt[list[RenderedAttachment]] = None
     """Parley: one entry per `attachments` entry, same order."""
 
 
-class MessageEvent(Message):
+class Message(_MessageFields):
+    ts: str
+
+
+class MessageEvent(_MessageFields):
     """`message` and its subtypes (`message_changed`, `message_deleted`, `message_replied`,
     `channel_topic`, …) as the socket carries them."""
 
+    ts: Opt[str] = None
     channel: Opt[str] = None
     event_ts: Opt[str] = None
     channel_type: Opt[str] = None

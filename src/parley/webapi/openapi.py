@@ -51,15 +51,16 @@ def register_event_schema(name: str, model: type[BaseModel]) -> None:
 
 
 def _tidy(schema: Any) -> Any:
-    """Drop what JSON Schema implies anyway: `additionalProperties: true` and `default: null`.
+    """Drop what JSON Schema implies anyway: a model's `additionalProperties: true` and
+    `default: null`.
 
     Both are the default meaning; leaving them out keeps the generated TypeScript exact
     (no `[key: string]: unknown` on every object, optional fields stay optional)."""
     if isinstance(schema, dict):
         out = {}
         for key, value in schema.items():
-            if key == "additionalProperties" and value is True:
-                continue
+            if key == "additionalProperties" and value is True and "properties" in schema:
+                continue  # a model's; a free-form object (`dict[str, Any]`) keeps it
             if key == "default" and value is None:
                 continue
             out[key] = _tidy(value)

@@ -89,7 +89,7 @@ export function ChannelBrowser({ onClose, onOpen, onCreate }: { onClose: () => v
   const [error, setError] = useState("");
   const mine = useAppState((s) => s.conversations);
   useEffect(() => {
-    c.listPublicChannels().then(setChannels, (e) => setError(errorText(e)));
+    c.conversations.listPublicChannels().then(setChannels, (e) => setError(errorText(e)));
   }, [c]);
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -126,7 +126,7 @@ export function ChannelBrowser({ onClose, onOpen, onCreate }: { onClose: () => v
                   className="button button-secondary"
                   aria-label={`Join ${ch.name}`}
                   onClick={() =>
-                    c.join(ch.id).then(
+                    c.conversations.join(ch.id).then(
                       () => onOpen(ch.id),
                       (e) => setError(errorText(e)),
                     )
@@ -155,7 +155,7 @@ export function CreateChannelDialog({ onClose, onCreated }: { onClose: () => voi
     setBusy(true);
     setError("");
     try {
-      const ch = await c.createChannel(name.trim().toLowerCase().replace(/\s+/g, "-"), isPrivate);
+      const ch = await c.conversations.createChannel(name.trim().toLowerCase().replace(/\s+/g, "-"), isPrivate);
       onCreated(ch.id);
     } catch (err) {
       setError(errorText(err));
@@ -240,7 +240,7 @@ export function StartDmDialog({ onClose, onOpened }: { onClose: () => void; onOp
           className="button button-primary"
           disabled={selected.length === 0}
           onClick={() =>
-            c.openDirect(selected).then(
+            c.conversations.openDirect(selected).then(
               (ch) => onOpened(ch.id),
               (e) => setError(errorText(e)),
             )
@@ -260,7 +260,7 @@ export function AddPeopleDialog({ channel, onClose }: { channel: string; onClose
   const [selected, setSelected] = useState<string[]>([]);
   const [error, setError] = useState("");
   useEffect(() => {
-    c.members(channel).then((m) => setMembers(new Set(m)), () => undefined);
+    c.conversations.members(channel).then((m) => setMembers(new Set(m)), () => undefined);
   }, [c, channel]);
   const list = useMemo(() => Object.values(users).sort((a, b) => displayName(a).localeCompare(displayName(b))), [users]);
   return (
@@ -272,7 +272,7 @@ export function AddPeopleDialog({ channel, onClose }: { channel: string; onClose
         <button type="button" className="button button-secondary" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button button-primary" disabled={selected.length === 0} onClick={() => c.invite(channel, selected).then(onClose, (e) => setError(errorText(e)))}>
+        <button type="button" className="button button-primary" disabled={selected.length === 0} onClick={() => c.conversations.invite(channel, selected).then(onClose, (e) => setError(errorText(e)))}>
           Add
         </button>
       </div>
@@ -318,7 +318,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     try {
       const emoji = form.status_emoji.trim();
-      await c.saveProfile({
+      await c.people.saveProfile({
         ...form,
         status_emoji: emoji && !emoji.startsWith(":") ? `:${emoji.replace(/:/g, "")}:` : emoji,
         status_expiration: form.status_text || emoji ? expiryFrom(expiry) : 0,
@@ -399,7 +399,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           setError("");
-          c.createInvite(email.trim() || undefined).then(setUrl, (err) => setError(errorText(err)));
+          c.people.createInvite(email.trim() || undefined).then(setUrl, (err) => setError(errorText(err)));
         }}
       >
         <label className="field">
