@@ -1,4 +1,5 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { Modal } from "./Dialog";
 import { ApiError } from "../api/client";
 import type { Conversation, User } from "../api/types";
 import { useAppState, useController } from "../app/context";
@@ -29,42 +30,7 @@ export function errorText(e: unknown): string {
   return "Network error: check your connection and try again.";
 }
 
-export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
-  const id = useId();
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const first = box.current?.querySelector<HTMLElement>("input, textarea, select, button:not(.modal-close)");
-    (first ?? box.current)?.focus();
-    return () => previous?.focus?.();
-  }, []);
-  return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        className={`modal ${wide ? "modal-wide" : ""}`}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={id}
-        ref={box}
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
-        <header className="modal-header">
-          <h2 id={id}>{title}</h2>
-          <button type="button" className="icon-button modal-close" aria-label="Close" onClick={onClose}>
-            <Icon name="close" />
-          </button>
-        </header>
-        {children}
-      </div>
-    </div>
-  );
-}
+export { Modal } from "./Dialog";
 
 export function ConfirmDialog({ title, body, confirm, danger, onConfirm, onCancel }: { title: string; body: string; confirm: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
   return (

@@ -12,7 +12,7 @@ import { EmojiPicker } from "./EmojiPicker";
 import { Icon } from "./Icons";
 import { EditBox } from "./EditBox";
 import { EphemeralNote, isEphemeral, MessageShortcuts } from "./SlashCommands";
-import { Attachments, bodyHtml } from "./Attachments";
+import { Attachments } from "./Attachments";
 import { MessageFiles } from "./Files";
 
 export interface MessageHandlers {
@@ -94,7 +94,7 @@ function MessageBody({ message, channel }: { message: Message; channel: string }
   const users = useAppState((s) => s.users);
   const conversations = useAppState((s) => s.conversations);
   if (message.deleted || message.subtype === "tombstone") return <p className="msg-deleted">This message was deleted.</p>;
-  if (message.html) return <HtmlBody html={bodyHtml(message)} channel={channel} ts={message.ts} />;
+  if (message.html) return <HtmlBody html={message.html} channel={channel} ts={message.ts} />;
   return <div className="msg-text msg-plain">{emojify(plainText(message.text ?? "", users, conversations))}</div>;
 }
 
