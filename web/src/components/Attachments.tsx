@@ -14,6 +14,7 @@ import "./Attachments.css";
 const MAX_SHOWN = 20;
 const MAX_FIELDS = 50;
 const NAMED_COLORS: Record<string, string> = { good: "#2eb67d", warning: "#ecb22e", danger: "#e01e5a" };
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it rejects
 const UNSAFE_URL_CHARS = /[\s"'<>`\\\u0000-\u001f\u007f]/;
 
 /** `url` when it is an absolute http(s) URL, else undefined (no javascript:, data:, …). */

@@ -195,19 +195,17 @@ function receiveMessage(state: State, channel: string, message: Message): State 
   const msg: Message = { ...message, channel: undefined };
   delete msg.channel;
   let next = state;
-  let isNew: boolean;
   if (isThreadReply(msg)) {
     const parentTs = msg.thread_ts as string;
     const key = threadKey(channel, parentTs);
     const thread = state.threads[key];
-    isNew = true;
     if (thread) {
       const r = upsertMessage(thread, msg);
-      isNew = r.isNew;
       next = { ...next, threads: { ...next.threads, [key]: r.messages } };
     }
     next = changeMessageEverywhere(next, channel, parentTs, (parent) => noteReply(parent, msg));
   } else {
+    let isNew: boolean;
     const log = state.logs[channel];
     // Kept even before the history arrives: a page fetched while this was in flight may not
     // have it. A log showing older history (a permalink) does not reach the present: skip.
