@@ -51,6 +51,7 @@ def test_parts_are_each_rendered_and_sanitised() -> None:
             {"title": "Owner", "value_html": "*not bold*", "short": False},
         ],
         "footer_html": "foot<br>line",
+        "blocks_html": "",
     }
 
 
@@ -63,6 +64,7 @@ def test_mrkdwn_in_fields_and_missing_parts() -> None:
         "text_html": "",
         "fields": [{"title": "T", "value_html": "<strong>b</strong>", "short": False}],
         "footer_html": "",
+        "blocks_html": "",
     }
     assert render_attachment_parts("junk", CONTEXT)["fields"] == []
     assert render_attachment_parts({"fields": ["junk", 3]}, CONTEXT)["fields"] == []

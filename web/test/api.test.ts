@@ -50,7 +50,7 @@ describe("socket events", () => {
 });
 
 describe("attachments' rendered parts", () => {
-  const parts = { pretext_html: "<strong>p</strong>", text_html: "t", fields: [{ title: "A", value_html: "<em>v</em>", short: true }], footer_html: "f" };
+  const parts = { pretext_html: "<strong>p</strong>", text_html: "t", fields: [{ title: "A", value_html: "<em>v</em>", short: true }], footer_html: "f", blocks_html: "" };
   const message: Message = { type: "message", ts: "1.0", attachments: [{ text: "t" }], rendered_attachments: [parts] };
 
   it("come from the server's structured parts, one per attachment", () => {

@@ -70,6 +70,17 @@ describe("feature modules", () => {
     expect(store.getState().conversations.C2).toMatchObject({ name: "random", is_member: true });
   });
 
+  it("conversations: members pages through every cursor", async () => {
+    const pages: Record<string, Record<string, unknown>> = {
+      "": { members: ["U1", "U2"], response_metadata: { next_cursor: "c2" } },
+      c2: { members: ["U3"], response_metadata: { next_cursor: "" } },
+    };
+    const { core, calls } = setup({ "conversations.members": (a) => pages[String(a.cursor ?? "")] });
+    const conversations = new Conversations(core, new Lookups(core), new Prefs(memory()));
+    expect(await conversations.members("C1")).toEqual(["U1", "U2", "U3"]);
+    expect(calls).toEqual(["conversations.members", "conversations.members"]);
+  });
+
   it("search: answers the matches and their total", async () => {
     const { core } = setup({ "search.messages": () => ({ query: "x", messages: { matches: [{ ts: "1.0", text: "x", channel: { id: "C1" } }], total: 1 } }) });
     expect(await new Search(core).search("x")).toEqual({ matches: [{ ts: "1.0", text: "x", channel: { id: "C1" } }], total: 1 });

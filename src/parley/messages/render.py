@@ -526,12 +526,19 @@ def _attachment_fields(fields: Any, attachment: dict[str, Any], context: RenderC
 def render_attachment_parts(attachment: Any, context: RenderContext) -> dict[str, Any]:
     """One attachment's text parts, each sanitised HTML on its own.
 
-    `{pretext_html, text_html, fields: [{title, value_html, short}], footer_html}`; a part
-    the attachment lacks is "" (fields: []). Titles, authors, links and images are not
-    here: clients draw them from the attachment's own fields (URLs checked client-side).
+    `{pretext_html, text_html, fields: [{title, value_html, short}], footer_html,
+    blocks_html}`; a part the attachment lacks is "" (fields: []). Titles, authors, links
+    and images are not here: clients draw them from the attachment's own fields (and
+    check their URLs).
     """
     if not isinstance(attachment, dict):
-        return {"pretext_html": "", "text_html": "", "fields": [], "footer_html": ""}
+        return {
+            "pretext_html": "",
+            "text_html": "",
+            "fields": [],
+            "footer_html": "",
+            "blocks_html": "",
+        }
     fields: list[dict[str, Any]] = []
     raw_fields = attachment.get("fields")
     if isinstance(raw_fields, list):
@@ -550,11 +557,15 @@ def render_attachment_parts(attachment: Any, context: RenderContext) -> dict[str
                 }
             )
     footer = attachment.get("footer")
+    blocks = attachment.get("blocks")
     return {
         "pretext_html": sanitize(_attachment_text(attachment, "pretext", context)),
         "text_html": sanitize(_attachment_text(attachment, "text", context)),
         "fields": fields,
         "footer_html": sanitize(plain_to_html(footer)) if isinstance(footer, str) else "",
+        "blocks_html": sanitize(blocks_to_html(blocks, context))
+        if isinstance(blocks, list)
+        else "",
     }
 
 

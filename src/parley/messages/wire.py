@@ -52,6 +52,8 @@ class RenderedAttachment(WireModel):
     text_html: str
     fields: list[RenderedField]
     footer_html: str
+    blocks_html: str
+    """The attachment's Block Kit `blocks`, when it has them (apps' unfurls)."""
 
 
 class MessageFile(WireModel):

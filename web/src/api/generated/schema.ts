@@ -2477,6 +2477,8 @@ export interface components {
          * @description One attachment's parts as sanitised HTML (render.py `render_attachment_parts`).
          */
         RenderedAttachment: {
+            /** Blocks Html */
+            blocks_html: string;
             /** Fields */
             fields: components["schemas"]["RenderedField"][];
             /** Footer Html */

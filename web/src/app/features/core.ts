@@ -22,7 +22,7 @@ export async function collect<M extends MethodName, F extends keyof ResultOf<M>>
   type Item = ResultOf<M>[F] extends (infer T)[] | undefined ? T : never;
   const out: Item[] = [];
   let cursor = "";
-  const call = api.call as (method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
+  const call = api.call.bind(api) as (method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
   for (let page = 0; page < 50; page++) {
     const body = await call(method, { ...(args as object), ...(cursor ? { cursor } : {}) } as ParamsOf<M>);
     out.push(...(((body[field] as Item[] | undefined) ?? []) as Item[]));
