@@ -87,7 +87,9 @@ def test_client_methods_have_typed_responses() -> None:
         schema = document["paths"][f"/api/{name}"]["post"]["responses"]["200"]["content"][
             "application/json"
         ]["schema"]
-        envelope, ref = schema["allOf"]
+        success, failure = schema["anyOf"]
+        assert failure["required"] == ["ok", "error"], name
+        envelope, ref = success["allOf"]
         assert envelope["required"] == ["ok"], name
         assert _resolve(document, ref["$ref"])["type"] == "object", name
 

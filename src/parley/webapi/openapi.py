@@ -38,6 +38,12 @@ _ENVELOPE: dict[str, Any] = {
     "properties": {"ok": {"type": "boolean"}, "error": {"type": "string"}},
 }
 _RESPONSE = {**_ENVELOPE, "additionalProperties": True}
+# Slack answers failures with 200 too: `{"ok": false, "error": …}` and nothing else promised.
+_FAILURE: dict[str, Any] = {
+    "type": "object",
+    "required": ["ok", "error"],
+    "properties": {"ok": {"type": "boolean", "const": False}, "error": {"type": "string"}},
+}
 
 # Event type -> its payload model. Features register at import (see `register_event_schema`).
 EVENT_SCHEMAS: dict[str, type[BaseModel]] = {}
@@ -84,7 +90,9 @@ def _operation(method: Method) -> dict[str, Any]:
     defs = schema.pop("$defs", {})
     success: dict[str, Any] = _RESPONSE
     if method.response is not None:
-        success = {"allOf": [_ENVELOPE, _model_schema(method.response, defs)]}
+        success = {
+            "anyOf": [{"allOf": [_ENVELOPE, _model_schema(method.response, defs)]}, _FAILURE]
+        }
     operation: dict[str, Any] = {
         "operationId": method.name.replace(".", "_"),
         "summary": method.summary,

@@ -3085,10 +3085,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["InviteCreateResponse"];
+                    } & components["schemas"]["InviteCreateResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -3517,10 +3521,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["AppHomeResponse"];
+                    } & components["schemas"]["AppHomeResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -3939,10 +3947,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["SessionResponse"];
+                    } & components["schemas"]["SessionResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -4037,10 +4049,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["SessionResponse"];
+                    } & components["schemas"]["SessionResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -4093,10 +4109,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["SessionResponse"];
+                    } & components["schemas"]["SessionResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -4207,10 +4227,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["SessionResponse"];
+                    } & components["schemas"]["SessionResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -4605,10 +4629,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["DeleteMessageResponse"];
+                    } & components["schemas"]["DeleteMessageResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -4711,10 +4739,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["PermalinkResponse"];
+                    } & components["schemas"]["PermalinkResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -5077,10 +5109,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["PostMessageResponse"];
+                    } & components["schemas"]["PostMessageResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -5667,10 +5703,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["UpdateMessageResponse"];
+                    } & components["schemas"]["UpdateMessageResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -5709,10 +5749,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["CountsResponse"];
+                    } & components["schemas"]["CountsResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -5827,10 +5871,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["CommandsListResponse"];
+                    } & components["schemas"]["CommandsListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -5985,10 +6033,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ConversationResponse"];
+                    } & components["schemas"]["ConversationResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -6093,10 +6145,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["HistoryResponse"];
+                    } & components["schemas"]["HistoryResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -6161,10 +6217,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ConversationResponse"];
+                    } & components["schemas"]["ConversationResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -6273,10 +6333,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ConversationResponse"];
+                    } & components["schemas"]["ConversationResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -6461,10 +6525,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ConversationsListResponse"];
+                    } & components["schemas"]["ConversationsListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -6583,10 +6651,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["MembersResponse"];
+                    } & components["schemas"]["MembersResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -6667,10 +6739,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ConversationResponse"];
+                    } & components["schemas"]["ConversationResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -6833,10 +6909,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["HistoryResponse"];
+                    } & components["schemas"]["HistoryResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -7057,10 +7137,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["EmojiListResponse"];
+                    } & components["schemas"]["EmojiListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -7155,10 +7239,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["FilesListResponse"];
+                    } & components["schemas"]["FilesListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -7283,10 +7371,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["UploadUrlResponse"];
+                    } & components["schemas"]["UploadUrlResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -7371,10 +7463,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["FileResponse"];
+                    } & components["schemas"]["FileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -7509,10 +7605,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["FilesListResponse"];
+                    } & components["schemas"]["FilesListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -7855,10 +7955,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["BlockSuggestionResponse"];
+                    } & components["schemas"]["BlockSuggestionResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -8847,10 +8951,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["RtmConnectResponse"];
+                    } & components["schemas"]["RtmConnectResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9065,10 +9173,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["SearchMessagesResponse"];
+                    } & components["schemas"]["SearchMessagesResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9107,10 +9219,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ShortcutsListResponse"];
+                    } & components["schemas"]["ShortcutsListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9465,10 +9581,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["TeamInfoResponse"];
+                    } & components["schemas"]["TeamInfoResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9559,10 +9679,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ConversationsListResponse"];
+                    } & components["schemas"]["ConversationsListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9613,10 +9737,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["PresenceResponse"];
+                    } & components["schemas"]["PresenceResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9715,10 +9843,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["UsersInfoResponse"];
+                    } & components["schemas"]["UsersInfoResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9789,10 +9921,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["UsersListResponse"];
+                    } & components["schemas"]["UsersListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9903,10 +10039,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ProfileResponse"];
+                    } & components["schemas"]["ProfileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -9991,10 +10131,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ProfileResponse"];
+                    } & components["schemas"]["ProfileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -10139,10 +10283,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ViewsListResponse"];
+                    } & components["schemas"]["ViewsListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
@@ -10447,10 +10595,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & components["schemas"]["ViewSubmitResponse"];
+                    } & components["schemas"]["ViewSubmitResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
                 };
             };
             /** @description Rate limited; see Retry-After */
