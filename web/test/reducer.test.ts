@@ -210,7 +210,8 @@ describe("people and conversations", () => {
 
   it("ignores events it does not know", () => {
     const s = boot();
-    expect(applyEvent(s, { type: "something_new" })).toBe(s);
+    // A newer server may send types this client was not generated with.
+    expect(applyEvent(s, { type: "something_new" } as unknown as RtmEvent)).toBe(s);
   });
 });
 

@@ -61,13 +61,13 @@ describe("API client", () => {
     const fetchImpl = (async (url: string, init: RequestInit) => {
       calls.push([url, init]);
       const body = JSON.parse(String(init.body));
-      return new Response(JSON.stringify(body.fail ? { ok: false, error: "channel_not_found" } : { ok: true, echo: body }), { status: 200 });
+      return new Response(JSON.stringify(body.error ? { ok: false, error: body.error } : { ok: true, args: body }), { status: 200 });
     }) as unknown as typeof fetch;
     const api = new ApiClient({ fetchImpl, cookies: () => "a=1; parley_csrf=tok%3D; b=2" });
-    expect(await api.call("api.test", { x: 1 })).toMatchObject({ ok: true, echo: { x: 1 } });
+    expect(await api.call("api.test", { foo: "1" })).toMatchObject({ ok: true, args: { foo: "1" } });
     expect(calls[0][0]).toBe("/api/api.test");
     expect((calls[0][1].headers as Record<string, string>)["X-Parley-CSRF"]).toBe("tok=");
-    await expect(api.call("api.test", { fail: true })).rejects.toMatchObject({ error: "channel_not_found" });
+    await expect(api.call("api.test", { error: "channel_not_found" })).rejects.toMatchObject({ error: "channel_not_found" });
   });
 
   it("waits out a 429 and tries again", async () => {
@@ -77,7 +77,7 @@ describe("API client", () => {
       return n === 1 ? new Response("{}", { status: 429, headers: { "Retry-After": "0" } }) : new Response('{"ok":true}', { status: 200 });
     }) as unknown as typeof fetch;
     const api = new ApiClient({ fetchImpl, cookies: () => "" });
-    await expect(api.call("x")).resolves.toMatchObject({ ok: true });
+    await expect(api.call("api.test")).resolves.toMatchObject({ ok: true });
     expect(n).toBe(2);
   });
 

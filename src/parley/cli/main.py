@@ -327,6 +327,28 @@ def dev_seed(
     _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
 
 
+@app.command("openapi")
+def openapi(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the document here instead of stdout.")
+    ] = None,
+    base_url: Annotated[str, typer.Option(help="The server URL the document names.")] = (
+        "http://localhost:8000"
+    ),
+) -> None:
+    """Print the OpenAPI document (methods, response shapes and `x-parley-events`)."""
+    from parley.composition import install
+    from parley.platform.webapi.openapi import openapi_document
+
+    install()
+    text = json.dumps(openapi_document(base_url), indent=2, sort_keys=False) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text)
+        typer.echo(f"wrote {out}", err=True)
+
+
 @dev_app.command("api-coverage")
 def dev_api_coverage(
     output: Annotated[Path, typer.Option(help="Where to write the table.")] = Path(

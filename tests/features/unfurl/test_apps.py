@@ -129,7 +129,7 @@ async def test_chat_unfurl_replaces_the_card_and_emits(
     message = await history_message(api, team.owner.token, channel, posted["ts"])
     assert len(message["attachments"]) == 2
     assert message["attachments"][1]["blocks"] == blocks
-    assert "Doc A v2" in message["html"]
+    assert "Doc A v2" in message["rendered_attachments"][1]["blocks_html"]
 
 
 async def test_chat_unfurl_errors(api: Api, factory: Factory, services: Services) -> None:

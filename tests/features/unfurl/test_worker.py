@@ -70,7 +70,10 @@ async def test_open_graph_card_lands_on_the_message_with_message_changed(
         }
     ]
     assert "edited" not in message
-    assert 'class="attachment-title"' in message["html"]
+    # The card's text comes as its own sanitised part; the body HTML is the text alone.
+    [rendered] = message["rendered_attachments"]
+    assert rendered["text_html"] == "Everything new in &lt;!channel&gt; 2.0"
+    assert "attachment" not in message["html"]
     [changed] = await events(services.db, team, subtype="message_changed")  # type: ignore[arg-type]
     assert changed.payload["message"]["attachments"] == message["attachments"]
     assert changed.payload["previous_message"].get("attachments") is None

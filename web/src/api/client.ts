@@ -1,4 +1,9 @@
 // The one way the client talks to the server: `POST /api/<method>` with a JSON body.
+// Methods, their parameters and their answers are typed from the server's OpenAPI document
+// (see methods.ts and scripts/gen-web-types).
+import type { MethodName, ParamsArg, ResultOf } from "./methods";
+
+export type { MethodName, ParamsOf, ResultOf } from "./methods";
 
 export class ApiError extends Error {
   constructor(
@@ -43,7 +48,11 @@ export class ApiClient {
   }
 
   /** Calls a method; resolves with the body when `ok`, rejects with `ApiError` otherwise. */
-  async call<T = ApiBody>(method: string, args: ApiBody = {}): Promise<T & ApiBody> {
+  async call<M extends MethodName>(method: M, ...[params]: ParamsArg<M>): Promise<ResultOf<M>> {
+    return (await this.send(method, (params ?? {}) as ApiBody)) as ResultOf<M>;
+  }
+
+  private async send(method: string, args: ApiBody): Promise<ApiBody> {
     for (let attempt = 0; ; attempt++) {
       const response = await this.fetchImpl(`/api/${method}`, {
         method: "POST",
@@ -66,9 +75,12 @@ export class ApiClient {
         throw new ApiError(response.status === 429 ? "ratelimited" : "bad_response");
       }
       if (body.ok !== true) throw new ApiError(String(body.error ?? "unknown_error"), body);
-      return body as T & ApiBody;
+      return body;
     }
   }
 }
 
 export const api = new ApiClient();
+
+/** What modules that only call methods need of a client (tests pass fakes). */
+export type Api = Pick<ApiClient, "call">;

@@ -19,7 +19,7 @@ export function App() {
   const [checked, setChecked] = useState(false);
 
   useEffect(() => {
-    c.resume().then(
+    c.session.resume().then(
       () => setChecked(true),
       () => setChecked(true),
     );

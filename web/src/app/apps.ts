@@ -169,7 +169,7 @@ export class Apps {
   /** After sign-in and after a resync: the views that are open for this person. */
   async syncViews(): Promise<void> {
     try {
-      const body = await this.api.call<{ views: View[] }>("views.list");
+      const body = await this.api.call("views.list");
       let next: AppsState = { ...this.state, views: {}, modalOrder: [] };
       for (const v of body.views ?? []) next = withView(next, v);
       this.set(next);
@@ -180,7 +180,7 @@ export class Apps {
 
   /** RTM events about views; returns whether the event was one. */
   handleEvent(event: RtmEvent): boolean {
-    const view = event.view as View | undefined;
+    const view: View | undefined = "view" in event ? event.view : undefined;
     switch (event.type) {
       case "view_opened":
       case "view_updated":
@@ -204,8 +204,8 @@ export class Apps {
     this.loadingCommands = (async () => {
       try {
         const [commands, shortcuts] = await Promise.all([
-          this.api.call<{ commands: SlashCommand[] }>("commands.list"),
-          this.api.call<{ shortcuts: Shortcut[] }>("shortcuts.list"),
+          this.api.call("commands.list"),
+          this.api.call("shortcuts.list"),
         ]);
         this.set({ ...this.state, commands: commands.commands ?? [], shortcuts: shortcuts.shortcuts ?? [] });
       } catch {
@@ -226,7 +226,7 @@ export class Apps {
   }
 
   async submit(view: View, values: StateValues): Promise<SubmitResult> {
-    const body = await this.api.call<{ response_action?: string; errors?: Record<string, string>; view?: View }>("views.submit", { view_id: view.id, values });
+    const body = await this.api.call("views.submit", { view_id: view.id, values });
     switch (body.response_action) {
       case "errors":
         return { errors: body.errors ?? {} };
@@ -259,14 +259,14 @@ export class Apps {
   }
 
   async suggest(view: View, blockId: string, actionId: string, value: string): Promise<OptionObject[]> {
-    const body = await this.api.call<{ options: OptionObject[]; option_groups?: { label: TextObject; options: OptionObject[] }[] }>("interactions.blockSuggestion", { view_id: view.id, block_id: blockId, action_id: actionId, value });
+    const body = await this.api.call("interactions.blockSuggestion", { view_id: view.id, block_id: blockId, action_id: actionId, value });
     return [...(body.options ?? []), ...(body.option_groups ?? []).flatMap((g) => g.options)];
   }
 
   /** Opening an app's Home or Messages tab; answers the published Home view and the DM. */
   async openHome(appId: string, tab: "home" | "messages"): Promise<{ channel: string; view: View | null }> {
-    const body = await this.api.call<{ channel: string; view: View | null }>("apps.home.open", { app_id: appId, tab });
+    const body = await this.api.call("apps.home.open", { app_id: appId, tab });
     if (body.view) this.set(withView(this.state, body.view));
-    return { channel: body.channel, view: body.view };
+    return { channel: body.channel, view: body.view ?? null };
   }
 }

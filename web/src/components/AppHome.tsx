@@ -65,7 +65,7 @@ export default function AppHome({ appId, onMenu }: { appId: string; onMenu: () =
         if (!live) return;
         setChannel(r.channel);
         setLoading(false);
-        if (tab === "messages") void c.open(r.channel);
+        if (tab === "messages") void c.history.open(r.channel);
       },
       (e) => {
         if (!live) return;

@@ -1,9 +1,10 @@
 // Slack's legacy message attachments (apps' cards and link unfurls), drawn from the
 // attachment objects themselves. Nothing from an attachment is ever injected as HTML except
-// the server's own rendering of its text, which went through the server's sanitiser (nh3
-// allow-list) with the rest of the message's `html`. Links and images are http(s) only.
+// the server's own rendering of its text parts, `message.rendered_attachments[i]`
+// (`pretext_html`, `text_html`, `fields[].value_html`, `footer_html`), each sanitised by the
+// server (nh3 allow-list) on its own. Links and images are http(s) only.
 import { type ReactNode, useState } from "react";
-import type { Attachment, Message } from "../api/types";
+import type { Attachment, Message, RenderedAttachment } from "../api/types";
 import { useAppState } from "../app/context";
 import { plainText } from "../lib/compose";
 import { emojify } from "../lib/emoji";
@@ -13,6 +14,7 @@ import "./Attachments.css";
 const MAX_SHOWN = 20;
 const MAX_FIELDS = 50;
 const NAMED_COLORS: Record<string, string> = { good: "#2eb67d", warning: "#ecb22e", danger: "#e01e5a" };
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it rejects
 const UNSAFE_URL_CHARS = /[\s"'<>`\\\u0000-\u001f\u007f]/;
 
 /** `url` when it is an absolute http(s) URL, else undefined (no javascript:, data:, …). */
@@ -48,54 +50,18 @@ export function hostOf(url: string | undefined): string {
   }
 }
 
-/** The server's sanitised rendering of one attachment's text parts. */
-export interface RenderedParts {
-  pretext?: string;
-  text?: string;
-  fields: (string | undefined)[];
-}
-
-export interface SplitHtml {
-  /** The message's HTML without the attachment blocks (the cards draw those). */
-  body: string;
-  /** One entry per attachment, when the server's blocks line up with the attachments. */
-  parts: RenderedParts[] | null;
-}
-
-const splitCache = new Map<string, SplitHtml>();
-
-/**
- * Splits a message's server-rendered `html` (already sanitised by the server) into the body
- * and the attachments' rendered text. The HTML is parsed into an inert <template>: nothing
- * in it loads or runs while it is read.
- */
-export function splitAttachmentHtml(html: string, count: number): SplitHtml {
-  const key = `${count}\u0000${html}`;
-  const cached = splitCache.get(key);
-  if (cached) return cached;
-  const template = document.createElement("template");
-  template.innerHTML = html;
-  const blocks = Array.from(template.content.children).filter((el) => el.tagName === "DIV" && el.classList.contains("attachment"));
-  const inner = (el: Element | null) => (el && el.innerHTML.trim() ? el.innerHTML : undefined);
-  const parts =
-    blocks.length === count
-      ? blocks.map((el) => ({
-          pretext: inner(el.querySelector(":scope > .attachment-pretext")),
-          text: inner(el.querySelector(":scope > .attachment-body > .attachment-text")),
-          fields: Array.from(el.querySelectorAll(":scope > .attachment-body > .fields > .field")).map((f) => inner(f.querySelector(".field-value"))),
-        }))
-      : null;
-  blocks.forEach((el) => el.remove());
-  const result = { body: template.innerHTML, parts };
-  if (splitCache.size > 500) splitCache.clear();
-  splitCache.set(key, result);
-  return result;
+/** The server's rendering of attachment `i`, when it sent one for each attachment. */
+export function renderedPartsOf(message: Message, i: number): RenderedAttachment | undefined {
+  const rendered = message.rendered_attachments;
+  if (!Array.isArray(rendered) || rendered.length !== (message.attachments?.length ?? 0)) return undefined;
+  const parts = rendered[i];
+  return parts && typeof parts === "object" ? parts : undefined;
 }
 
 function Rendered({ html, fallback, className }: { html?: string; fallback?: string; className: string }) {
   const users = useAppState((s) => s.users);
   const conversations = useAppState((s) => s.conversations);
-  // Server-rendered and sanitised (see splitAttachmentHtml); otherwise plain text.
+  // Server-rendered and sanitised (`rendered_attachments`); otherwise plain text.
   if (html) return <div className={className} dangerouslySetInnerHTML={{ __html: html }} />;
   if (!fallback) return null;
   return <div className={`${className} att-plain`}>{emojify(plainText(fallback, users, conversations))}</div>;
@@ -146,7 +112,7 @@ function footerTime(ts: unknown): string {
   return formatFull(String(Math.floor(n)));
 }
 
-function AttachmentCard({ a, parts, via }: { a: Attachment; parts?: RenderedParts; via: ImageVia }) {
+function AttachmentCard({ a, parts, via }: { a: Attachment; parts?: RenderedAttachment; via: ImageVia }) {
   const color = attachmentColor(a.color);
   const link = a.title_link ?? a.from_url ?? a.original_url;
   const service = a.service_name || (a.from_url && !a.author_name ? hostOf(safeHttpUrl(a.from_url)) : "");
@@ -156,7 +122,7 @@ function AttachmentCard({ a, parts, via }: { a: Attachment; parts?: RenderedPart
   const hasBody = !!(service || a.author_name || a.title || text || fields.length || a.image_url || a.footer);
   return (
     <div className="att">
-      <Rendered className="att-pretext" html={parts?.pretext} fallback={typeof a.pretext === "string" ? a.pretext : undefined} />
+      <Rendered className="att-pretext" html={parts?.pretext_html} fallback={typeof a.pretext === "string" ? a.pretext : undefined} />
       {hasBody && (
         <div className="att-card" style={color ? { borderLeftColor: color } : undefined}>
           <div className="att-main">
@@ -177,14 +143,14 @@ function AttachmentCard({ a, parts, via }: { a: Attachment; parts?: RenderedPart
                 <ExternalLink href={link}>{a.title}</ExternalLink>
               </div>
             )}
-            <Rendered className="att-text" html={parts?.text} fallback={text} />
+            <Rendered className="att-text" html={parts?.text_html} fallback={text} />
             {fields.length > 0 && (
               <dl className="att-fields">
                 {fields.map((f, i) => (
                   <div key={i} className={f.short ? "att-field att-field-short" : "att-field"}>
                     <dt>{typeof f.title === "string" ? f.title : ""}</dt>
                     <dd>
-                      <Rendered className="att-field-value" html={parts?.fields[i]} fallback={typeof f.value === "string" ? f.value : undefined} />
+                      <Rendered className="att-field-value" html={parts?.fields[i]?.value_html} fallback={typeof f.value === "string" ? f.value : undefined} />
                     </dd>
                   </div>
                 ))}
@@ -194,7 +160,7 @@ function AttachmentCard({ a, parts, via }: { a: Attachment; parts?: RenderedPart
             {(a.footer || when) && (
               <div className="att-footer">
                 <SmallIcon src={a.footer_icon} via={via} />
-                {typeof a.footer === "string" && <span>{a.footer}</span>}
+                {parts?.footer_html ? <span className="att-footer-text" dangerouslySetInnerHTML={{ __html: parts.footer_html }} /> : typeof a.footer === "string" && <span>{a.footer}</span>}
                 {typeof a.footer === "string" && a.footer && when && <span aria-hidden="true">·</span>}
                 {when && <span>{when}</span>}
               </div>
@@ -207,25 +173,14 @@ function AttachmentCard({ a, parts, via }: { a: Attachment; parts?: RenderedPart
   );
 }
 
-/** The message's attachments as cards; `html` is the message's server-rendered HTML. */
+/** The message's attachments as cards, with the server's rendering of their text parts. */
 export function Attachments({ message, channel }: { message: Message; channel: string }) {
   const via: ImageVia = (src) => proxiedImageUrl(src, channel, message.ts);
-  const list = Array.isArray(message.attachments) ? message.attachments.filter((a) => a && typeof a === "object") : [];
-  if (list.length === 0) return null;
-  const all = message.attachments?.length ?? 0;
-  const parts = message.html && list.length === all ? splitAttachmentHtml(message.html, all).parts : null;
+  const all = Array.isArray(message.attachments) ? message.attachments : [];
+  if (!all.some((a) => a && typeof a === "object")) return null;
   return (
     <div className="atts">
-      {list.slice(0, MAX_SHOWN).map((a, i) => (
-        <AttachmentCard key={i} a={a} parts={parts?.[i]} via={via} />
-      ))}
+      {all.slice(0, MAX_SHOWN).map((a, i) => (a && typeof a === "object" ? <AttachmentCard key={i} a={a} parts={renderedPartsOf(message, i)} via={via} /> : null))}
     </div>
   );
-}
-
-/** The message body's HTML with the attachment blocks taken out (drawn by `Attachments`). */
-export function bodyHtml(message: Message): string {
-  const html = message.html ?? "";
-  if (!html || !message.attachments?.length || !html.includes("attachment")) return html;
-  return splitAttachmentHtml(html, message.attachments.length).body;
 }

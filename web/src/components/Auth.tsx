@@ -66,7 +66,7 @@ export function SignIn({ domain: initialDomain, email: initialEmail }: { domain:
   const [domain, setDomain] = useState(initialDomain || c.prefs.lastDomain);
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState("");
-  const { error, busy, submit } = useSubmit(() => c.signIn(domain.trim().toLowerCase(), email.trim(), password));
+  const { error, busy, submit } = useSubmit(() => c.session.signIn(domain.trim().toLowerCase(), email.trim(), password));
   const remembered = c.prefs.workspaces;
   return (
     <AuthFrame
@@ -112,7 +112,7 @@ export function SignUp() {
   const c = useController();
   const [form, setForm] = useState({ team_name: "", domain: "", real_name: "", email: "", password: "" });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
-  const { error, busy, submit } = useSubmit(() => c.signUp({ ...form, domain: form.domain.trim().toLowerCase() }));
+  const { error, busy, submit } = useSubmit(() => c.session.signUp({ ...form, domain: form.domain.trim().toLowerCase() }));
   return (
     <AuthFrame
       title="Create a workspace"
@@ -142,7 +142,7 @@ export function AcceptInvite({ code }: { code: string }) {
   const c = useController();
   const [form, setForm] = useState({ real_name: "", email: "", password: "" });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
-  const { error, busy, submit } = useSubmit(() => c.acceptInvite({ code, ...form }));
+  const { error, busy, submit } = useSubmit(() => c.session.acceptInvite({ code, ...form }));
   return (
     <AuthFrame title="Join your team" subtitle="You have been invited to a Parley workspace.">
       <form className="form" onSubmit={submit}>

@@ -72,7 +72,7 @@ const TOOLS: { icon: IconName; label: string; apply: (t: string, s: number, e: n
 
 export function Composer({ channel, threadTs, label, placeholder, onEditLast, autoFocus }: Props) {
   const c = useController();
-  const key = c.draftKey(channel, threadTs);
+  const key = c.messages.draftKey(channel, threadTs);
   const [text, setText] = useState(() => c.drafts.get(key));
   const [caret, setCaret] = useState(0);
   const [selected, setSelected] = useState(0);
@@ -129,7 +129,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
       return;
     }
     if (!text.trim()) return;
-    c.send(channel, text.trim(), threadTs, broadcast);
+    c.messages.send(channel, text.trim(), threadTs, broadcast);
     update("");
     setBroadcast(false);
   };
@@ -195,7 +195,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
             update(e.target.value);
             setCaret(e.target.selectionStart);
             setSelected(0);
-            if (e.target.value.trim()) c.typing(channel);
+            if (e.target.value.trim()) c.messages.typing(channel);
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onPaste={files.onPaste}

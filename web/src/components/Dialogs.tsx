@@ -1,4 +1,5 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { Modal } from "./Dialog";
 import { ApiError } from "../api/client";
 import type { Conversation, User } from "../api/types";
 import { useAppState, useController } from "../app/context";
@@ -29,42 +30,7 @@ export function errorText(e: unknown): string {
   return "Network error: check your connection and try again.";
 }
 
-export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
-  const id = useId();
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const first = box.current?.querySelector<HTMLElement>("input, textarea, select, button:not(.modal-close)");
-    (first ?? box.current)?.focus();
-    return () => previous?.focus?.();
-  }, []);
-  return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        className={`modal ${wide ? "modal-wide" : ""}`}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={id}
-        ref={box}
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
-        <header className="modal-header">
-          <h2 id={id}>{title}</h2>
-          <button type="button" className="icon-button modal-close" aria-label="Close" onClick={onClose}>
-            <Icon name="close" />
-          </button>
-        </header>
-        {children}
-      </div>
-    </div>
-  );
-}
+export { Modal } from "./Dialog";
 
 export function ConfirmDialog({ title, body, confirm, danger, onConfirm, onCancel }: { title: string; body: string; confirm: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
   return (
@@ -89,7 +55,7 @@ export function ChannelBrowser({ onClose, onOpen, onCreate }: { onClose: () => v
   const [error, setError] = useState("");
   const mine = useAppState((s) => s.conversations);
   useEffect(() => {
-    c.listPublicChannels().then(setChannels, (e) => setError(errorText(e)));
+    c.conversations.listPublicChannels().then(setChannels, (e) => setError(errorText(e)));
   }, [c]);
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -126,7 +92,7 @@ export function ChannelBrowser({ onClose, onOpen, onCreate }: { onClose: () => v
                   className="button button-secondary"
                   aria-label={`Join ${ch.name}`}
                   onClick={() =>
-                    c.join(ch.id).then(
+                    c.conversations.join(ch.id).then(
                       () => onOpen(ch.id),
                       (e) => setError(errorText(e)),
                     )
@@ -155,7 +121,7 @@ export function CreateChannelDialog({ onClose, onCreated }: { onClose: () => voi
     setBusy(true);
     setError("");
     try {
-      const ch = await c.createChannel(name.trim().toLowerCase().replace(/\s+/g, "-"), isPrivate);
+      const ch = await c.conversations.createChannel(name.trim().toLowerCase().replace(/\s+/g, "-"), isPrivate);
       onCreated(ch.id);
     } catch (err) {
       setError(errorText(err));
@@ -240,7 +206,7 @@ export function StartDmDialog({ onClose, onOpened }: { onClose: () => void; onOp
           className="button button-primary"
           disabled={selected.length === 0}
           onClick={() =>
-            c.openDirect(selected).then(
+            c.conversations.openDirect(selected).then(
               (ch) => onOpened(ch.id),
               (e) => setError(errorText(e)),
             )
@@ -260,7 +226,7 @@ export function AddPeopleDialog({ channel, onClose }: { channel: string; onClose
   const [selected, setSelected] = useState<string[]>([]);
   const [error, setError] = useState("");
   useEffect(() => {
-    c.members(channel).then((m) => setMembers(new Set(m)), () => undefined);
+    c.conversations.members(channel).then((m) => setMembers(new Set(m)), () => undefined);
   }, [c, channel]);
   const list = useMemo(() => Object.values(users).sort((a, b) => displayName(a).localeCompare(displayName(b))), [users]);
   return (
@@ -272,7 +238,7 @@ export function AddPeopleDialog({ channel, onClose }: { channel: string; onClose
         <button type="button" className="button button-secondary" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button button-primary" disabled={selected.length === 0} onClick={() => c.invite(channel, selected).then(onClose, (e) => setError(errorText(e)))}>
+        <button type="button" className="button button-primary" disabled={selected.length === 0} onClick={() => c.conversations.invite(channel, selected).then(onClose, (e) => setError(errorText(e)))}>
           Add
         </button>
       </div>
@@ -318,7 +284,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     try {
       const emoji = form.status_emoji.trim();
-      await c.saveProfile({
+      await c.people.saveProfile({
         ...form,
         status_emoji: emoji && !emoji.startsWith(":") ? `:${emoji.replace(/:/g, "")}:` : emoji,
         status_expiration: form.status_text || emoji ? expiryFrom(expiry) : 0,
@@ -399,7 +365,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           setError("");
-          c.createInvite(email.trim() || undefined).then(setUrl, (err) => setError(errorText(err)));
+          c.people.createInvite(email.trim() || undefined).then(setUrl, (err) => setError(errorText(err)));
         }}
       >
         <label className="field">

@@ -270,7 +270,7 @@ export function Lightbox({ file, onClose }: { file: SlackFile; onClose: () => vo
 export function useComposerFiles(channel: string, threadTs?: string) {
   const c = useController();
   const uploads = uploadsFor(c.api);
-  const key = c.draftKey(channel, threadTs);
+  const key = c.messages.draftKey(channel, threadTs);
   const state = useSyncExternalStore(uploads.subscribe, () => uploads.state(key));
   const add = useCallback((files: Iterable<NamedBlob>) => uploads.add(key, files), [uploads, key]);
   const onPaste = useCallback(
@@ -397,7 +397,7 @@ export function UploadTray({ uploadKey }: { uploadKey: string }) {
 export function useFileDrop(channel: string, threadTs: string | undefined, enabled: boolean, where: string) {
   const c = useController();
   const uploads = uploadsFor(c.api);
-  const key = c.draftKey(channel, threadTs);
+  const key = c.messages.draftKey(channel, threadTs);
   const depth = useRef(0);
   const [over, setOver] = useState(false);
   useEffect(() => {
@@ -505,7 +505,7 @@ export function FilesPane({ channel, onClose }: { channel: string; onClose: () =
   useEffect(() => {
     let live = true;
     setError("");
-    c.api.call<{ files: SlackFile[] }>("files.list", { channel, count: 100 }).then(
+    c.api.call("files.list", { channel, count: 100 }).then(
       (body) => live && setFiles(body.files ?? []),
       (e) => live && setError(errorText(e)),
     );

@@ -12,7 +12,7 @@ import { EmojiPicker } from "./EmojiPicker";
 import { Icon } from "./Icons";
 import { EditBox } from "./EditBox";
 import { EphemeralNote, isEphemeral, MessageShortcuts } from "./SlashCommands";
-import { Attachments, bodyHtml } from "./Attachments";
+import { Attachments } from "./Attachments";
 import { MessageFiles } from "./Files";
 
 export interface MessageHandlers {
@@ -94,7 +94,7 @@ function MessageBody({ message, channel }: { message: Message; channel: string }
   const users = useAppState((s) => s.users);
   const conversations = useAppState((s) => s.conversations);
   if (message.deleted || message.subtype === "tombstone") return <p className="msg-deleted">This message was deleted.</p>;
-  if (message.html) return <HtmlBody html={bodyHtml(message)} channel={channel} ts={message.ts} />;
+  if (message.html) return <HtmlBody html={message.html} channel={channel} ts={message.ts} />;
   return <div className="msg-text msg-plain">{emojify(plainText(message.text ?? "", users, conversations))}</div>;
 }
 
@@ -116,7 +116,7 @@ function Reactions({ message, channel, selfId }: { message: Message; channel: st
             aria-pressed={mine}
             aria-label={`${r.name} reaction by ${who}, ${r.count}`}
             title={`${who} reacted with :${r.name}:`}
-            onClick={() => void c.toggleReaction(channel, message, r.name)}
+            onClick={() => void c.reactions.toggleReaction(channel, message, r.name)}
           >
             <Emoji name={r.name} /> <span className="reaction-count">{r.count}</span>
           </button>
@@ -131,7 +131,7 @@ function Reactions({ message, channel, selfId }: { message: Message; channel: st
             onClose={() => setPicking(false)}
             onPick={(name) => {
               setPicking(false);
-              void c.toggleReaction(channel, message, name);
+              void c.reactions.toggleReaction(channel, message, name);
             }}
           />
         )}
@@ -178,7 +178,7 @@ function Actions({ message, channel, own, inThread, handlers }: { message: Messa
             onClose={() => setPicking(false)}
             onPick={(name) => {
               setPicking(false);
-              void c.toggleReaction(channel, message, name);
+              void c.reactions.toggleReaction(channel, message, name);
             }}
           />
         )}
@@ -193,10 +193,10 @@ function Actions({ message, channel, own, inThread, handlers }: { message: Messa
           <Icon name="edit" />
         </button>
       )}
-      <button type="button" className={`icon-button ${pinned ? "icon-button-on" : ""}`} aria-label={pinned ? "Unpin message" : "Pin message"} title={pinned ? "Unpin" : "Pin"} onClick={() => void c.togglePin(channel, message)}>
+      <button type="button" className={`icon-button ${pinned ? "icon-button-on" : ""}`} aria-label={pinned ? "Unpin message" : "Pin message"} title={pinned ? "Unpin" : "Pin"} onClick={() => void c.reactions.togglePin(channel, message)}>
         <Icon name="pin" />
       </button>
-      <button type="button" className="icon-button" aria-label="Copy link to message" title="Copy link" onClick={() => void c.copyLink(channel, message)}>
+      <button type="button" className="icon-button" aria-label="Copy link to message" title="Copy link" onClick={() => void c.messages.copyLink(channel, message)}>
         <Icon name="link" />
       </button>
       <MessageShortcuts channel={channel} message={message} />
@@ -262,9 +262,9 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         )}
         {broadcast && <p className="muted small">replied to a thread</p>}
         {editing ? (
-          <EditBox initial={c.editableText(message)} onCancel={handlers.stopEdit} onSave={(text) => {
+          <EditBox initial={c.messages.editableText(message)} onCancel={handlers.stopEdit} onSave={(text) => {
             handlers.stopEdit();
-            if (text.trim() && text !== c.editableText(message)) void c.edit(channel, message.ts, text);
+            if (text.trim() && text !== c.messages.editableText(message)) void c.messages.edit(channel, message.ts, text);
           }} />
         ) : (
           <>
@@ -286,11 +286,11 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         {message.local === "failed" && (
           <span className="msg-status msg-status-failed" role="alert">
             Not sent.{" "}
-            <button type="button" className="link-button" onClick={() => c.retry(channel, message)}>
+            <button type="button" className="link-button" onClick={() => c.messages.retry(channel, message)}>
               Retry
             </button>{" "}
             ·{" "}
-            <button type="button" className="link-button" onClick={() => c.discard(channel, message)}>
+            <button type="button" className="link-button" onClick={() => c.messages.discard(channel, message)}>
               Discard
             </button>
           </span>

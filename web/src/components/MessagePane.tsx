@@ -105,12 +105,12 @@ export function MessagePane({ channel, jumpTs, onOpenThread }: Props) {
   );
 
   const onNearTop = useCallback(() => {
-    if (log.loaded && log.hasMoreOlder) void c.loadOlder(channel);
+    if (log.loaded && log.hasMoreOlder) void c.history.loadOlder(channel);
   }, [c, channel, log.loaded, log.hasMoreOlder]);
 
   const onBottom = useCallback(
     (atBottom: boolean) => {
-      if (atBottom && log.loaded) c.sawLatest(channel);
+      if (atBottom && log.loaded) c.reading.sawLatest(channel);
     },
     [c, channel, log.loaded],
   );
@@ -178,7 +178,7 @@ export function MessagePane({ channel, jumpTs, onOpenThread }: Props) {
       {log.hasMoreNewer && (
         <div className="jump-present">
           You are viewing older messages.{" "}
-          <button type="button" className="link-button" onClick={() => void c.loadLatest(channel)}>
+          <button type="button" className="link-button" onClick={() => void c.history.loadLatest(channel)}>
             Jump to recent messages
           </button>
         </div>
@@ -190,7 +190,7 @@ export function MessagePane({ channel, jumpTs, onOpenThread }: Props) {
           label={`Message ${direct ? title : `#${title}`}`}
           placeholder={`Message ${direct ? title : `#${title}`}`}
           onEditLast={() => {
-            const last = c.lastEditable(channel);
+            const last = c.messages.lastEditable(channel);
             if (last) setEditingTs(last.ts);
           }}
         />
@@ -205,7 +205,7 @@ export function MessagePane({ channel, jumpTs, onOpenThread }: Props) {
           danger
           onCancel={() => setConfirmDelete(null)}
           onConfirm={() => {
-            void c.remove(channel, confirmDelete.ts);
+            void c.messages.remove(channel, confirmDelete.ts);
             setConfirmDelete(null);
           }}
         />
@@ -223,7 +223,7 @@ function JoinBar({ channel, archived }: { channel: string; archived: boolean }) 
       <span>
         You are viewing <strong>#{name}</strong>.
       </span>
-      <button type="button" className="button button-primary" onClick={() => void c.join(channel).catch(() => c.toast("Could not join"))}>
+      <button type="button" className="button button-primary" onClick={() => void c.conversations.join(channel).catch(() => c.toast("Could not join"))}>
         Join channel
       </button>
     </div>

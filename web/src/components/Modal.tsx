@@ -1,14 +1,12 @@
 // An app's modal (views.open / push / update): an accessible dialog with the view's blocks,
 // client-side checks, `views.submit` (with the app's per-block errors) and `views.close`.
-import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/client";
 import { stackDepth, topModal, type ElementState, type StateValues, type View } from "../app/apps";
 import { useController } from "../app/context";
 import { BlockKit, initialValues, TextView, validate } from "./BlockKit";
-import { Icon } from "./Icons";
+import { FOCUSABLE, Modal } from "./Dialog";
 import { useApps } from "./SlashCommands";
-
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 function textOf(value: unknown, fallback: string): string {
   return value && typeof value === "object" && typeof (value as { text?: unknown }).text === "string" ? (value as { text: string }).text : fallback;
@@ -26,8 +24,6 @@ function failureText(e: unknown): string {
 
 export function AppModal({ view, depth, saved }: { view: View; depth: number; saved?: Map<string, StateValues> }) {
   const c = useController();
-  const titleId = useId();
-  const box = useRef<HTMLDivElement>(null);
   // What was typed survives a pushed view on top (the map outlives this component).
   const [values, setValues] = useState<StateValues>(() => initialValues(view.blocks, saved?.get(view.id)));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -44,12 +40,6 @@ export function AppModal({ view, depth, saved }: { view: View; depth: number; sa
     setValues((old) => initialValues(view.blocks, old));
     setErrors({});
   }, [view.blocks]);
-
-  // Focus the first field when a view appears; give focus back when the last one goes.
-  useEffect(() => {
-    const first = box.current?.querySelector<HTMLElement>(".bk input, .bk textarea, .bk select, .bk button") ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? box.current)?.focus();
-  }, [view.id]);
 
   const close = useCallback(() => {
     c.apps.close(view).catch(() => c.toast("Could not close the form"));
@@ -77,11 +67,12 @@ export function AppModal({ view, depth, saved }: { view: View; depth: number; sa
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
+    const form = e.currentTarget as HTMLFormElement;
     const local = validate(view.blocks, values);
     setFailure("");
     if (Object.keys(local).length) {
       setErrors(local);
-      box.current?.querySelector<HTMLElement>(`[data-block-id="${CSS.escape(Object.keys(local)[0])}"] input, [data-block-id="${CSS.escape(Object.keys(local)[0])}"] textarea, [data-block-id="${CSS.escape(Object.keys(local)[0])}"] select`)?.focus();
+      form.querySelector<HTMLElement>(`[data-block-id="${CSS.escape(Object.keys(local)[0])}"] input, [data-block-id="${CSS.escape(Object.keys(local)[0])}"] textarea, [data-block-id="${CSS.escape(Object.keys(local)[0])}"] select`)?.focus();
       return;
     }
     setBusy(true);
@@ -99,63 +90,44 @@ export function AppModal({ view, depth, saved }: { view: View; depth: number; sa
     }
   };
 
-  const trap = (e: KeyboardEvent) => {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      e.preventDefault();
-      close();
-      return;
-    }
-    if (e.key !== "Tab" || !box.current) return;
-    const items = Array.from(box.current.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.offsetParent !== null);
-    if (!items.length) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (e.shiftKey && (document.activeElement === first || document.activeElement === box.current)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
-
   const title = textOf(view.title, "App");
   const hasSubmit = !!view.submit || view.blocks.some((b) => b.type === "input");
   return (
-    <div className="modal-backdrop app-modal-backdrop">
-      <div className="modal app-modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={box} tabIndex={-1} onKeyDown={trap} data-view-id={view.id}>
-        <form onSubmit={submit} noValidate>
-          <header className="modal-header app-modal-header">
-            {depth > 1 && <span className="muted small app-modal-depth">{depth} of {depth}</span>}
-            <h2 id={titleId}>
-              <TextView text={view.title} />
-            </h2>
-            <button type="button" className="icon-button modal-close" aria-label={`Close ${title}`} onClick={close}>
-              <Icon name="close" />
-            </button>
-          </header>
-          <div className="app-modal-body">
-            <BlockKit blocks={view.blocks} values={values} errors={errors} onChange={onChange} onAction={onAction} suggest={suggest} />
-          </div>
-          {failure && (
-            <p className="form-error" role="alert">
-              {failure}
-            </p>
-          )}
-          <footer className="modal-actions app-modal-actions">
-            <button type="button" className="button button-secondary" onClick={close}>
-              {textOf(view.close, "Cancel")}
-            </button>
-            {hasSubmit && (
-              <button type="submit" className="button button-primary" disabled={busy || !!view.submit_disabled}>
-                {busy ? "Sending…" : textOf(view.submit, "Submit")}
-              </button>
-            )}
-          </footer>
-        </form>
+    // Focus goes to the first field when a view appears (each view is keyed by its id);
+    // AppModals gives focus back when the last one of a stack goes.
+    <Modal
+      title={<TextView text={view.title} />}
+      onClose={close}
+      className="app-modal"
+      backdropClassName="app-modal-backdrop"
+      headerClassName="app-modal-header"
+      headerBefore={depth > 1 && <span className="muted small app-modal-depth">{depth} of {depth}</span>}
+      closeLabel={`Close ${title}`}
+      initialFocus={[".bk input, .bk textarea, .bk select, .bk button", FOCUSABLE]}
+      closeOnBackdrop={false}
+      restoreFocus={false}
+      onSubmit={submit}
+      data={{ "data-view-id": view.id }}
+    >
+      <div className="app-modal-body">
+        <BlockKit blocks={view.blocks} values={values} errors={errors} onChange={onChange} onAction={onAction} suggest={suggest} />
       </div>
-    </div>
+      {failure && (
+        <p className="form-error" role="alert">
+          {failure}
+        </p>
+      )}
+      <footer className="modal-actions app-modal-actions">
+        <button type="button" className="button button-secondary" onClick={close}>
+          {textOf(view.close, "Cancel")}
+        </button>
+        {hasSubmit && (
+          <button type="submit" className="button button-primary" disabled={busy || !!view.submit_disabled}>
+            {busy ? "Sending…" : textOf(view.submit, "Submit")}
+          </button>
+        )}
+      </footer>
+    </Modal>
   );
 }
 

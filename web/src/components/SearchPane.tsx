@@ -33,7 +33,7 @@ export function SearchPane({ query, onClose, onOpen }: { query: string; onClose:
     let live = true;
     setResult(null);
     setError("");
-    c.search(query).then(
+    c.search.search(query).then(
       (r) => live && setResult(r),
       (e) => live && setError(errorText(e)),
     );

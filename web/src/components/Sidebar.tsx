@@ -86,11 +86,11 @@ function WorkspaceMenu({ onDialog, onClose }: { onDialog: (d: DialogName) => voi
       </button>
       {others.length > 0 && <div className="menu-heading">Switch workspace</div>}
       {others.map((w) => (
-        <button key={`${w.domain}:${w.email}`} type="button" role="menuitem" className="menu-item" onClick={() => c.switchTo(w.domain, w.email)}>
+        <button key={`${w.domain}:${w.email}`} type="button" role="menuitem" className="menu-item" onClick={() => c.session.switchTo(w.domain, w.email)}>
           {w.name} <span className="muted small">{w.domain}</span>
         </button>
       ))}
-      <button type="button" role="menuitem" className="menu-item" onClick={() => c.switchTo("", "")}>
+      <button type="button" role="menuitem" className="menu-item" onClick={() => c.session.switchTo("", "")}>
         Sign in to another workspace
       </button>
       <button
@@ -98,7 +98,7 @@ function WorkspaceMenu({ onDialog, onClose }: { onDialog: (d: DialogName) => voi
         role="menuitem"
         className="menu-item"
         onClick={() =>
-          void c.signOut().finally(() => {
+          void c.session.signOut().finally(() => {
             navigate("/signin", true);
           })
         }
@@ -117,7 +117,7 @@ function NotificationPrompt() {
     <div className="notify-prompt" role="region" aria-label="Desktop notifications">
       <p>Get a desktop notification for direct messages and mentions?</p>
       <div className="row">
-        <button type="button" className="button button-small button-primary" onClick={() => void c.requestNotifications().finally(() => setVisible(false))}>
+        <button type="button" className="button button-small button-primary" onClick={() => void c.people.requestNotifications().finally(() => setVisible(false))}>
           Turn on
         </button>
         <button
@@ -151,7 +151,7 @@ function SelfFooter({ onDialog, theme, onToggleTheme }: { onDialog: (d: DialogNa
           <span className="self-status small">{status || (away ? "Away" : "Active")}</span>
         </span>
       </button>
-      <button type="button" className="icon-button" aria-label={away ? "Set yourself active" : "Set yourself away"} title={away ? "Set yourself active" : "Set yourself away"} onClick={() => void c.setPresence(away ? "auto" : "away")}>
+      <button type="button" className="icon-button" aria-label={away ? "Set yourself active" : "Set yourself away"} title={away ? "Set yourself active" : "Set yourself away"} onClick={() => void c.people.setPresence(away ? "auto" : "away")}>
         <span className={`presence-toggle ${away ? "" : "presence-toggle-on"}`} />
       </button>
       <button type="button" className="icon-button" aria-label={theme === "dark" ? "Use light theme" : "Use dark theme"} title="Toggle theme" onClick={onToggleTheme}>

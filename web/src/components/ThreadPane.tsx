@@ -25,7 +25,7 @@ export function ThreadPane({ channel, threadTs, onClose }: { channel: string; th
 
   useEffect(() => {
     setLoaded(false);
-    void c.loadThread(channel, threadTs).finally(() => setLoaded(true));
+    void c.history.loadThread(channel, threadTs).finally(() => setLoaded(true));
   }, [c, channel, threadTs]);
 
   const parent = messages.find((m) => m.ts === threadTs) ?? parentInLog;
@@ -83,7 +83,7 @@ export function ThreadPane({ channel, threadTs, onClose }: { channel: string; th
           danger
           onCancel={() => setConfirmDelete(null)}
           onConfirm={() => {
-            void c.remove(channel, confirmDelete.ts);
+            void c.messages.remove(channel, confirmDelete.ts);
             setConfirmDelete(null);
           }}
         />

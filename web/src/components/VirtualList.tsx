@@ -110,6 +110,8 @@ export function VirtualList<R extends ListRow>({ rows, estimate, render, onNearT
   // Measure rows that just mounted, before paint, so estimates never show; later changes
   // (images, edits, reactions) come from the ResizeObserver.
   const measured = useRef(new WeakSet<HTMLElement>());
+  // After every render on purpose (no dependency list): any render may mount new rows.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useLayoutEffect(() => {
     let changed = false;
     for (const [key, el] of rowElements.current) {

@@ -31,7 +31,7 @@ function ConnectionBanner() {
 
 function Toasts() {
   const c = useController();
-  const toasts = useSyncExternalStore(c.subscribeToasts, c.getToasts);
+  const toasts = useSyncExternalStore(c.toasts.subscribe, c.toasts.get);
   return (
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((t) => (
@@ -50,7 +50,7 @@ function TopicDialog({ channel, onClose }: { channel: string; onClose: () => voi
   const [error, setError] = useState("");
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    c.setTopic(channel, topic.trim()).then(onClose, (err) => setError(errorText(err)));
+    c.conversations.setTopic(channel, topic.trim()).then(onClose, (err) => setError(errorText(err)));
   };
   return (
     <Modal title="Edit topic" onClose={onClose}>
@@ -129,7 +129,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
             <FileUiIcon name="files" />
           </button>
         )}
-        <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label={muted ? "Unmute conversation" : "Mute conversation"} title={muted ? "Unmute" : "Mute"} onClick={() => c.setMuted(channel, !muted)}>
+        <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label={muted ? "Unmute conversation" : "Mute conversation"} title={muted ? "Unmute" : "Mute"} onClick={() => c.conversations.setMuted(channel, !muted)}>
           <Icon name={muted ? "bellOff" : "bell"} />
         </button>
         {!direct && !conversation?.is_general && conversation?.is_member && (
@@ -137,7 +137,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
             type="button"
             className="button button-small button-ghost"
             onClick={() =>
-              void c.leave(channel).then(
+              void c.conversations.leave(channel).then(
                 () => navigate("/client", true),
                 (e) => c.toast(errorText(e)),
               )
@@ -205,7 +205,7 @@ export function Workspace({ route }: { route: Route }) {
     if (!team) return;
     if (route.name === "permalink") {
       const { channel: ch, ts, threadTs } = route;
-      void c.loadAround(ch, threadTs && threadTs !== ts ? threadTs : ts).then(
+      void c.history.loadAround(ch, threadTs && threadTs !== ts ? threadTs : ts).then(
         () => {
           setJumpTs(threadTs && threadTs !== ts ? threadTs : ts);
           if (threadTs && threadTs !== ts) setSide({ kind: "thread", ts: threadTs });
@@ -220,7 +220,7 @@ export function Workspace({ route }: { route: Route }) {
     }
     if (route.name === "client" && route.channel) {
       if (isAppId(route.channel)) return; // an app's Home: AppHome opens it
-      void c.open(route.channel);
+      void c.history.open(route.channel);
       if (route.threadTs) setSide({ kind: "thread", ts: route.threadTs });
       return;
     }
@@ -267,7 +267,7 @@ export function Workspace({ route }: { route: Route }) {
         const next = order[(i + (e.key === "ArrowDown" ? 1 : order.length - 1) + order.length) % order.length];
         if (next) openConversation(next);
       } else if (e.key === "Escape" && !e.defaultPrevented && channel && !dialog && !switcher) {
-        c.markAllRead(channel);
+        c.reading.markAllRead(channel);
       }
     };
     window.addEventListener("keydown", onKey);
@@ -326,7 +326,7 @@ export function Workspace({ route }: { route: Route }) {
         <QuickSwitcher
           onClose={() => setSwitcher(false)}
           onOpen={openConversation}
-          onOpenUser={(userId) => void c.openDirect([userId]).then((ch) => openConversation(ch.id), (e) => c.toast(errorText(e)))}
+          onOpenUser={(userId) => void c.conversations.openDirect([userId]).then((ch) => openConversation(ch.id), (e) => c.toast(errorText(e)))}
         />
       )}
       {hasModal && (

@@ -66,7 +66,7 @@ export function encodeMessage(text: string, users: Iterable<User>, channels: Ite
         const id = handles.get(trimmed.toLowerCase());
         return id ? `${pre}<@${id}>${name.slice(trimmed.length)}` : whole;
       })
-      .replace(/(^|[^\w<&])#([\w\-]+)/g, (whole, pre: string, name: string) => {
+      .replace(/(^|[^\w<&])#([\w-]+)/g, (whole, pre: string, name: string) => {
         const id = channelIds.get(name.toLowerCase());
         return id ? `${pre}<#${id}|${name}>` : whole;
       }),

@@ -2,7 +2,7 @@
 // each file. A message carries its files as they were when shared; thumbnails are made
 // afterwards (`file_change`) and a file can be deleted (`file_deleted`), so components read
 // through `FileFacts`, which refetches `files.info` when the server says a file changed.
-import { ApiError, type ApiBody } from "../api/client";
+import { ApiError, type ApiClient } from "../api/client";
 import type { RtmEvent, SlackFile } from "../api/types";
 
 /** Paths the server serves file bytes under (files/schemas.py). */
@@ -101,9 +101,7 @@ export function fileTitle(file: SlackFile): string {
 
 // ---- the freshest copy of each file ----------------------------------------------------
 
-interface Api {
-  call<T = ApiBody>(method: string, args?: ApiBody): Promise<T & ApiBody>;
-}
+type Api = Pick<ApiClient, "call">;
 
 type Listener = () => void;
 
@@ -156,7 +154,7 @@ export class FileFacts {
     if (this.loading.has(id)) return;
     this.loading.add(id);
     try {
-      const body = await this.api.call<{ file: SlackFile }>("files.info", { file: id });
+      const body = await this.api.call("files.info", { file: id });
       this.put(body.file);
       // The preview worker has not finished yet: look again a few times (file_change
       // normally arrives first, this covers a missed event).
@@ -174,7 +172,8 @@ export class FileFacts {
 
   /** RTM events about files (`file_change`, `file_shared`, `file_deleted`, ...). */
   onEvent(event: RtmEvent): void {
-    const id = typeof event.file_id === "string" ? event.file_id : (event.file as { id?: string } | undefined)?.id;
+    if (!("file_id" in event)) return;
+    const id = event.file_id || event.file?.id;
     if (!id) return;
     if (event.type === "file_deleted") {
       this.remove(id);
@@ -182,7 +181,7 @@ export class FileFacts {
       return;
     }
     if (event.type === "file_shared" || event.type === "file_unshared") {
-      const channel = typeof event.channel_id === "string" ? event.channel_id : undefined;
+      const channel = event.channel_id || undefined;
       this.sharedListeners.forEach((l) => l(channel));
     }
     if ((event.type === "file_change" || event.type === "file_shared" || event.type === "file_public") && this.watched.has(id)) {

@@ -4,7 +4,7 @@
 // Files are staged per composer (a conversation or a thread): each uploads at once with its
 // own progress and cancel; sending the message shares every finished file with the text as
 // the initial comment.
-import { ApiError, CSRF_COOKIE, readCookie, type ApiBody } from "../api/client";
+import { ApiError, type ApiClient, CSRF_COOKIE, readCookie } from "../api/client";
 import { humanSize, sameOriginPath, UPLOAD_PATH } from "./files";
 
 /** Slack shares at most 10 files per completeUploadExternal call. */
@@ -37,9 +37,7 @@ export interface NamedBlob extends Blob {
   readonly name: string;
 }
 
-interface Api {
-  call<T = ApiBody>(method: string, args?: ApiBody): Promise<T & ApiBody>;
-}
+type Api = Pick<ApiClient, "call">;
 
 export class UploadError extends Error {
   constructor(
@@ -230,7 +228,7 @@ export class Uploads {
     const live = () => this.entries.get(key)?.includes(entry) ?? false;
     try {
       if (!entry.uploadUrl) {
-        const body = await this.api.call<{ upload_url: string; file_id: string }>("files.getUploadURLExternal", { filename: entry.item.name, length: entry.blob.size });
+        const body = await this.api.call("files.getUploadURLExternal", { filename: entry.item.name, length: entry.blob.size });
         if (!live()) return;
         const url = sameOriginPath(body.upload_url, [UPLOAD_PATH]);
         if (!url) throw new UploadError("bad_upload_url");

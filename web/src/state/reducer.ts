@@ -1,7 +1,8 @@
 // The client's whole state and the one reducer that applies API answers and RTM events to it.
 // Pure functions only: the controller does the I/O, these are what the unit tests pin down.
-import type { Conversation, CountEntry, Message, Reaction, RtmEvent, Team, User } from "../api/types";
+import type { Conversation, CountEntry, EventOf, Message, Reaction, RtmEvent, Team, User } from "../api/types";
 import { compareTs } from "../lib/ts";
+import { channelIdOf } from "../rtm/events";
 import {
   findMessage,
   isThreadReply,
@@ -194,19 +195,17 @@ function receiveMessage(state: State, channel: string, message: Message): State 
   const msg: Message = { ...message, channel: undefined };
   delete msg.channel;
   let next = state;
-  let isNew: boolean;
   if (isThreadReply(msg)) {
     const parentTs = msg.thread_ts as string;
     const key = threadKey(channel, parentTs);
     const thread = state.threads[key];
-    isNew = true;
     if (thread) {
       const r = upsertMessage(thread, msg);
-      isNew = r.isNew;
       next = { ...next, threads: { ...next.threads, [key]: r.messages } };
     }
     next = changeMessageEverywhere(next, channel, parentTs, (parent) => noteReply(parent, msg));
   } else {
+    let isNew: boolean;
     const log = state.logs[channel];
     // Kept even before the history arrives: a page fetched while this was in flight may not
     // have it. A log showing older history (a permalink) does not reach the present: skip.
@@ -272,13 +271,7 @@ function markRead(state: State, channel: string, ts: string): State {
   return { ...state, unreads: { ...state.unreads, [channel]: next } };
 }
 
-function channelIdOf(event: RtmEvent): string | undefined {
-  if (typeof event.channel === "string") return event.channel;
-  if (event.channel && typeof event.channel === "object") return event.channel.id;
-  return event.channel_id ?? event.item?.channel;
-}
-
-function applyMessageEvent(state: State, event: RtmEvent): State {
+function applyMessageEvent(state: State, event: EventOf<"message">): State {
   const channel = channelIdOf(event);
   if (!channel) return state;
   switch (event.subtype) {
@@ -360,7 +353,7 @@ function applyConversationEvent(state: State, event: RtmEvent): State {
   const id = channelIdOf(event);
   if (!id) return state;
   const existing = state.conversations[id];
-  const fromEvent = typeof event.channel === "object" ? (event.channel as Conversation) : undefined;
+  const fromEvent = "channel" in event && typeof event.channel === "object" ? event.channel : undefined;
   const self = state.self?.userId;
   const put = (c: Conversation): State => ({ ...state, conversations: { ...state.conversations, [id]: c } });
   switch (event.type) {
@@ -396,7 +389,7 @@ function applyConversationEvent(state: State, event: RtmEvent): State {
   }
 }
 
-function applyTopicChange(state: State, event: RtmEvent): State {
+function applyTopicChange(state: State, event: EventOf<"message">): State {
   // `channel_topic` arrives as a message subtype; keep the header in step.
   const id = channelIdOf(event);
   const topic = event.topic;

@@ -12,6 +12,7 @@ from parley.features.apps import store
 from parley.features.apps.caller import app_of_workspace, own_view, send_interactive, user_object
 from parley.features.apps.models import App
 from parley.features.apps.views import do_create_trigger, view_object
+from parley.features.apps.wire import AppHomeResponse, BlockSuggestionResponse
 from parley.features.conversations.interface import do_open_dm
 from parley.platform.clock import event_ts
 from parley.platform.errors import ApiError
@@ -123,6 +124,7 @@ def _action_object(
     slack_compatible=False,
     missing_errors={"app_id": "app_not_found"},
     errors=("app_not_found", "invalid_tab"),
+    response=AppHomeResponse,
 )
 async def apps_home_open(call: Call, params: HomeParams) -> dict[str, Any]:
     """Parley: the person opened an app's Home or Messages tab.
@@ -240,6 +242,7 @@ def _clean_options(value: Any) -> list[dict[str, Any]]:
     slack_compatible=False,
     missing_errors={"view_id": "not_found", "action_id": "action_not_found"},
     errors=("not_found", "action_not_found", "dispatch_failed", "operation_timeout"),
+    response=BlockSuggestionResponse,
 )
 async def interactions_block_suggestion(call: Call, params: SuggestionParams) -> dict[str, Any]:
     """Parley: the options of an `external_select` in a view, for what the person typed.

@@ -22,6 +22,7 @@ from parley.features.apps.interactive import (
 from parley.features.apps.manifest import shortcuts_of
 from parley.features.apps.models import App
 from parley.features.apps.views import do_create_trigger
+from parley.features.apps.wire import CommandsListResponse, ShortcutsListResponse
 from parley.features.conversations.interface import access_conversation
 from parley.features.messages.interface import get_message, message_object
 from parley.platform.errors import ApiError
@@ -124,11 +125,7 @@ async def commands_invoke(call: Call, params: InvokeParams) -> dict[str, Any]:
     return {"response": shown}
 
 
-@api_method(
-    "commands.list",
-    tier=Tier.T3,
-    slack_compatible=False,
-)
+@api_method("commands.list", tier=Tier.T3, slack_compatible=False, response=CommandsListResponse)
 async def commands_list(call: Call, params: Any) -> dict[str, Any]:
     """Parley: the slash commands of the workspace's apps (for the composer's autocomplete)."""
     async with call.services.db.read() as session:
@@ -277,7 +274,7 @@ class ShortcutParams(Params):
     ts: str | None = None
 
 
-@api_method("shortcuts.list", tier=Tier.T3, slack_compatible=False)
+@api_method("shortcuts.list", tier=Tier.T3, slack_compatible=False, response=ShortcutsListResponse)
 async def shortcuts_list(call: Call, params: Any) -> dict[str, Any]:
     """Parley: the global and message shortcuts of the workspace's apps."""
     async with call.services.db.read() as session:

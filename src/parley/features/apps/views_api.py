@@ -21,6 +21,7 @@ from parley.features.apps.views import (
     top_modal,
     view_object,
 )
+from parley.features.apps.wire import ViewsListResponse, ViewSubmitResponse
 from parley.features.users import store as user_store
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
@@ -149,7 +150,13 @@ async def views_publish(call: Call, params: PublishParams) -> dict[str, Any]:
     return {"view": view_object(row, app)}
 
 
-@api_method("views.list", tier=Tier.T3, token_kinds=HUMAN_TOKEN_KINDS, slack_compatible=False)
+@api_method(
+    "views.list",
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    response=ViewsListResponse,
+)
 async def views_list(call: Call, params: Any) -> dict[str, Any]:
     """Parley: the caller's open modals and App Home views (for clients that reconnect)."""
     principal = call.principal
@@ -166,6 +173,7 @@ async def views_list(call: Call, params: Any) -> dict[str, Any]:
     token_kinds=HUMAN_TOKEN_KINDS,
     slack_compatible=False,
     errors=("not_found", "dispatch_failed", "operation_timeout"),
+    response=ViewSubmitResponse,
 )
 async def views_submit(call: Call, params: SubmitParams) -> dict[str, Any]:
     """Parley: submit a modal; the app gets `view_submission` and may answer errors.

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from parley.features.audit.actions import record
 from parley.features.auth import actions
+from parley.features.auth.wire import SessionResponse
 from parley.features.users.actions import check_email
 from parley.features.workspaces import store as workspace_store
 from parley.features.workspaces.actions import check_create_workspace
@@ -171,6 +172,7 @@ class SignInParams(Params):
     tier=Tier.T2,
     slack_compatible=False,
     errors=("invalid_credentials", "account_inactive"),
+    response=SessionResponse,
 )
 async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
     """Signs a person in with email and password; sets an HttpOnly session cookie."""
@@ -233,6 +235,7 @@ class SignUpParams(Params):
     tier=Tier.T1,
     slack_compatible=False,
     errors=("domain_taken", "invalid_domain", "invalid_email"),
+    response=SessionResponse,
 )
 async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
     """Creates a workspace with the caller as its primary owner and signs them in."""
@@ -273,6 +276,7 @@ class AcceptInviteParams(Params):
     tier=Tier.T1,
     slack_compatible=False,
     errors=("invite_not_found", "invite_expired", "invite_already_used"),
+    response=SessionResponse,
 )
 async def auth_accept_invite(call: Call, params: AcceptInviteParams) -> dict[str, Any]:
     """Redeems an invite code: creates the account and signs it in."""
@@ -289,7 +293,11 @@ async def auth_accept_invite(call: Call, params: AcceptInviteParams) -> dict[str
 
 
 @api_method(
-    "auth.session", token_kinds=HUMAN_TOKEN_KINDS, tier=Tier.SPECIAL, slack_compatible=False
+    "auth.session",
+    token_kinds=HUMAN_TOKEN_KINDS,
+    tier=Tier.SPECIAL,
+    slack_compatible=False,
+    response=SessionResponse,
 )
 async def auth_session(call: Call, params: Params) -> dict[str, Any]:
     """Who the browser session belongs to (the web client calls this on load)."""

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from parley.features.audit.actions import record
 from parley.features.auth import actions
 from parley.features.auth.models import Invitation
+from parley.features.auth.wire import InviteCreateResponse
 from parley.features.users import store as user_store
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.errors import ApiError
@@ -46,6 +47,7 @@ class InviteParams(Params):
     token_kinds=HUMAN_TOKEN_KINDS,
     slack_compatible=False,
     errors=("not_an_admin", "invalid_email", "already_in_team", "invalid_role"),
+    response=InviteCreateResponse,
 )
 async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, Any]:
     """Creates an invite link (optionally bound to one email address); the code is shown once."""

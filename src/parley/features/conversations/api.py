@@ -24,6 +24,12 @@ from parley.features.conversations.schemas import (
     im_object,
 )
 from parley.features.conversations.store import Listing, ReadState
+from parley.features.conversations.wire import (
+    ConversationResponse,
+    ConversationsListResponse,
+    CountsResponse,
+    MembersResponse,
+)
 from parley.features.users import store as user_store
 from parley.features.users.models import User
 from parley.platform.auth.principal import Principal
@@ -152,6 +158,7 @@ class ListParams(Params):
     scopes=READ_SCOPES,
     tier=Tier.T2,
     errors=("invalid_types", "invalid_cursor", "missing_scope"),
+    response=ConversationsListResponse,
 )
 async def conversations_list(call: Call, params: ListParams) -> dict[str, Any]:
     """Lists the conversations the caller can see: every public channel, and the private
@@ -169,6 +176,7 @@ class UsersConversationsParams(ListParams):
     scopes=READ_SCOPES,
     tier=Tier.T3,
     errors=("invalid_types", "invalid_cursor", "user_not_found", "missing_scope"),
+    response=ConversationsListResponse,
 )
 async def users_conversations(call: Call, params: UsersConversationsParams) -> dict[str, Any]:
     """Lists the conversations a user (the caller by default) is in, among those the caller
@@ -197,6 +205,7 @@ class InfoParams(Params):
     tier=Tier.T3,
     missing_errors=CHANNEL_MISSING,
     errors=("channel_not_found", "missing_scope"),
+    response=ConversationResponse,
 )
 async def conversations_info(call: Call, params: InfoParams) -> dict[str, Any]:
     """Gets a conversation; members also get `last_read` and `unread_count`."""
@@ -225,6 +234,7 @@ class MembersParams(Params):
     tier=Tier.T4,
     missing_errors=CHANNEL_MISSING,
     errors=("channel_not_found", "invalid_cursor", "missing_scope"),
+    response=MembersResponse,
 )
 async def conversations_members(call: Call, params: MembersParams) -> dict[str, Any]:
     """Lists the ids of a conversation's members, a page at a time."""
@@ -244,6 +254,7 @@ async def conversations_members(call: Call, params: MembersParams) -> dict[str, 
     tier=Tier.T3,
     token_kinds=HUMAN_TOKEN_KINDS,
     slack_compatible=False,
+    response=CountsResponse,
 )
 async def client_counts(call: Call, params: Params) -> dict[str, Any]:
     """Unread and mention counts for every conversation the caller is in.
@@ -289,6 +300,7 @@ class CreateParams(Params):
         "restricted_action",
         "missing_scope",
     ),
+    response=ConversationResponse,
 )
 async def conversations_create(call: Call, params: CreateParams) -> dict[str, Any]:
     """Creates a public or private channel with the caller as its first member."""
@@ -314,6 +326,7 @@ class ChannelParams(Params):
     tier=Tier.T3,
     missing_errors=CHANNEL_MISSING,
     errors=("channel_not_found", "is_archived", "method_not_supported_for_channel_type"),
+    response=ConversationResponse,
 )
 async def conversations_join(call: Call, params: ChannelParams) -> dict[str, Any]:
     """Joins a public channel (answers with a warning when already in it)."""
@@ -499,6 +512,7 @@ async def _reopen(call: Call, channel: str, return_im: bool) -> dict[str, Any]:
         "channel_not_found",
         "method_not_supported_for_channel_type",
     ),
+    response=ConversationResponse,
 )
 async def conversations_open(call: Call, params: OpenParams) -> dict[str, Any]:
     """Opens (creating when needed) a DM with one person or a group DM with 2–8, or

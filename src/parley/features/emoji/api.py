@@ -9,6 +9,7 @@ from pydantic import Field
 from parley.features.emoji import actions, store
 from parley.features.emoji.schemas import emoji_map
 from parley.features.emoji.standard import strip_colons
+from parley.features.emoji.wire import EmojiListResponse
 from parley.platform.clock import event_ts
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
@@ -20,7 +21,13 @@ class EmojiListParams(Params):
     include_categories: SlackBool = False
 
 
-@api_method("emoji.list", params=EmojiListParams, scopes=("emoji:read",), tier=Tier.T2)
+@api_method(
+    "emoji.list",
+    params=EmojiListParams,
+    scopes=("emoji:read",),
+    tier=Tier.T2,
+    response=EmojiListResponse,
+)
 async def emoji_list(call: Call, params: EmojiListParams) -> dict[str, Any]:
     """Lists the workspace's custom emoji (name -> image URL, or `alias:<name>`)."""
     async with call.services.db.read() as session:

@@ -11,6 +11,7 @@ from parley.features.files import actions, store
 from parley.features.files.models import File
 from parley.features.files.schemas import file_object, upload_url
 from parley.features.files.storage import storage_for
+from parley.features.files.wire import FileResponse, FilesListResponse, UploadUrlResponse
 from parley.features.messages.interface import access_post_target, check_blocks, check_can_post
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
@@ -52,6 +53,7 @@ class UploadUrlParams(Params):
     tier=Tier.T4,
     missing_errors={"filename": "invalid_arguments", "length": "invalid_length"},
     errors=("invalid_length", "file_too_large", "storage_limit_reached"),
+    response=UploadUrlResponse,
 )
 async def files_get_upload_url_external(call: Call, params: UploadUrlParams) -> dict[str, Any]:
     """Gets a URL to upload a file's bytes to (then call files.completeUploadExternal)."""
@@ -108,6 +110,7 @@ def _share_targets(params: CompleteParams) -> list[str]:
         "invalid_blocks",
         "too_many_channels",
     ),
+    response=FilesListResponse,
 )
 async def files_complete_upload_external(call: Call, params: CompleteParams) -> dict[str, Any]:
     """Finishes uploads and shares the files into conversations with an initial comment."""
@@ -156,6 +159,7 @@ class InfoParams(FileParams):
     tier=Tier.T4,
     missing_errors={"file": "file_not_found"},
     errors=("file_not_found",),
+    response=FileResponse,
 )
 async def files_info(call: Call, params: InfoParams) -> dict[str, Any]:
     """Gets information about a file (file comments no longer exist in Slack: always [])."""
@@ -222,6 +226,7 @@ def _cursor_position(cursor: str | None) -> tuple[int, str] | None:
     scopes=("files:read",),
     tier=Tier.T3,
     errors=("invalid_ts", "invalid_types", "invalid_cursor", "channel_not_found"),
+    response=FilesListResponse,
 )
 async def files_list(call: Call, params: ListParams) -> dict[str, Any]:
     """Lists the files the caller can see, newest first (page/count or cursor/limit)."""

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.features.messages import store
 from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
-from parley.features.messages.render import RenderContext, render_message
+from parley.features.messages.render import RenderContext, render_attachments, render_message
 from parley.features.messages.schemas import message_event, message_object
 from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import UnitOfWork
@@ -139,8 +139,9 @@ async def _render_and_mentions(uow: UnitOfWork, message: Message) -> Mentions:
                 found.add_text(attachment[key])
     context = await _render_context(uow, message.workspace_id, found)
     message.html = render_message(
-        message.text, message.blocks, message.attachments, context, mrkdwn=message.mrkdwn
+        message.text, message.blocks, None, context, mrkdwn=message.mrkdwn
     )
+    message.rendered_attachments = render_attachments(message.attachments, context)
     message.has_link = found.has_link
     message.mentions_everyone = found.everyone
     return found
@@ -473,6 +474,7 @@ async def _make_tombstone(uow: UnitOfWork, message: Message) -> None:
     message.html = ""
     message.blocks = None
     message.attachments = None
+    message.rendered_attachments = None
     message.files = None
     message.metadata_ = None
     await uow.session.execute(delete(Mention).where(Mention.message_id == message.id))
@@ -557,7 +559,7 @@ async def do_post_ephemeral(
         "team": conversation.workspace_id,
         "channel": conversation.id,
         "channel_type": conversation.kind,
-        "html": render_message(text, blocks, attachments, context),
+        "html": render_message(text, blocks, None, context),
     }
     if bot_id:
         payload["bot_id"] = bot_id
@@ -565,6 +567,7 @@ async def do_post_ephemeral(
         payload["blocks"] = blocks
     if attachments:
         payload["attachments"] = attachments
+        payload["rendered_attachments"] = render_attachments(attachments, context)
     if thread_ts:
         payload["thread_ts"] = thread_ts
     await emit(uow, conversation.workspace_id, payload, users_audience([recipient_id]))

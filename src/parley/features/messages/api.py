@@ -19,6 +19,13 @@ from parley.features.messages.extras import pins_for_messages, reactions_for_mes
 from parley.features.messages.models import Message
 from parley.features.messages.posting import PostRequest
 from parley.features.messages.schemas import message_object, scheduled_message_object
+from parley.features.messages.wire import (
+    DeleteMessageResponse,
+    HistoryResponse,
+    PermalinkResponse,
+    PostMessageResponse,
+    UpdateMessageResponse,
+)
 from parley.features.users import store as user_store
 from parley.platform.auth.principal import Principal
 from parley.platform.db import UnitOfWork
@@ -138,6 +145,7 @@ async def post_message(
     tier=Tier.SPECIAL,
     missing_errors={"channel": "channel_not_found"},
     errors=POST_ERRORS,
+    response=PostMessageResponse,
 )
 async def chat_post_message(call: Call, params: PostMessageParams) -> dict[str, Any]:
     """Sends a message to a channel, a DM (by user id) or a thread."""
@@ -206,6 +214,7 @@ def _update_content(params: UpdateParams, message: Message) -> tuple[str | None,
     tier=Tier.T3,
     missing_errors={"channel": "channel_not_found", "ts": "message_not_found"},
     errors=("message_not_found", "cant_update_message", "is_archived", *CONTENT_ERRORS),
+    response=UpdateMessageResponse,
 )
 async def chat_update(call: Call, params: UpdateParams) -> dict[str, Any]:
     """Edits a message you posted."""
@@ -253,6 +262,7 @@ class DeleteParams(Params):
     tier=Tier.T3,
     missing_errors={"channel": "channel_not_found", "ts": "message_not_found"},
     errors=("message_not_found", "cant_delete_message", "channel_not_found"),
+    response=DeleteMessageResponse,
 )
 async def chat_delete(call: Call, params: DeleteParams) -> dict[str, Any]:
     """Deletes a message (yours, or anyone's if you are a workspace admin)."""
@@ -330,6 +340,7 @@ class PermalinkParams(Params):
     tier=Tier.SPECIAL,
     missing_errors={"channel": "channel_not_found", "message_ts": "message_not_found"},
     errors=("channel_not_found", "message_not_found"),
+    response=PermalinkResponse,
 )
 async def chat_get_permalink(call: Call, params: PermalinkParams) -> dict[str, Any]:
     """A permanent URL of a message (with thread_ts and cid for thread replies)."""
@@ -524,6 +535,7 @@ def _history_reader(principal: Principal, access: Any) -> None:
     tier=Tier.T3,
     missing_errors={"channel": "channel_not_found"},
     errors=("channel_not_found", "not_in_channel", "invalid_cursor", "invalid_ts_latest"),
+    response=HistoryResponse,
 )
 async def conversations_history(call: Call, params: HistoryParams) -> dict[str, Any]:
     """Fetches a conversation's messages, newest first (thread replies only if broadcast)."""
@@ -580,6 +592,7 @@ class RepliesParams(HistoryParams):
     tier=Tier.T3,
     missing_errors={"channel": "channel_not_found", "ts": "thread_not_found"},
     errors=("channel_not_found", "thread_not_found", "not_in_channel", "invalid_cursor"),
+    response=HistoryResponse,
 )
 async def conversations_replies(call: Call, params: RepliesParams) -> dict[str, Any]:
     """Fetches a thread: the parent message first, then its replies, oldest first."""

@@ -42,6 +42,7 @@ from parley.features.messages.store import (
     get_messages_by_ids,
     safe_ts,
 )
+from parley.features.messages.wire import Message as WireMessage
 
 __all__ = [
     "Message",
@@ -50,6 +51,7 @@ __all__ = [
     "PinsOfMessages",
     "ReactionsOfMessages",
     "Window",
+    "WireMessage",
     "access_message",
     "access_post_target",
     "check_blocks",

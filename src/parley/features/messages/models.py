@@ -54,6 +54,9 @@ class Message(Base):
     html: Mapped[str] = mapped_column(Text, default="")
     blocks: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     attachments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    # One {pretext_html, text_html, fields, footer_html} per attachment (render.py); NULL on
+    # rows from before migration 0009, which are rendered on read.
+    rendered_attachments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     files: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     # Thread root: thread_ts == ts once it has replies; replies: thread_ts = root's ts.
     thread_ts: Mapped[str | None] = mapped_column(String(17), nullable=True)

@@ -520,6 +520,69 @@ def _attachment_fields(fields: Any, attachment: dict[str, Any], context: RenderC
     return f'<div class="fields">{"".join(items)}</div>'
 
 
+# --- attachments as structured parts (what the web client draws cards from) -----------------
+
+
+def render_attachment_parts(attachment: Any, context: RenderContext) -> dict[str, Any]:
+    """One attachment's text parts, each sanitised HTML on its own.
+
+    `{pretext_html, text_html, fields: [{title, value_html, short}], footer_html,
+    blocks_html}`; a part the attachment lacks is "" (fields: []). Titles, authors, links
+    and images are not here: clients draw them from the attachment's own fields (and
+    check their URLs).
+    """
+    if not isinstance(attachment, dict):
+        return {
+            "pretext_html": "",
+            "text_html": "",
+            "fields": [],
+            "footer_html": "",
+            "blocks_html": "",
+        }
+    fields: list[dict[str, Any]] = []
+    raw_fields = attachment.get("fields")
+    if isinstance(raw_fields, list):
+        mrkdwn_in = attachment.get("mrkdwn_in")
+        values_mrkdwn = isinstance(mrkdwn_in, list) and "fields" in mrkdwn_in
+        for item in raw_fields[:50]:
+            if not isinstance(item, dict):
+                continue
+            value = _str(item.get("value"))
+            shown = mrkdwn_to_html(value, context) if values_mrkdwn else plain_to_html(value)
+            fields.append(
+                {
+                    "title": clean_text(_str(item.get("title"))),
+                    "value_html": sanitize(shown),
+                    "short": bool(item.get("short")),
+                }
+            )
+    footer = attachment.get("footer")
+    blocks = attachment.get("blocks")
+    return {
+        "pretext_html": sanitize(_attachment_text(attachment, "pretext", context)),
+        "text_html": sanitize(_attachment_text(attachment, "text", context)),
+        "fields": fields,
+        "footer_html": sanitize(plain_to_html(footer)) if isinstance(footer, str) else "",
+        "blocks_html": sanitize(blocks_to_html(blocks, context))
+        if isinstance(blocks, list)
+        else "",
+    }
+
+
+def render_attachments(attachments: list[Any] | None, context: RenderContext) -> list[Any] | None:
+    """`render_attachment_parts` for each attachment (same order), or None without any."""
+    if not attachments:
+        return None
+    return [render_attachment_parts(a, context) for a in attachments]
+
+
+def legacy_body_html(html: str) -> str:
+    """The body of HTML stored before migration 0009, which appended the attachments'
+    blocks (always top-level `<div class="attachment"…>`, a class no body part uses)."""
+    cut = html.find('<div class="attachment"')
+    return html if cut < 0 else html[:cut]
+
+
 # --- the whole message ----------------------------------------------------------------------
 
 
@@ -532,7 +595,10 @@ def render_message(
     mrkdwn: bool = True,
 ) -> str:
     """Sanitised HTML for a message. Blocks, when present, are what clients show (Slack's
-    rule: `text` is then the notification fallback); attachments follow the body."""
+    rule: `text` is then the notification fallback); attachments follow the body.
+
+    Messages store the body alone (`attachments=None`) and their attachments as parts
+    (`render_attachments`); the appended form stays for callers that want one document."""
     context = context or RenderContext()
     if blocks:
         body = blocks_to_html(blocks, context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.features.messages.models import Message, ScheduledMessage
+from parley.features.messages.render import RenderContext, legacy_body_html, render_attachments
 from parley.platform.spaces import Conversation
 
 TOMBSTONE_TEXT = "This message was deleted."
@@ -82,6 +83,12 @@ def message_object(
     if pinned_to:
         body["pinned_to"] = pinned_to
     body["html"] = message.html
+    if message.attachments:
+        rendered = message.rendered_attachments
+        if rendered is None:  # stored before migration 0009: body and attachments in one
+            body["html"] = legacy_body_html(message.html)
+            rendered = render_attachments(message.attachments, RenderContext())
+        body["rendered_attachments"] = rendered
     return body
 
 

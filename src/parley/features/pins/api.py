@@ -16,6 +16,7 @@ from parley.features.messages.interface import (
 )
 from parley.features.pins import actions, store
 from parley.features.pins.schemas import pin_item, star_item
+from parley.features.pins.wire import PinEvent as PinEvent
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method

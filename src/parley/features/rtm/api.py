@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.platform.events.gateway import rtm_url, websocket_base
+from parley.platform.events.rtm_schemas import RtmConnectResponse
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import Tier, api_method
@@ -16,7 +17,7 @@ class RtmConnectParams(Params):
     presence_sub: SlackBool = False
 
 
-@api_method("rtm.connect", params=RtmConnectParams, tier=Tier.T1)
+@api_method("rtm.connect", params=RtmConnectParams, tier=Tier.T1, response=RtmConnectResponse)
 async def rtm_connect(call: Call, params: RtmConnectParams) -> dict[str, Any]:
     """Starts a Real Time Messaging session: a single-use WebSocket URL valid for a minute."""
     principal = call.principal

@@ -17,6 +17,7 @@ from parley.features.search.schemas import (
     result_block,
 )
 from parley.features.search.store import SearchResult, Viewer
+from parley.features.search.wire import SearchMessagesResponse
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -133,6 +134,7 @@ async def _search(call: Call, params: SearchParams) -> dict[str, Any]:
     token_kinds=HUMAN_TOKEN_KINDS,
     missing_errors={"query": "no_query"},
     errors=("no_query", "invalid_cursor"),
+    response=SearchMessagesResponse,
 )
 async def search_messages(call: Call, params: SearchParams) -> dict[str, Any]:
     """Searches for messages matching a query."""

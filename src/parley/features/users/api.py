@@ -10,6 +10,12 @@ from parley.features.audit.actions import record
 from parley.features.users import actions, store
 from parley.features.users.models import User
 from parley.features.users.schemas import profile_object, user_object
+from parley.features.users.wire import (
+    PresenceResponse,
+    ProfileResponse,
+    UsersInfoResponse,
+    UsersListResponse,
+)
 from parley.features.workspaces import store as workspace_store
 from parley.platform.clock import unix_now
 from parley.platform.errors import ApiError
@@ -41,7 +47,13 @@ class UsersListParams(Params):
     include_locale: SlackBool = False
 
 
-@api_method("users.list", params=UsersListParams, scopes=("users:read",), tier=Tier.T2)
+@api_method(
+    "users.list",
+    params=UsersListParams,
+    scopes=("users:read",),
+    tier=Tier.T2,
+    response=UsersListResponse,
+)
 async def users_list(call: Call, params: UsersListParams) -> dict[str, Any]:
     """Lists all users in the workspace, deactivated ones included, a page at a time."""
     limit = clamp_limit(params.limit, default=1000, maximum=1000)
@@ -71,6 +83,7 @@ class UserParams(Params):
     tier=Tier.T4,
     missing_errors={"user": "user_not_found"},
     errors=("user_not_found",),
+    response=UsersInfoResponse,
 )
 async def users_info(call: Call, params: UserParams) -> dict[str, Any]:
     """Gets information about a user."""
@@ -110,6 +123,7 @@ class ProfileGetParams(Params):
     scopes=("users.profile:read", "users:read"),
     tier=Tier.T4,
     errors=("user_not_found",),
+    response=ProfileResponse,
 )
 async def users_profile_get(call: Call, params: ProfileGetParams) -> dict[str, Any]:
     """Gets a user's profile (the caller's by default)."""
@@ -132,6 +146,7 @@ class ProfileSetParams(Params):
     tier=Tier.T3,
     token_kinds=HUMAN_TOKEN_KINDS,
     errors=("invalid_profile", "not_admin", "cannot_update_admin_user"),
+    response=ProfileResponse,
 )
 async def users_profile_set(call: Call, params: ProfileSetParams) -> dict[str, Any]:
     """Sets profile fields (your own, or anyone's below you if you are an admin)."""
@@ -193,6 +208,7 @@ class GetPresenceParams(Params):
     scopes=("users:read",),
     tier=Tier.T3,
     errors=("user_not_found",),
+    response=PresenceResponse,
 )
 async def users_get_presence(call: Call, params: GetPresenceParams) -> dict[str, Any]:
     """Gets a user's presence; the caller gets the detailed view of their own."""

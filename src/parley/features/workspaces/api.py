@@ -8,6 +8,7 @@ from pydantic import Field
 
 from parley.features.workspaces import store
 from parley.features.workspaces.schemas import team_object
+from parley.features.workspaces.wire import TeamInfoResponse
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
@@ -25,6 +26,7 @@ class TeamInfoParams(Params):
     scopes=("team:read",),
     tier=Tier.T3,
     errors=("team_not_found",),
+    response=TeamInfoResponse,
 )
 async def team_info(call: Call, params: TeamInfoParams) -> dict[str, Any]:
     """Gets information about the caller's workspace (other workspaces are not visible)."""

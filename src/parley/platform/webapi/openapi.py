@@ -1,22 +1,98 @@
-"""The OpenAPI document for every registered method, generated from the registry."""
+"""The OpenAPI document for every registered method, generated from the registry.
+
+Besides the paths, the document carries `x-parley-events`: one entry per event type the
+server sends over the socket (`{"type": name, "schema": {"$ref": …}}`), from which the web
+client's `RtmEvent` union is generated (`scripts/gen-web-types`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, Union
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import SkipJsonSchema
 
 from parley.platform.webapi.registry import REGISTRY, Auth, Method
 
-_RESPONSE = {
+_T = TypeVar("_T")
+
+# An optional wire field: may be absent, is never null in the schema (`x?: T` in TypeScript).
+Opt = Union[_T, SkipJsonSchema[None]]  # noqa: UP007 (a generic alias needs Union)
+
+
+class WireModel(BaseModel):
+    """A Slack-shaped object as documented: permissive, it describes and never filters."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ResponseMetadata(WireModel):
+    """Cursor pagination (`response_metadata.next_cursor`, empty on the last page)."""
+
+    next_cursor: Opt[str] = None
+
+
+_ENVELOPE: dict[str, Any] = {
     "type": "object",
     "required": ["ok"],
     "properties": {"ok": {"type": "boolean"}, "error": {"type": "string"}},
-    "additionalProperties": True,
 }
+_RESPONSE = {**_ENVELOPE, "additionalProperties": True}
+# Slack answers failures with 200 too: `{"ok": false, "error": …}` and nothing else promised.
+_FAILURE: dict[str, Any] = {
+    "type": "object",
+    "required": ["ok", "error"],
+    "properties": {"ok": {"type": "boolean", "const": False}, "error": {"type": "string"}},
+}
+
+# Event type -> its payload model. Features register at import (see `register_event_schema`).
+EVENT_SCHEMAS: dict[str, type[BaseModel]] = {}
+
+
+def register_event_schema(name: str, model: type[BaseModel]) -> None:
+    """Declare the payload of socket event `name` (documented in `x-parley-events`)."""
+    if EVENT_SCHEMAS.get(name, model) is not model:
+        raise RuntimeError(f"event schema {name} registered twice")
+    EVENT_SCHEMAS[name] = model
+
+
+def _tidy(schema: Any) -> Any:
+    """Drop what JSON Schema implies anyway: a model's `additionalProperties: true` and
+    `default: null`.
+
+    Both are the default meaning; leaving them out keeps the generated TypeScript exact
+    (no `[key: string]: unknown` on every object, optional fields stay optional)."""
+    if isinstance(schema, dict):
+        out = {}
+        for key, value in schema.items():
+            if key == "additionalProperties" and value is True and "properties" in schema:
+                continue  # a model's; a free-form object (`dict[str, Any]`) keeps it
+            if key == "default" and value is None:
+                continue
+            out[key] = _tidy(value)
+        return out
+    if isinstance(schema, list):
+        return [_tidy(item) for item in schema]
+    return schema
+
+
+def _model_schema(model: type[BaseModel], defs: dict[str, Any]) -> dict[str, Any]:
+    """A `$ref` to `model`, with its definitions (and those it uses) added to `defs`."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, sub in schema.pop("$defs", {}).items():
+        defs[name] = _tidy(sub)
+    defs[model.__name__] = _tidy(schema)
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 def _operation(method: Method) -> dict[str, Any]:
     schema = method.params.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
+    success: dict[str, Any] = _RESPONSE
+    if method.response is not None:
+        success = {
+            "anyOf": [{"allOf": [_ENVELOPE, _model_schema(method.response, defs)]}, _FAILURE]
+        }
     operation: dict[str, Any] = {
         "operationId": method.name.replace(".", "_"),
         "summary": method.summary,
@@ -31,7 +107,7 @@ def _operation(method: Method) -> dict[str, Any]:
         "responses": {
             "200": {
                 "description": "Slack-style result",
-                "content": {"application/json": {"schema": _RESPONSE}},
+                "content": {"application/json": {"schema": success}},
             },
             "429": {
                 "description": "Rate limited; see Retry-After",
@@ -48,13 +124,31 @@ def _operation(method: Method) -> dict[str, Any]:
     return {"post": operation, "_defs": defs}
 
 
+def _merge(components: dict[str, Any], defs: dict[str, Any]) -> None:
+    """Add `defs` to the document's schemas; two different models under one name fail."""
+    for name, schema in defs.items():
+        if components.setdefault(name, schema) != schema:
+            raise RuntimeError(f"two different schemas are both named {name}")
+
+
+def _events(components: dict[str, Any]) -> list[dict[str, Any]]:
+    events = []
+    for name in sorted(EVENT_SCHEMAS):
+        defs: dict[str, Any] = {}
+        ref = _model_schema(EVENT_SCHEMAS[name], defs)
+        _merge(components, defs)
+        events.append({"type": name, "schema": ref})
+    return events
+
+
 def openapi_document(base_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     components: dict[str, Any] = {}
     for name in sorted(REGISTRY):
         item = _operation(REGISTRY[name])
-        components.update(item.pop("_defs"))
+        _merge(components, item.pop("_defs"))
         paths[f"/api/{name}"] = item
+    events = _events(components)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -65,7 +159,8 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         "servers": [{"url": base_url}],
         "paths": paths,
         "components": {
-            "schemas": components,
+            "schemas": dict(sorted(components.items())),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
+        "x-parley-events": events,
     }

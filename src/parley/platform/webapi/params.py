@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 
 from parley.platform.errors import ApiError
 
@@ -56,6 +56,8 @@ def _json_text(value: Any) -> Any:
 
 
 SlackBool = Annotated[bool, BeforeValidator(_to_bool)]
-CsvList = Annotated[list[str], BeforeValidator(_to_list)]
+# Documented as what callers may send: a comma-separated string or an array of strings.
+_CSV_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+CsvList = Annotated[list[str], BeforeValidator(_to_list), WithJsonSchema(_CSV_SCHEMA)]
 JsonList = Annotated[list[Any] | None, BeforeValidator(_json_text)]
 JsonObject = Annotated[dict[str, Any] | None, BeforeValidator(_json_text)]

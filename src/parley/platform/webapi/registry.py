@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import NoParams, Params
 
@@ -49,6 +51,7 @@ class Method:
     missing_errors: dict[str, str]  # required argument -> Slack error when it is absent
     slack_compatible: bool  # False for Parley's own methods (auth.signin, admin.invites.*)
     partial: str  # what is missing compared with Slack, "" when complete
+    response: type[BaseModel] | None = None  # documents the 200 body; never filters it
 
 
 REGISTRY: dict[str, Method] = {}
@@ -66,8 +69,13 @@ def api_method(
     missing_errors: dict[str, str] | None = None,
     slack_compatible: bool = True,
     partial: str = "",
+    response: type[BaseModel] | None = None,
 ) -> Callable[[H], H]:
-    """Register the decorated coroutine as Web API method `name`."""
+    """Register the decorated coroutine as Web API method `name`.
+
+    `response` documents the success body in the OpenAPI document (the web client's types
+    are generated from it); handlers' results are sent as they are, never validated.
+    """
 
     def register(handler: H) -> H:
         if name in REGISTRY:
@@ -86,6 +94,7 @@ def api_method(
             missing_errors=missing_errors or {},
             slack_compatible=slack_compatible,
             partial=partial,
+            response=response,
         )
         return handler
 

@@ -1,0 +1,36 @@
+"""The socket's own frames (`hello`, `goodbye`, …) and `rtm.connect`, as documented types."""
+
+from __future__ import annotations
+
+from parley.platform.webapi.openapi import Opt, WireModel, register_event_schema
+
+
+class RtmConnectResponse(WireModel):
+    url: str
+
+
+class HelloFrame(WireModel):
+    type: str
+    seq: Opt[int] = None
+    resync: Opt[bool] = None
+    """True when the server could not resume from `since`: refetch what you show."""
+
+
+class ControlFrame(WireModel):
+    """`goodbye`, `pong`, `reconnect_url`."""
+
+    type: str
+    reply_to: Opt[int] = None
+    url: Opt[str] = None
+
+
+class UserTypingEvent(WireModel):
+    type: str
+    channel: str
+    user: str
+
+
+register_event_schema("hello", HelloFrame)
+for _name in ("goodbye", "pong", "reconnect_url"):
+    register_event_schema(_name, ControlFrame)
+register_event_schema("user_typing", UserTypingEvent)
