@@ -17,6 +17,7 @@ def register(platform: Platform) -> None:
         "parley.features.apps.interactive_api",
         "parley.features.apps.views_api",
         "parley.features.apps.client_api",
+        "parley.features.apps.wire",  # the documented response and event shapes
     )
     platform.worker("app-event-delivery", run_event_delivery)
     platform.worker("socket-mode-hub", run_socket_hub)

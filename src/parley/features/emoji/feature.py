@@ -10,4 +10,5 @@ def register(platform: Platform) -> None:
     platform.models(models)
     platform.api_modules(
         "parley.features.emoji.api",
+        "parley.features.emoji.wire",  # the documented response and event shapes
     )

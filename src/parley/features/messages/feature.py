@@ -14,6 +14,7 @@ def register(platform: Platform) -> None:
     platform.models(models)
     platform.api_modules(
         "parley.features.messages.api",
+        "parley.features.messages.wire",  # the documented response and event shapes
     )
     platform.worker("scheduler", run_scheduler)
     # Conversations sit below messages and ask for these through their hooks.

@@ -12,6 +12,7 @@ def register(platform: Platform) -> None:
     platform.models(models)
     platform.api_modules(
         "parley.features.pins.api",
+        "parley.features.pins.wire",  # the documented response and event shapes
     )
     # Messages sit below pins and show `pinned_to` and history's `pin_count`.
     provide_pins(pins_for_messages, count_pins)

@@ -12,6 +12,7 @@ def register(platform: Platform) -> None:
     platform.models(models)
     platform.api_modules(
         "parley.features.reactions.api",
+        "parley.features.reactions.wire",  # the documented response and event shapes
     )
     # Messages sit below reactions and show them on history, replies and item lists.
     provide_reactions(reactions_for_messages)

@@ -8,4 +8,5 @@ from parley.platform.plugins import Platform
 def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.search.api",
+        "parley.features.search.wire",  # the documented response and event shapes
     )

@@ -10,4 +10,5 @@ def register(platform: Platform) -> None:
     platform.models(models)
     platform.api_modules(
         "parley.features.users.api",
+        "parley.features.users.wire",  # the documented response and event shapes
     )

@@ -1421,7 +1421,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Searches for messages and files matching a query. */
+        /** Searches for messages and files matching a query (messages only, see `partial`). */
         post: operations["search_all"];
         delete?: never;
         options?: never;
@@ -2439,7 +2439,10 @@ export interface components {
         ProfileResponse: {
             profile: components["schemas"]["Profile"];
         };
-        /** Reaction */
+        /**
+         * Reaction
+         * @description A reaction as messages show it (the reactions feature emits the events).
+         */
         Reaction: {
             /** Count */
             count: number;
