@@ -1,5 +1,6 @@
 """Imports every table so that `Base.metadata` is complete (Alembic and tests use it)."""
 
+from parley.features.accounts.models import Account, AccountIdentity
 from parley.features.apps.models import (
     App,
     AppCommand,
@@ -27,6 +28,8 @@ from parley.platform.spaces import Conversation, ConversationMember
 from parley.platform.tenancy import Workspace
 
 __all__ = [
+    "Account",
+    "AccountIdentity",
     "App",
     "AppCommand",
     "AppDelivery",

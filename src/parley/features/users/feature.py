@@ -8,4 +8,5 @@ from parley.platform.plugins import Platform
 def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.users.api",
+        "parley.features.users.access_logs_api",
     )
