@@ -239,7 +239,8 @@ async def _sign_in_member(
     check_not_locked(throttle)
     found = await store.member_signing_in(uow.session, workspace_id, email)
     user, account = found if found is not None else (None, None)
-    if user is None or not password_matches(account, password) or user.is_bot:
+    ok = password_matches(account, password)  # argon2 runs for unknown addresses too
+    if user is None or not ok or user.is_bot:
         throttle.failures += 1
         wait = lockout_for(throttle.failures)
         throttle.locked_until = utc_now() + wait if wait else None
