@@ -6,6 +6,7 @@ import itertools
 import secrets
 from dataclasses import dataclass
 
+from parley.composition import install
 from parley.features.auth.actions import do_issue_token
 from parley.features.users import store as user_store
 from parley.features.users.actions import do_create_user
@@ -33,6 +34,9 @@ class Team:
 
 class Factory:
     def __init__(self, db: Database) -> None:
+        # Features hook into identity (a workspace's #general, members joining it) when they
+        # register; a test that builds data before it builds the app still gets them.
+        install()
         self.db = db
 
     async def workspace(self, name: str = "Acme") -> Team:

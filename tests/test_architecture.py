@@ -41,16 +41,11 @@ ALLOWED_MODEL_IMPORTS = frozenset(
     }
 )
 
-# Identity (users, auth, workspaces, audit) is being split into account and member in
-# parallel; until then it may be imported anywhere, and its two calls into conversations
-# (creating #general, joining it) are known and go away with that work.
-IDENTITY = frozenset({"users", "auth", "workspaces", "audit"})
-PENDING_IDENTITY_CALLS = frozenset(
-    {
-        ("parley.features.users.actions", "parley.features.conversations.actions"),
-        ("parley.features.workspaces.actions", "parley.features.conversations.actions"),
-    }
-)
+# Identity (accounts, users, auth, workspaces, audit) sits below every chat feature (the
+# layers contract in pyproject.toml) and calls none of them: chat hooks into it through
+# `users.interface.on_member_created` and `workspaces.interface.on_workspace_created`.
+# Chat features may still read identity's stores directly (who a user is), which the next
+# identity work (SSO, SCIM) narrows to an interface.
 
 
 def _feature_of(module: str) -> str | None:
@@ -66,9 +61,7 @@ def _allowed(importer: str, imported: str) -> bool:
         return True
     if imported == f"parley.features.{imported_feature}.interface":
         return True
-    if (importer_feature, imported) in ALLOWED_MODEL_IMPORTS:
-        return True
-    return (importer, imported) in PENDING_IDENTITY_CALLS and importer_feature in IDENTITY
+    return (importer_feature, imported) in ALLOWED_MODEL_IMPORTS
 
 
 def _cross_feature_imports_outside_interfaces(graph: grimp.ImportGraph) -> list[str]:

@@ -3,6 +3,7 @@ other. The only module that names them all; `create_app` and the CLI call `insta
 
 from __future__ import annotations
 
+from parley.features.accounts import feature as accounts
 from parley.features.apps import feature as apps
 from parley.features.audit import feature as audit
 from parley.features.auth import feature as auth
@@ -22,6 +23,7 @@ from parley.platform import migrate
 from parley.platform.plugins import FeatureRegistration, Platform, install_features
 
 FEATURES: list[tuple[str, FeatureRegistration]] = [
+    ("accounts", accounts.register),
     ("auth", auth.register),
     ("audit", audit.register),
     ("users", users.register),

@@ -64,6 +64,9 @@ def _settings(data_dir: Path | None, database_url: str | None, **extra: Any) -> 
 
 def _run_with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """Migrate, then run `work` against the database; Slack errors become a clean exit."""
+    from parley.composition import install
+
+    install()  # the features' hooks (a new workspace's #general, members joining it)
     upgrade_to_head(settings.effective_database_url)
 
     async def runner() -> T:
@@ -214,34 +217,19 @@ def token_create(
     as_json: AsJson = False,
 ) -> None:
     """Issue a user token (xoxp-…) for an existing user; it is shown only once."""
-    from parley.features.audit.actions import record
-    from parley.features.auth.actions import do_issue_token
-    from parley.features.users.store import get_user
+    from parley.features.auth.actions import do_issue_member_token
     from parley.platform.auth.scopes import parse_scopes
     from parley.platform.origin import CLI_ORIGIN
 
     async def work(db: Database) -> dict[str, Any]:
         async with db.write() as uow:
-            target = await get_user(uow.session, workspace, user)
-            if target is None:
-                raise ApiError("user_not_found")
-            kind = "bot" if target.is_bot else "user"
-            token = await do_issue_token(
-                uow,
-                target,
-                kind=kind,
-                scopes=parse_scopes(scopes) if scopes else None,
-                label="cli",
-            )
-            await record(
+            target, token = await do_issue_member_token(
                 uow,
                 workspace,
-                "token_created",
-                actor_id=None,
-                entity_type="user",
-                entity_id=target.id,
+                user,
+                scopes=parse_scopes(scopes) if scopes else None,
+                label="cli",
                 origin=CLI_ORIGIN,
-                details={"kind": kind},
             )
         return {"token": token, "user_id": target.id, "team_id": workspace}
 

@@ -1,6 +1,7 @@
-"""Credential writes: tokens, browser sessions, invitations.
+"""Credential writes: tokens, browser sessions, sign-in, invitations, and their audit records.
 
-Secrets are returned once and stored only hashed.
+Secrets are returned once and stored only hashed. Every entry point (Web API, CLI) goes
+through these actions, so each gets the same rules and leaves the same audit trail.
 """
 
 from __future__ import annotations
@@ -11,16 +12,21 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from parley.features.accounts.actions import password_matches
+from parley.features.audit.actions import record
+from parley.features.auth import store
 from parley.features.auth.models import BrowserSession, Invitation, LoginThrottle, Token
 from parley.features.users import store as user_store
 from parley.features.users.actions import check_email, check_password, check_role, do_create_user
 from parley.features.users.models import User
+from parley.platform.auth.principal import Principal
 from parley.platform.auth.scopes import APP_SCOPES, BOT_SCOPES, KNOWN_SCOPES, USER_SCOPES
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit_credentials_revoked
 from parley.platform.ids import new_id
+from parley.platform.origin import Origin
 from parley.platform.security import hash_secret, new_secret, verify_password
 
 TOKEN_PREFIX = {"user": "xoxp-", "bot": "xoxb-", "app": "xapp-"}
@@ -77,6 +83,68 @@ async def do_revoke_token(uow: UnitOfWork, token_id: int) -> None:
         await emit_credentials_revoked(uow, workspace_id, token_ids=[token_id])
 
 
+async def do_issue_member_token(
+    uow: UnitOfWork,
+    workspace_id: str,
+    user_id: str,
+    *,
+    scopes: tuple[str, ...] | None,
+    label: str,
+    origin: Origin,
+    actor_id: str | None = None,
+) -> tuple[User, str]:
+    """An operator issues a token for an existing member (a bot token for a bot), audited."""
+    target = await user_store.get_user(uow.session, workspace_id, user_id)
+    if target is None:
+        raise ApiError("user_not_found")
+    kind = "bot" if target.is_bot else "user"
+    token = await do_issue_token(uow, target, kind=kind, scopes=scopes, label=label)
+    await record(
+        uow,
+        workspace_id,
+        "token_created",
+        actor_id=actor_id,
+        entity_type="user",
+        entity_id=target.id,
+        origin=origin,
+        details={"kind": kind},
+    )
+    return target, token
+
+
+async def do_revoke_own_credential(uow: UnitOfWork, principal: Principal, origin: Origin) -> None:
+    """auth.revoke: the caller's token is revoked, or its browser session ended; audited."""
+    if principal.token_id is not None:
+        await do_revoke_token(uow, principal.token_id)
+    elif principal.session_id is not None:
+        await do_end_session(uow, principal.session_id)
+    await record(
+        uow,
+        principal.workspace_id,
+        "token_revoked",
+        actor_id=principal.user_id,
+        entity_type="token",
+        entity_id=str(principal.token_id or "session"),
+        origin=origin,
+    )
+
+
+async def do_sign_out(uow: UnitOfWork, principal: Principal, origin: Origin) -> None:
+    """auth.signout: end the caller's browser session; a token cannot sign out."""
+    if principal.session_id is None:
+        raise ApiError("not_allowed_token_type")
+    await do_end_session(uow, principal.session_id)
+    await record(
+        uow,
+        principal.workspace_id,
+        "user_logout",
+        actor_id=principal.user_id,
+        entity_type="user",
+        entity_id=principal.user_id,
+        origin=origin,
+    )
+
+
 @dataclass(frozen=True)
 class NewSession:
     secret: str
@@ -85,11 +153,15 @@ class NewSession:
 
 
 async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
+    """A browser session of the member's account, signed into the member's workspace."""
+    if user.account_id is None:  # bots and people without a login cannot have one
+        raise ApiError("invalid_auth")
     secret = new_secret(nbytes=32)
     csrf = secrets.token_urlsafe(24)
     uow.session.add(
         BrowserSession(
             session_hash=hash_secret(secret),
+            account_id=user.account_id,
             workspace_id=user.workspace_id,
             user_id=user.id,
             csrf_token=csrf,
@@ -145,15 +217,29 @@ def check_not_locked(throttle: LoginThrottle) -> None:
 
 
 async def check_sign_in(
+    uow: UnitOfWork, domain: str, email: str, password: str, origin: Origin
+) -> NewSession | None:
+    """Workspace domain, email and password to a new session of the member's account, or
+    None for any failure (one answer for all: no user enumeration, and the same argon2 cost
+    for an unknown workspace). Failures are counted per address and lock it out with
+    backoff; the caller must commit even on failure so that the count and audit stick."""
+    workspace_id = await store.workspace_id_for_domain(uow.session, domain)
+    if workspace_id is None:
+        verify_password(None, password)
+        return None
+    new = await _sign_in_member(uow, workspace_id, email, password)
+    await _record_sign_in(uow, workspace_id, email, new, origin)
+    return new
+
+
+async def _sign_in_member(
     uow: UnitOfWork, workspace_id: str, email: str, password: str
 ) -> NewSession | None:
-    """Email + password to a new session, or None for any failure (one answer for all:
-    no user enumeration). Failures are counted per address and lock it out with backoff;
-    the caller must commit even on failure so that the count sticks."""
     throttle = await _throttle_row(uow, workspace_id, email)
     check_not_locked(throttle)
-    user = await user_store.get_user_by_email(uow.session, workspace_id, email)
-    ok = verify_password(user.password_hash if user else None, password)
+    found = await store.member_signing_in(uow.session, workspace_id, email)
+    user, account = found if found is not None else (None, None)
+    ok = password_matches(account, password)  # argon2 runs for unknown addresses too
     if user is None or not ok or user.is_bot:
         throttle.failures += 1
         wait = lockout_for(throttle.failures)
@@ -161,9 +247,34 @@ async def check_sign_in(
         return None
     throttle.failures = 0
     throttle.locked_until = None
-    if user.deleted:
+    if user.deleted or (account is not None and account.disabled):
         raise ApiError("account_inactive")
     return await do_start_session(uow, user)
+
+
+async def _record_sign_in(
+    uow: UnitOfWork, workspace_id: str, email: str, new: NewSession | None, origin: Origin
+) -> None:
+    if new is None:
+        await record(
+            uow,
+            workspace_id,
+            "user_login_failed",
+            actor_id=None,
+            entity_type="email",
+            entity_id=email.strip().lower()[:255],
+            origin=origin,
+        )
+    else:
+        await record(
+            uow,
+            workspace_id,
+            "user_login",
+            actor_id=new.user.id,
+            entity_type="user",
+            entity_id=new.user.id,
+            origin=origin,
+        )
 
 
 @dataclass(frozen=True)
@@ -172,15 +283,44 @@ class NewInvitation:
     code: str
 
 
-async def do_create_invitation(
-    uow: UnitOfWork, inviter: User, *, email: str | None, role: str, lifetime: timedelta
+async def check_create_invitation(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    email: str | None,
+    role: str,
+    lifetime: timedelta,
+    origin: Origin,
 ) -> NewInvitation:
+    """An admin invites someone (optionally bound to one email address); audited."""
+    if not actor.is_admin:
+        raise ApiError("not_an_admin")
+    inviter = await user_store.get_user(uow.session, actor.workspace_id, actor.user_id)
+    if inviter is None:
+        raise ApiError("user_not_found")
     if email is not None:
         email = check_email(email)
         if await user_store.get_user_by_email(uow.session, inviter.workspace_id, email):
             raise ApiError("already_in_team")
     if check_role(role) == "owner":
         raise ApiError("invalid_role")
+    new = await _create_invitation(uow, inviter, email=email, role=role, lifetime=lifetime)
+    await record(
+        uow,
+        actor.workspace_id,
+        "invite_created",
+        actor_id=actor.user_id,
+        entity_type="invite",
+        entity_id=new.invitation.id,
+        origin=origin,
+        details={"email": email or "", "role": role},
+    )
+    return new
+
+
+async def _create_invitation(
+    uow: UnitOfWork, inviter: User, *, email: str | None, role: str, lifetime: timedelta
+) -> NewInvitation:
     code = new_secret(nbytes=24)
     invitation = Invitation(
         id=new_id("I"),
@@ -197,10 +337,39 @@ async def do_create_invitation(
     return NewInvitation(invitation=invitation, code=code)
 
 
+async def do_revoke_invitation(
+    uow: UnitOfWork, actor: Principal, invite_id: str, origin: Origin
+) -> None:
+    """An admin revokes an unused invitation of their workspace; audited."""
+    if not actor.is_admin:
+        raise ApiError("not_an_admin")
+    revoked = await uow.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invite_id,
+            Invitation.workspace_id == actor.workspace_id,
+            Invitation.accepted_at.is_(None),
+        )
+        .values(revoked_at=utc_now())
+    )
+    if revoked.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError("invite_not_found")
+    await record(
+        uow,
+        actor.workspace_id,
+        "invite_revoked",
+        actor_id=actor.user_id,
+        entity_type="invite",
+        entity_id=invite_id,
+        origin=origin,
+    )
+
+
 async def check_accept_invitation(
     uow: UnitOfWork, code: str, *, email: str, password: str, real_name: str
 ) -> NewSession:
-    """Redeem an invite code once: create the account and sign it in."""
+    """Redeem an invite code once: create the member (with its account, or joined to the
+    existing account of that email: see accounts.actions) and sign it in."""
     invitation = (
         await uow.session.execute(
             select(Invitation).where(Invitation.code_hash == hash_secret(code)).with_for_update()

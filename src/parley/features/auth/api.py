@@ -6,17 +6,12 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.audit.actions import record
 from parley.features.auth import actions
+from parley.features.auth.cookies import expired_cookie, session_body, start_cookies
 from parley.features.auth.wire import SessionResponse
 from parley.features.users.actions import check_email
-from parley.features.workspaces import store as workspace_store
-from parley.features.workspaces.actions import check_create_workspace
-from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
-from parley.platform.security import verify_password
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.http import CSRF_COOKIE, SESSION_COOKIE
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
 
@@ -70,93 +65,10 @@ async def auth_revoke(call: Call, params: RevokeParams) -> dict[str, Any]:
     if params.test:
         return {"revoked": False}
     async with call.services.db.write() as uow:
-        if principal.token_id is not None:
-            await actions.do_revoke_token(uow, principal.token_id)
-        elif principal.session_id is not None:
-            await actions.do_end_session(uow, principal.session_id)
-        await record(
-            uow,
-            principal.workspace_id,
-            "token_revoked",
-            actor_id=principal.user_id,
-            entity_type="token",
-            entity_id=str(principal.token_id or "session"),
-            origin=call.origin,
-        )
+        await actions.do_revoke_own_credential(uow, principal, call.origin)
     call.services.credentials.forget_user(principal.workspace_id, principal.user_id)
-    call.set_cookies.append(_expired_cookie())
+    call.set_cookies.append(expired_cookie())
     return {"revoked": True}
-
-
-def _session_cookie(call: Call, secret: str) -> dict[str, Any]:
-    return {
-        "key": SESSION_COOKIE,
-        "value": secret,
-        "max_age": int(actions.SESSION_LIFETIME.total_seconds()),
-        "httponly": True,
-        "samesite": "lax",
-        "secure": call.services.settings.secure_cookies,
-        "path": "/",
-    }
-
-
-def _csrf_cookie(call: Call, csrf: str) -> dict[str, Any]:
-    # Readable by the page's script (not HttpOnly) so a reloaded client can send the header;
-    # another origin can neither read it nor set the header, which is the point.
-    return {
-        "key": CSRF_COOKIE,
-        "value": csrf,
-        "max_age": int(actions.SESSION_LIFETIME.total_seconds()),
-        "httponly": False,
-        "samesite": "strict",
-        "secure": call.services.settings.secure_cookies,
-        "path": "/",
-    }
-
-
-def _expired_cookie() -> dict[str, Any]:
-    return {
-        "key": SESSION_COOKIE,
-        "value": "",
-        "max_age": 0,
-        "httponly": True,
-        "samesite": "lax",
-        "path": "/",
-    }
-
-
-def _start_cookies(call: Call, new: actions.NewSession) -> None:
-    call.set_cookies.append(_session_cookie(call, new.secret))
-    call.set_cookies.append(_csrf_cookie(call, new.csrf_token))
-
-
-async def _record_sign_in(
-    uow: UnitOfWork, workspace_id: str, email: str, new: actions.NewSession | None, call: Call
-) -> None:
-    if new is None:
-        await record(
-            uow,
-            workspace_id,
-            "user_login_failed",
-            actor_id=None,
-            entity_type="email",
-            entity_id=email.strip().lower()[:255],
-            origin=call.origin,
-        )
-    else:
-        await record(
-            uow,
-            workspace_id,
-            "user_login",
-            actor_id=new.user.id,
-            entity_type="user",
-            entity_id=new.user.id,
-            origin=call.origin,
-        )
-
-
-def _session_body(new: actions.NewSession) -> dict[str, Any]:
-    return {"user_id": new.user.id, "team_id": new.user.workspace_id, "csrf_token": new.csrf_token}
 
 
 class SignInParams(Params):
@@ -176,21 +88,14 @@ class SignInParams(Params):
 )
 async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
     """Signs a person in with email and password; sets an HttpOnly session cookie."""
-    async with call.services.db.write() as uow:
-        workspace = await workspace_store.get_workspace_by_domain(
-            uow.session, params.domain.lower()
+    async with call.services.db.write() as uow:  # commits failures too: throttle and audit
+        new = await actions.check_sign_in(
+            uow, params.domain, params.email, params.password, call.origin
         )
-        if workspace is None:
-            # Same answer and the same argon2 cost as a wrong password: no enumeration.
-            verify_password(None, params.password)
-            new = None
-        else:
-            new = await actions.check_sign_in(uow, workspace.id, params.email, params.password)
-            await _record_sign_in(uow, workspace.id, params.email, new, call)
     if new is None:
         raise ApiError("invalid_credentials")
-    _start_cookies(call, new)
-    return _session_body(new)
+    start_cookies(call, new)
+    return session_body(new)
 
 
 @api_method(
@@ -202,64 +107,11 @@ async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
 )
 async def auth_signout(call: Call, params: Params) -> dict[str, Any]:
     """Ends the browser session server-side and clears its cookie."""
-    if call.principal.session_id is None:
-        raise ApiError("not_allowed_token_type")
     async with call.services.db.write() as uow:
-        await actions.do_end_session(uow, call.principal.session_id)
-        await record(
-            uow,
-            call.principal.workspace_id,
-            "user_logout",
-            actor_id=call.principal.user_id,
-            entity_type="user",
-            entity_id=call.principal.user_id,
-            origin=call.origin,
-        )
+        await actions.do_sign_out(uow, call.principal, call.origin)
     call.services.credentials.forget_user(call.principal.workspace_id, call.principal.user_id)
-    call.set_cookies.append(_expired_cookie())
+    call.set_cookies.append(expired_cookie())
     return {}
-
-
-class SignUpParams(Params):
-    team_name: str = Field(max_length=100)
-    domain: str = Field(max_length=64)
-    email: str = Field(max_length=255)
-    password: str = Field(max_length=256)
-    real_name: str = Field(default="", max_length=100)
-
-
-@api_method(
-    "auth.signup",
-    params=SignUpParams,
-    auth=Auth.NONE,
-    tier=Tier.T1,
-    slack_compatible=False,
-    errors=("domain_taken", "invalid_domain", "invalid_email"),
-    response=SessionResponse,
-)
-async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
-    """Creates a workspace with the caller as its primary owner and signs them in."""
-    async with call.services.db.write() as uow:
-        created = await check_create_workspace(
-            uow,
-            name=params.team_name,
-            domain=params.domain,
-            owner_email=params.email,
-            owner_password=params.password,
-            owner_name=params.real_name,
-        )
-        new = await actions.do_start_session(uow, created.owner)
-        await record(
-            uow,
-            created.workspace.id,
-            "workspace_created",
-            actor_id=created.owner.id,
-            entity_type="workspace",
-            entity_id=created.workspace.id,
-            origin=call.origin,
-        )
-    _start_cookies(call, new)
-    return _session_body(new)
 
 
 class AcceptInviteParams(Params):
@@ -288,8 +140,8 @@ async def auth_accept_invite(call: Call, params: AcceptInviteParams) -> dict[str
             password=params.password,
             real_name=params.real_name,
         )
-    _start_cookies(call, new)
-    return _session_body(new)
+    start_cookies(call, new)
+    return session_body(new)
 
 
 @api_method(

@@ -6,14 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import select, update
 
-from parley.features.audit.actions import record
-from parley.features.auth import actions
+from parley.features.auth import actions, store
 from parley.features.auth.models import Invitation
 from parley.features.auth.wire import InviteCreateResponse
-from parley.features.users import store as user_store
-from parley.platform.clock import as_utc, utc_now
+from parley.platform.clock import as_utc
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
@@ -51,28 +48,14 @@ class InviteParams(Params):
 )
 async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, Any]:
     """Creates an invite link (optionally bound to one email address); the code is shown once."""
-    principal = call.principal
-    if not principal.is_admin:
-        raise ApiError("not_an_admin")
     async with call.services.db.write() as uow:
-        inviter = await user_store.get_user(uow.session, principal.workspace_id, principal.user_id)
-        assert inviter is not None
-        new = await actions.do_create_invitation(
+        new = await actions.check_create_invitation(
             uow,
-            inviter,
+            call.principal,
             email=params.email,
             role=params.role,
             lifetime=timedelta(days=params.expires_in_days),
-        )
-        await record(
-            uow,
-            principal.workspace_id,
-            "invite_created",
-            actor_id=principal.user_id,
-            entity_type="invite",
-            entity_id=new.invitation.id,
             origin=call.origin,
-            details={"email": params.email or "", "role": params.role},
         )
     url = f"{call.services.settings.base_url}/invite/{new.code}"
     return {"invite": invitation_object(new.invitation), "code": new.code, "url": url}
@@ -91,18 +74,7 @@ async def admin_invites_list(call: Call, params: Params) -> dict[str, Any]:
     if not call.principal.is_admin:
         raise ApiError("not_an_admin")
     async with call.services.db.read() as session:
-        rows = (
-            (
-                await session.execute(
-                    select(Invitation)
-                    .where(Invitation.workspace_id == call.principal.workspace_id)
-                    .order_by(Invitation.created.desc())
-                    .limit(1000)
-                )
-            )
-            .scalars()
-            .all()
-        )
+        rows = await store.list_invitations(session, call.principal.workspace_id)
     return {"invites": [invitation_object(i) for i in rows]}
 
 
@@ -122,27 +94,6 @@ class RevokeInviteParams(Params):
 )
 async def admin_invites_revoke(call: Call, params: RevokeInviteParams) -> dict[str, Any]:
     """Revokes an unused invitation."""
-    if not call.principal.is_admin:
-        raise ApiError("not_an_admin")
     async with call.services.db.write() as uow:
-        result = await uow.session.execute(
-            update(Invitation)
-            .where(
-                Invitation.id == params.invite_id,
-                Invitation.workspace_id == call.principal.workspace_id,
-                Invitation.accepted_at.is_(None),
-            )
-            .values(revoked_at=utc_now())
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ApiError("invite_not_found")
-        await record(
-            uow,
-            call.principal.workspace_id,
-            "invite_revoked",
-            actor_id=call.principal.user_id,
-            entity_type="invite",
-            entity_id=params.invite_id,
-            origin=call.origin,
-        )
+        await actions.do_revoke_invitation(uow, call.principal, params.invite_id, call.origin)
     return {}

@@ -1,4 +1,8 @@
-"""Credentials: API tokens, browser sessions and invitations. Secrets are stored only hashed."""
+"""Credentials: API tokens, browser sessions and invitations. Secrets are stored only hashed.
+
+A token acts as one member. A browser session belongs to an account and says which member
+(and so which workspace) it is signed into.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,9 @@ class BrowserSession(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     csrf_token: Mapped[str] = mapped_column(String(64))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.auth.models import BrowserSession, Token
+from parley.features.accounts.models import Account
+from parley.features.accounts.store import normalise_email
+from parley.features.auth.models import BrowserSession, Invitation, Token
 from parley.features.users.models import User
 from parley.platform.auth.principal import Principal
 from parley.platform.auth.scopes import USER_SCOPES
@@ -87,19 +91,26 @@ async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Pri
     row = (
         await session.execute(
             select(
-                BrowserSession, User.role, User.deleted, User.name, Workspace.name, Workspace.domain
+                BrowserSession,
+                User.role,
+                User.deleted,
+                User.name,
+                Workspace.name,
+                Workspace.domain,
+                Account.disabled,
             )
             .join(User, User.id == BrowserSession.user_id)
+            .join(Account, Account.id == BrowserSession.account_id)
             .join(Workspace, Workspace.id == BrowserSession.workspace_id)
             .where(BrowserSession.session_hash == hash_secret(secret))
         )
     ).first()
     if row is None:
         raise ApiError("invalid_auth")
-    record, role, deleted, user_name, team_name, team_domain = row
+    record, role, deleted, user_name, team_name, team_domain, disabled = row
     if record.revoked_at is not None or as_utc(record.expires_at) <= utc_now():
         raise ApiError("invalid_auth")
-    if deleted:
+    if deleted or disabled:
         raise ApiError("account_inactive")
     principal = Principal(
         workspace_id=record.workspace_id,
@@ -113,3 +124,33 @@ async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Pri
         user_name=user_name,
     )
     return principal, record.csrf_token
+
+
+async def workspace_id_for_domain(session: AsyncSession, domain: str) -> str | None:
+    """The workspace a sign-in names by its domain (`acme` in acme.parley…)."""
+    return await session.scalar(select(Workspace.id).where(Workspace.domain == domain.lower()))
+
+
+async def member_signing_in(
+    session: AsyncSession, workspace_id: str, email: str
+) -> tuple[User, Account] | None:
+    """The member of `workspace_id` whose account signs in as `email`, with that account."""
+    row = (
+        await session.execute(
+            select(User, Account)
+            .join(Account, Account.id == User.account_id)
+            .where(User.workspace_id == workspace_id, Account.email == normalise_email(email))
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def list_invitations(session: AsyncSession, workspace_id: str) -> Sequence[Invitation]:
+    """A workspace's invitations, newest first (at most 1000)."""
+    rows = await session.execute(
+        select(Invitation)
+        .where(Invitation.workspace_id == workspace_id)
+        .order_by(Invitation.created.desc())
+        .limit(1000)
+    )
+    return rows.scalars().all()

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from parley.features.conversations.actions import do_create_general, do_join_general
+from parley.features.users.interface import on_member_created
+from parley.features.users.models import User
+from parley.features.workspaces.interface import on_workspace_created
+from parley.platform.db import UnitOfWork
 from parley.platform.plugins import Platform
+from parley.platform.tenancy import Workspace
+
+
+async def _create_general(uow: UnitOfWork, workspace: Workspace, owner: User) -> None:
+    await do_create_general(uow, workspace.id, owner.id)
 
 
 def register(platform: Platform) -> None:
@@ -10,3 +20,7 @@ def register(platform: Platform) -> None:
         "parley.features.conversations.api",
         "parley.features.conversations.wire",  # the documented response and event shapes
     )
+    # Identity does not know chat exists: a new workspace gets #general, and every member
+    # who arrives later joins it, through the hooks identity offers.
+    on_workspace_created(_create_general)
+    on_member_created(do_join_general)

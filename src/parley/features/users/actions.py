@@ -9,16 +9,19 @@ from zoneinfo import available_timezones
 
 from sqlalchemy.exc import IntegrityError
 
-from parley.features.conversations.actions import do_join_general
+from parley.features.accounts.actions import do_account_for_member
+from parley.features.audit.actions import record
 from parley.features.users import store
+from parley.features.users.interface import member_created
 from parley.features.users.models import ROLES, User
 from parley.features.users.schemas import user_object
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit, workspace_audience
 from parley.platform.ids import new_id
-from parley.platform.security import hash_password
+from parley.platform.origin import Origin
 
 EMAIL_RE = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[^@\s<>.]{1,63}$")
 MIN_PASSWORD = 8
@@ -85,16 +88,19 @@ async def do_create_user(
     app_id: str | None = None,
     name: str | None = None,
 ) -> User:
-    """Create a user (person or bot), announce `team_join`; members and admins join #general."""
+    """Create a member (person or bot) and announce `team_join`. A person with an email
+    signs in with the account of that email, made or found here (see accounts.actions for
+    the password rule); features above hear of the member through `interface`."""
     if email is not None and await store.get_user_by_email(uow.session, workspace_id, email):
         raise ApiError("already_in_team")
+    account = await do_account_for_member(uow, email, password) if email and not is_bot else None
     handle = await _unique_name(uow, workspace_id, name or (email or real_name).split("@")[0])
     user = User(
         id=new_id("U"),
         workspace_id=workspace_id,
         name=handle,
         email=email,
-        password_hash=hash_password(password) if password else None,
+        account_id=account.id if account is not None else None,
         role=check_role(role),
         is_primary_owner=is_primary_owner,
         is_bot=is_bot,
@@ -128,7 +134,7 @@ async def do_create_user(
         {"type": "team_join", "user": user_object(user, include_email=False)},
         workspace_audience(),
     )
-    await do_join_general(uow, user)
+    await member_created(uow, user)
     return user
 
 
@@ -200,3 +206,75 @@ async def do_set_deactivated(uow: UnitOfWork, user: User, deactivated: bool) -> 
         raise ApiError("cant_deactivate_primary_owner")
     user.deleted = deactivated
     return await do_update_profile(uow, user, {})
+
+
+async def check_set_profile(
+    uow: UnitOfWork, actor: Principal, target_id: str, changes: dict[str, Any]
+) -> User:
+    """users.profile.set: your own profile, or (admins) anyone's below you."""
+    if not changes:
+        raise ApiError("invalid_profile")
+    clean = check_profile_changes(changes)
+    user = await store.get_user(uow.session, actor.workspace_id, target_id)
+    if user is None:
+        raise ApiError("user_not_found")
+    if user.id != actor.user_id:
+        if not actor.is_admin:
+            raise ApiError("not_admin")
+        if user.role == "owner" and not actor.is_owner:
+            raise ApiError("cannot_update_admin_user")
+    return await do_update_profile(uow, user, clean)
+
+
+async def _admin_target(uow: UnitOfWork, actor: Principal, user_id: str) -> User:
+    """A member an admin may manage: owners are managed by owners only."""
+    if not actor.is_admin:
+        raise ApiError("not_an_admin")
+    user = await store.get_user(uow.session, actor.workspace_id, user_id)
+    if user is None:
+        raise ApiError("user_not_found")
+    if user.role == "owner" and not actor.is_owner:
+        raise ApiError("cannot_update_admin_user")
+    return user
+
+
+async def check_set_role(
+    uow: UnitOfWork, actor: Principal, user_id: str, role: str, origin: Origin
+) -> User:
+    """admin.users.setRole: owners alone make owners; audited with the previous role."""
+    if role == "owner" and not actor.is_owner:
+        raise ApiError("not_an_owner")
+    user = await _admin_target(uow, actor, user_id)
+    previous = user.role
+    await do_set_role(uow, user, role)
+    await record(
+        uow,
+        user.workspace_id,
+        "role_changed",
+        actor_id=actor.user_id,
+        entity_type="user",
+        entity_id=user.id,
+        origin=origin,
+        details={"previous_role": previous, "new_role": role},
+    )
+    return user
+
+
+async def check_set_active(
+    uow: UnitOfWork, actor: Principal, user_id: str, active: bool, origin: Origin
+) -> User:
+    """admin.users.setActive: deactivate or reactivate a member (not yourself); audited."""
+    if user_id == actor.user_id and not active:
+        raise ApiError("cant_deactivate_self")
+    user = await _admin_target(uow, actor, user_id)
+    await do_set_deactivated(uow, user, not active)
+    await record(
+        uow,
+        user.workspace_id,
+        "user_reactivated" if active else "user_deactivated",
+        actor_id=actor.user_id,
+        entity_type="user",
+        entity_id=user.id,
+        origin=origin,
+    )
+    return user

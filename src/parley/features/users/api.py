@@ -6,7 +6,6 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.audit.actions import record
 from parley.features.users import actions, store
 from parley.features.users.models import User
 from parley.features.users.schemas import profile_object, user_object
@@ -16,7 +15,6 @@ from parley.features.users.wire import (
     UsersInfoResponse,
     UsersListResponse,
 )
-from parley.features.workspaces import store as workspace_store
 from parley.platform.clock import unix_now
 from parley.platform.errors import ApiError
 from parley.platform.ids import looks_like
@@ -153,21 +151,9 @@ async def users_profile_set(call: Call, params: ProfileSetParams) -> dict[str, A
     changes: dict[str, Any] = dict(params.profile or {})
     if params.name is not None:
         changes[params.name] = params.value or ""
-    if not changes:
-        raise ApiError("invalid_profile")
-    clean = actions.check_profile_changes(changes)
-    principal = call.principal
-    target_id = params.user or principal.user_id
+    target_id = params.user or call.principal.user_id
     async with call.services.db.write() as uow:
-        user = await store.get_user(uow.session, principal.workspace_id, target_id)
-        if user is None:
-            raise ApiError("user_not_found")
-        if user.id != principal.user_id:
-            if not principal.is_admin:
-                raise ApiError("not_admin")
-            if user.role == "owner" and not principal.is_owner:
-                raise ApiError("cannot_update_admin_user")
-        await actions.do_update_profile(uow, user, clean)
+        user = await actions.check_set_profile(uow, call.principal, target_id, changes)
     return {"profile": profile_object(user, include_email=True)}
 
 
@@ -236,7 +222,7 @@ async def users_identity(call: Call, params: Params) -> dict[str, Any]:
     principal = call.principal
     async with call.services.db.read() as session:
         user = await store.get_user(session, principal.workspace_id, principal.user_id)
-        workspace = await workspace_store.get_workspace(session, principal.workspace_id)
+        workspace = await store.get_workspace(session, principal.workspace_id)
     if user is None or workspace is None:
         raise ApiError("invalid_auth")
     body_user: dict[str, Any] = {"name": user.real_name or user.name, "id": user.id}
@@ -256,18 +242,6 @@ class SetRoleParams(AdminUserParams):
     role: str = Field(max_length=16)
 
 
-async def _admin_target(call: Call, uow_session: Any, user_id: str) -> User:
-    principal = call.principal
-    if not principal.is_admin:
-        raise ApiError("not_an_admin")
-    user = await store.get_user(uow_session, principal.workspace_id, user_id)
-    if user is None:
-        raise ApiError("user_not_found")
-    if user.role == "owner" and not principal.is_owner:
-        raise ApiError("cannot_update_admin_user")
-    return user
-
-
 @api_method(
     "admin.users.setRole",
     params=SetRoleParams,
@@ -280,21 +254,9 @@ async def _admin_target(call: Call, uow_session: Any, user_id: str) -> User:
 )
 async def admin_users_set_role(call: Call, params: SetRoleParams) -> dict[str, Any]:
     """Changes a member's role (owner, admin, member, guest); owners alone make owners."""
-    if params.role == "owner" and not call.principal.is_owner:
-        raise ApiError("not_an_owner")
     async with call.services.db.write() as uow:
-        user = await _admin_target(call, uow.session, params.user_id)
-        previous = user.role
-        await actions.do_set_role(uow, user, params.role)
-        await record(
-            uow,
-            user.workspace_id,
-            "role_changed",
-            actor_id=call.principal.user_id,
-            entity_type="user",
-            entity_id=user.id,
-            origin=call.origin,
-            details={"previous_role": previous, "new_role": params.role},
+        user = await actions.check_set_role(
+            uow, call.principal, params.user_id, params.role, call.origin
         )
     call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}
@@ -316,19 +278,9 @@ class SetActiveParams(AdminUserParams):
 )
 async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[str, Any]:
     """Deactivates (active=false) or reactivates a user; deactivated users cannot sign in."""
-    if params.user_id == call.principal.user_id and not params.active:
-        raise ApiError("cant_deactivate_self")
     async with call.services.db.write() as uow:
-        user = await _admin_target(call, uow.session, params.user_id)
-        await actions.do_set_deactivated(uow, user, not params.active)
-        await record(
-            uow,
-            user.workspace_id,
-            "user_reactivated" if params.active else "user_deactivated",
-            actor_id=call.principal.user_id,
-            entity_type="user",
-            entity_id=user.id,
-            origin=call.origin,
+        user = await actions.check_set_active(
+            uow, call.principal, params.user_id, params.active, call.origin
         )
     call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}

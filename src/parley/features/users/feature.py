@@ -11,4 +11,5 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.users.api",
         "parley.features.users.wire",  # the documented response and event shapes
+        "parley.features.users.access_logs_api",
     )

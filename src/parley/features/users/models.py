@@ -1,4 +1,8 @@
-"""User table: people and bot users of a workspace, with their profile."""
+"""User table: the members of a workspace (people and bots), with what Slack shows of them.
+
+A person's login lives on their account (`features/accounts`); `account_id` links the
+member to it, so one account can be a member of several workspaces. Bots have no account.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ class User(Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "email"),
         UniqueConstraint("workspace_id", "name"),
+        UniqueConstraint("workspace_id", "account_id"),
         Index("ix_users_workspace_id_id", "workspace_id", "id"),
     )
 
@@ -32,7 +37,9 @@ class User(Base):
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     role: Mapped[str] = mapped_column(String(16), default="member")
     is_primary_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)

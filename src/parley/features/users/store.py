@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.users.models import User
+from parley.platform.tenancy import Workspace
 
 
 async def get_user(session: AsyncSession, workspace_id: str, user_id: str) -> User | None:
@@ -54,3 +55,8 @@ async def get_users(
         select(User).where(User.workspace_id == workspace_id, User.id.in_(list(user_ids)))
     )
     return list(rows.scalars().all())
+
+
+async def get_workspace(session: AsyncSession, workspace_id: str) -> Workspace | None:
+    """The member's workspace (users.identity shows it)."""
+    return await session.get(Workspace, workspace_id)

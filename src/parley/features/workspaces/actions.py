@@ -1,19 +1,22 @@
-"""Workspace writes: creating a workspace with its primary owner."""
+"""Workspace writes: creating a workspace with its primary owner, and signing up (a new
+workspace whose owner is signed straight in)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from parley.features.auth.actions import do_issue_token
-from parley.features.conversations.actions import do_create_general
+from parley.features.audit.actions import record
+from parley.features.auth.actions import NewSession, do_issue_token, do_start_session
 from parley.features.users.actions import check_email, check_password, do_create_user
 from parley.features.users.models import User
 from parley.features.workspaces import store
+from parley.features.workspaces.interface import workspace_created
 from parley.platform.clock import utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.ids import new_id
+from parley.platform.origin import Origin
 from parley.platform.tenancy import Workspace
 
 DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -73,5 +76,37 @@ async def check_create_workspace(
         is_primary_owner=True,
     )
     token = await do_issue_token(uow, owner, kind="user", label="owner")
-    await do_create_general(uow, workspace.id, owner.id)
+    await workspace_created(uow, workspace, owner)
     return NewWorkspace(workspace=workspace, owner=owner, owner_token=token)
+
+
+async def check_sign_up(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    domain: str,
+    owner_email: str,
+    owner_password: str,
+    owner_name: str,
+    origin: Origin,
+) -> NewSession:
+    """auth.signup: a new workspace, its owner signed in by a browser session; audited."""
+    created = await check_create_workspace(
+        uow,
+        name=name,
+        domain=domain,
+        owner_email=owner_email,
+        owner_password=owner_password,
+        owner_name=owner_name,
+    )
+    new = await do_start_session(uow, created.owner)
+    await record(
+        uow,
+        created.workspace.id,
+        "workspace_created",
+        actor_id=created.owner.id,
+        entity_type="workspace",
+        entity_id=created.workspace.id,
+        origin=origin,
+    )
+    return new

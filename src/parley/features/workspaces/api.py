@@ -1,4 +1,4 @@
-"""team.* methods."""
+"""team.* methods, and auth.signup (which makes a workspace)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.workspaces import store
+from parley.features.auth.cookies import session_body, start_cookies
+from parley.features.auth.wire import SessionResponse
+from parley.features.workspaces import actions, store
 from parley.features.workspaces.schemas import team_object
 from parley.features.workspaces.wire import TeamInfoResponse
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
-from parley.platform.webapi.registry import Tier, api_method
+from parley.platform.webapi.registry import Auth, Tier, api_method
 
 
 class TeamInfoParams(Params):
@@ -38,3 +40,36 @@ async def team_info(call: Call, params: TeamInfoParams) -> dict[str, Any]:
     if workspace is None or (params.domain and params.domain != workspace.domain):
         raise ApiError("team_not_found")
     return {"team": team_object(workspace, call.services.settings.base_url)}
+
+
+class SignUpParams(Params):
+    team_name: str = Field(max_length=100)
+    domain: str = Field(max_length=64)
+    email: str = Field(max_length=255)
+    password: str = Field(max_length=256)
+    real_name: str = Field(default="", max_length=100)
+
+
+@api_method(
+    "auth.signup",
+    params=SignUpParams,
+    auth=Auth.NONE,
+    tier=Tier.T1,
+    slack_compatible=False,
+    errors=("domain_taken", "invalid_domain", "invalid_email"),
+    response=SessionResponse,
+)
+async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
+    """Creates a workspace with the caller as its primary owner and signs them in."""
+    async with call.services.db.write() as uow:
+        new = await actions.check_sign_up(
+            uow,
+            name=params.team_name,
+            domain=params.domain,
+            owner_email=params.email,
+            owner_password=params.password,
+            owner_name=params.real_name,
+            origin=call.origin,
+        )
+    start_cookies(call, new)
+    return session_body(new)

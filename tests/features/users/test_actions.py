@@ -1,0 +1,114 @@
+"""Member actions called directly: the admin rules and the audit records live here, so any
+entry point (Web API, CLI, an admin console) gets them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import select
+
+from parley.features.audit.models import AuditEntry
+from parley.features.auth.store import principal_for_token
+from parley.features.users import actions
+from parley.platform.auth.principal import Principal
+from parley.platform.db import UnitOfWork
+from parley.platform.errors import ApiError
+from parley.platform.origin import Origin
+from parley.platform.services import Services
+from tests.factories import Factory
+
+WEB = Origin(ip_address="203.0.113.9", user_agent="test-browser")
+
+
+async def _principal(services: Services, token: str) -> Principal:
+    async with services.db.read() as session:
+        return await principal_for_token(session, token)
+
+
+async def _refusal(services: Services, call: Callable[[UnitOfWork], Awaitable[None]]) -> str:
+    async with services.db.write() as uow:
+        with pytest.raises(ApiError) as refused:
+            await call(uow)
+    return refused.value.code
+
+
+async def test_set_role_rules_and_audit(services: Services, factory: Factory) -> None:
+    team = await factory.workspace()
+    admin = await _principal(services, (await factory.user(team, role="admin")).token)
+    member = await factory.user(team)
+    owner = await _principal(services, team.owner.token)
+
+    async def make_owner(uow: UnitOfWork) -> None:
+        await actions.check_set_role(uow, admin, member.user_id, "owner", WEB)
+
+    async def demote_owner(uow: UnitOfWork) -> None:
+        await actions.check_set_role(uow, admin, team.owner.user_id, "member", WEB)
+
+    assert await _refusal(services, make_owner) == "not_an_owner"
+    assert await _refusal(services, demote_owner) == "cannot_update_admin_user"
+    async with services.db.write() as uow:
+        user = await actions.check_set_role(uow, owner, member.user_id, "admin", WEB)
+    assert user.role == "admin"
+    async with services.db.read() as session:
+        entry = (
+            await session.execute(
+                select(AuditEntry).where(
+                    AuditEntry.workspace_id == team.team_id, AuditEntry.action == "role_changed"
+                )
+            )
+        ).scalar_one()
+    assert entry.actor_id == team.owner.user_id and entry.entity_id == member.user_id
+    assert entry.details == {"previous_role": "member", "new_role": "admin"}
+    assert entry.ip_address == WEB.ip_address
+
+
+async def test_set_active_rules_and_audit(services: Services, factory: Factory) -> None:
+    team = await factory.workspace()
+    member = await factory.user(team)
+    owner = await _principal(services, team.owner.token)
+    plain = await _principal(services, member.token)
+
+    async def deactivate_self(uow: UnitOfWork) -> None:
+        await actions.check_set_active(uow, owner, owner.user_id, False, WEB)
+
+    async def as_member(uow: UnitOfWork) -> None:
+        await actions.check_set_active(uow, plain, team.owner.user_id, False, WEB)
+
+    assert await _refusal(services, deactivate_self) == "cant_deactivate_self"
+    assert await _refusal(services, as_member) == "not_an_admin"
+    for active in (False, True):
+        async with services.db.write() as uow:
+            user = await actions.check_set_active(uow, owner, member.user_id, active, WEB)
+        assert user.deleted is not active
+    async with services.db.read() as session:
+        logged = (
+            await session.execute(
+                select(AuditEntry.action)
+                .where(AuditEntry.workspace_id == team.team_id)
+                .order_by(AuditEntry.id)
+            )
+        ).scalars()
+        assert list(logged) == ["user_deactivated", "user_reactivated"]
+
+
+async def test_profile_rules(services: Services, factory: Factory) -> None:
+    team = await factory.workspace()
+    member = await _principal(services, (await factory.user(team)).token)
+    admin = await _principal(services, (await factory.user(team, role="admin")).token)
+
+    async def nothing(uow: UnitOfWork) -> None:
+        await actions.check_set_profile(uow, member, member.user_id, {})
+
+    async def someone_else(uow: UnitOfWork) -> None:
+        await actions.check_set_profile(uow, member, admin.user_id, {"title": "x"})
+
+    async def the_owner(uow: UnitOfWork) -> None:
+        await actions.check_set_profile(uow, admin, team.owner.user_id, {"title": "x"})
+
+    assert await _refusal(services, nothing) == "invalid_profile"
+    assert await _refusal(services, someone_else) == "not_admin"
+    assert await _refusal(services, the_owner) == "cannot_update_admin_user"
+    async with services.db.write() as uow:
+        user = await actions.check_set_profile(uow, admin, member.user_id, {"title": " Chef "})
+    assert user.title == "Chef"
