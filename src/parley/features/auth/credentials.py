@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from parley.features.accounts import store as account_store
 from parley.features.auth import store
 from parley.features.auth.models import BrowserSession, Token
 from parley.features.users import store as user_store
@@ -23,10 +24,14 @@ class StoredCredentials:
         return await store.principal_for_session(session, secret)
 
     async def refusal(self, session: AsyncSession, principal: Principal) -> str | None:
-        """A ticket outlives a revocation: check the member and the credential again."""
+        """A ticket outlives a revocation: check the member, its login and the credential."""
         user = await user_store.get_user(session, principal.workspace_id, principal.user_id)
         if user is None or user.deleted:
             return "account_inactive"
+        if user.account_id is not None:
+            account = await account_store.get_account(session, user.account_id)
+            if account is None or account.disabled:
+                return "account_inactive"
         if principal.token_id is not None:
             revoked = await session.scalar(
                 select(Token.revoked_at).where(Token.id == principal.token_id)
