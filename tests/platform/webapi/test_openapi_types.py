@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from parley.platform.webapi.methods import load_all_methods
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from parley.cli.main import app
+from parley.composition import install
 from parley.features.messages.wire import HistoryResponse
 from parley.platform.services import Services
 from parley.platform.webapi.openapi import (
@@ -71,7 +71,7 @@ CLIENT_EVENTS = [
 
 
 def _document() -> dict[str, Any]:
-    load_all_methods()
+    install()
     return openapi_document("http://parley.test")
 
 
@@ -141,7 +141,7 @@ async def test_real_answers_match_their_documented_shapes(
     api: Api, factory: Factory, services: Services
 ) -> None:
     """Documented, never filtered: what handlers send validates against the models."""
-    load_all_methods()
+    install()
     team = await factory.workspace()
     token = team.owner.token
     channel = await make_channel(services.db, team, [team.owner])
