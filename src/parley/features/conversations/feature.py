@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parley.features.conversations.events import EVENTS
 from parley.platform.plugins import Platform
 
 
@@ -9,3 +10,4 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.conversations.api",
     )
+    platform.event_types(*EVENTS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parley.features.files.events import EVENTS
 from parley.features.files.routes import file_routes
 from parley.features.files.worker import run_previews
 from parley.platform.plugins import Platform
@@ -13,3 +14,4 @@ def register(platform: Platform) -> None:
     )
     platform.worker("file-previews", run_previews)
     platform.routes(file_routes)
+    platform.event_types(*EVENTS)

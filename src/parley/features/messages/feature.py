@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parley.features.messages.events import EVENTS
 from parley.features.messages.scheduler import run_scheduler
 from parley.platform.plugins import Platform
 
@@ -11,3 +12,4 @@ def register(platform: Platform) -> None:
         "parley.features.messages.api",
     )
     platform.worker("scheduler", run_scheduler)
+    platform.event_types(*EVENTS)

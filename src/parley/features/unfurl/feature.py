@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parley.features.unfurl.events import EVENTS
 from parley.features.unfurl.images import unfurl_routes
 from parley.features.unfurl.worker import run_unfurls
 from parley.platform.plugins import Platform
@@ -13,3 +14,4 @@ def register(platform: Platform) -> None:
     )
     platform.worker("unfurls", run_unfurls)
     platform.routes(unfurl_routes)
+    platform.event_types(*EVENTS)

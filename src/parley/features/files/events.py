@@ -1,0 +1,36 @@
+"""Event types the files feature emits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.platform.events.types import EventPayload, EventType
+
+TO_OWNER_AND_CHANNELS = ("conversation", "users")
+
+
+class FileEvent(EventPayload):
+    file_id: str
+    file: dict[str, Any]
+
+
+class FileShared(FileEvent):
+    user_id: str
+    channel_id: str
+    event_ts: str
+
+
+class FileDeleted(EventPayload):
+    file_id: str
+    channel_ids: list[str]
+    event_ts: str
+
+
+EVENTS = (
+    EventType("file_created", FileEvent, ("users",), "files:read"),
+    EventType("file_shared", FileShared, ("conversation",), "files:read", events_api=True),
+    EventType("file_deleted", FileDeleted, TO_OWNER_AND_CHANNELS, "files:read", events_api=True),
+    EventType("file_public", FileEvent, TO_OWNER_AND_CHANNELS, "files:read"),
+    EventType("file_unshared", FileEvent, TO_OWNER_AND_CHANNELS, "files:read"),
+    EventType("file_change", FileEvent, TO_OWNER_AND_CHANNELS, "files:read"),
+)
