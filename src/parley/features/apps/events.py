@@ -11,24 +11,24 @@ from parley.platform.events.types import EventPayload, EventType
 
 class AppMention(EventPayload):
     user: str | None = None
-    text: str
-    ts: str
-    channel: str
+    text: str | None = None
+    ts: str | None = None
+    channel: str | None = None
 
 
 class AppHomeOpened(EventPayload):
-    user: str
-    channel: str
-    tab: str
-    event_ts: str
+    user: str | None = None
+    channel: str | None = None
+    tab: str | None = None
+    event_ts: str | None = None
 
 
 class TokensRevoked(EventPayload):
-    tokens: dict[str, list[str]]
+    tokens: dict[str, list[str]] | None = None
 
 
 class ViewEvent(EventPayload):
-    view: dict[str, Any]
+    view: dict[str, Any] | None = None
 
 
 EVENTS = (

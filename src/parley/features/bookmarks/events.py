@@ -8,9 +8,9 @@ from parley.platform.events.types import EventPayload, EventType
 
 
 class BookmarkEvent(EventPayload):
-    channel_id: str
-    bookmark: dict[str, Any]
-    event_ts: str
+    channel_id: str | None = None
+    bookmark: dict[str, Any] | None = None
+    event_ts: str | None = None
 
 
 EVENTS = tuple(

@@ -14,30 +14,30 @@ MEMBER = ("users",)
 class ChannelObjectEvent(EventPayload):
     """`channel_created`, `*_joined`, `*_rename`, `mpim_joined`: a conversation object."""
 
-    channel: dict[str, Any]
+    channel: dict[str, Any] | None = None
 
 
 class ChannelIdEvent(EventPayload):
     """`*_left`, `*_archive`, `*_unarchive`, `*_deleted`, `*_marked`: a conversation id."""
 
-    channel: str
+    channel: str | None = None
 
 
 class MemberChange(EventPayload):
-    user: str
-    channel: str
-    channel_type: str
-    team: str
+    user: str | None = None
+    channel: str | None = None
+    channel_type: str | None = None
+    team: str | None = None
 
 
 class ImCreated(EventPayload):
-    user: str
-    channel: dict[str, Any]
+    user: str | None = None
+    channel: dict[str, Any] | None = None
 
 
 class DirectOpenClose(EventPayload):
-    user: str
-    channel: str
+    user: str | None = None
+    channel: str | None = None
 
 
 def _public_and_private(

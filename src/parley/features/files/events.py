@@ -10,20 +10,20 @@ TO_OWNER_AND_CHANNELS = ("conversation", "users")
 
 
 class FileEvent(EventPayload):
-    file_id: str
-    file: dict[str, Any]
+    file_id: str | None = None
+    file: dict[str, Any] | None = None
 
 
 class FileShared(FileEvent):
-    user_id: str
-    channel_id: str
-    event_ts: str
+    user_id: str | None = None
+    channel_id: str | None = None
+    event_ts: str | None = None
 
 
 class FileDeleted(EventPayload):
-    file_id: str
-    channel_ids: list[str]
-    event_ts: str
+    file_id: str | None = None
+    channel_ids: list[str] | None = None
+    event_ts: str | None = None
 
 
 EVENTS = (

@@ -6,8 +6,8 @@ from parley.platform.events.types import EventPayload, EventType
 
 
 class MessageEvent(EventPayload):
-    channel: str
-    channel_type: str
+    channel: str | None = None
+    channel_type: str | None = None
     ts: str | None = None
     subtype: str | None = None
 

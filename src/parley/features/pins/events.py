@@ -9,16 +9,16 @@ from parley.platform.events.types import EventPayload, EventType
 
 
 class PinEvent(EventPayload):
-    user: str
-    channel_id: str
-    item: dict[str, Any]
-    event_ts: str
+    user: str | None = None
+    channel_id: str | None = None
+    item: dict[str, Any] | None = None
+    event_ts: str | None = None
 
 
 class StarEvent(EventPayload):
-    user: str
-    item: dict[str, Any]
-    event_ts: str
+    user: str | None = None
+    item: dict[str, Any] | None = None
+    event_ts: str | None = None
 
 
 EVENTS = (

@@ -8,10 +8,10 @@ from parley.platform.events.types import EventPayload, EventType
 
 
 class ReactionEvent(EventPayload):
-    user: str
-    reaction: str
-    item: dict[str, Any]
-    event_ts: str
+    user: str | None = None
+    reaction: str | None = None
+    item: dict[str, Any] | None = None
+    event_ts: str | None = None
 
 
 EVENTS = (

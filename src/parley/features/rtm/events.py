@@ -6,8 +6,8 @@ from parley.platform.events.types import EventPayload, EventType
 
 
 class UserTyping(EventPayload):
-    channel: str
-    user: str
+    channel: str | None = None
+    user: str | None = None
 
 
 # Only people in a conversation a bot can read see typing in it.

@@ -8,12 +8,12 @@ from parley.platform.events.types import EventPayload, EventType
 
 
 class LinkShared(EventPayload):
-    channel: str
+    channel: str | None = None
     user: str | None
-    message_ts: str
-    unfurl_id: str
-    links: list[dict[str, Any]]
-    event_ts: str
+    message_ts: str | None = None
+    unfurl_id: str | None = None
+    links: list[dict[str, Any]] | None = None
+    event_ts: str | None = None
 
 
 EVENTS = (EventType("link_shared", LinkShared, ("users",), "links:read", events_api=True),)

@@ -14,19 +14,19 @@ class UserObject(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str
-    team_id: str
-    name: str
-    deleted: bool
-    profile: dict[str, Any]
+    id: str | None = None
+    team_id: str | None = None
+    name: str | None = None
+    deleted: bool | None = None
+    profile: dict[str, Any] | None = None
 
 
 class TeamJoin(EventPayload):
-    user: UserObject
+    user: UserObject | None = None
 
 
 class UserChange(EventPayload):
-    user: UserObject
+    user: UserObject | None = None
 
 
 def deactivated_users_sockets(payload: Payload) -> SocketClosure | None:

@@ -81,7 +81,8 @@ async def emit(
     Raises before anything is recorded when the type is undeclared or the audience kind
     unregistered: such an event would reach nobody, silently.
     """
-    EVENT_TYPES.check(payload, AUDIENCE_KINDS.require(audience))
+    AUDIENCE_KINDS.require(audience)
+    EVENT_TYPES.check(payload)
     uow.last_before_commit(write_outbox)
     row: dict[str, Any] = {
         "workspace_id": workspace_id,
