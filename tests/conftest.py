@@ -22,15 +22,16 @@ import pytest
 import uvicorn
 
 from parley.composition import install
-from parley.platform.plugins import install_features
 from parley.main import build_services, create_app
 from parley.platform.events.types import EVENT_TYPES
 from parley.platform.events.wire import FanOutWebSocketProtocol
 from parley.platform.migrate import upgrade_to_head
+from parley.platform.plugins import install_features
 from parley.platform.services import Services
 from parley.platform.settings import Settings
 from tests import events as test_events
 from tests.factories import Factory
+
 
 @pytest.fixture(scope="session", autouse=True)
 def declared_events() -> Iterator[None]:

@@ -7,8 +7,8 @@ filter, the Events API's subscribable list, the events that change a conversatio
 membership, and what a node does to sockets after an event (a deactivated user's close).
 
 `emit()` refuses a type nobody declared. With `EVENT_TYPES.validate_payloads` on (the test
-suite turns it on) every emitted payload is also checked against its model, so a payload drifting from its declaration fails a test, not a
-client (Zulip's `check_send_event` idea).
+suite turns it on) every emitted payload is also checked against its model, so a payload
+drifting from its declaration fails a test, not a client (Zulip's `check_send_event` idea).
 """
 
 from __future__ import annotations
