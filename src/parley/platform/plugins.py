@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute
 
 from parley.platform.auth.credentials import Credentials, NoCredentials
 from parley.platform.events.audience import AUDIENCE_KINDS, AudienceKindResolver
-from parley.platform.events.consumer import BatchHandler, LogConsumer, consumer_worker
+from parley.platform.events.consumer import HandlerFactory, LogConsumer, consumer_worker
 from parley.platform.events.frames import FRAME_HANDLERS, FrameHandler
 from parley.platform.events.types import EVENT_TYPES, EventType
 
@@ -85,10 +85,11 @@ class Platform:
         """Handle frames of `frame_type` that clients send on the real-time socket."""
         FRAME_HANDLERS.register(frame_type, handler)
 
-    def log_consumer(self, name: str, handler: BatchHandler, **options: Any) -> LogConsumer:
+    def log_consumer(self, name: str, make_handler: HandlerFactory, **options: Any) -> LogConsumer:
         """Follow the event log with a persisted cursor, on one node at a time (a worker
-        named `name`); `options` are `LogConsumer`'s (start, batch, poll_interval, …)."""
-        consumer = LogConsumer(name, handler, **options)
+        named `name`); `make_handler(services)` builds the batch handler when the worker
+        starts; `options` are `LogConsumer`'s (start, batch, poll_interval, …)."""
+        consumer = LogConsumer(name, make_handler, **options)
         self.worker(name, consumer_worker(consumer))
         return consumer
 

@@ -47,16 +47,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("parley.platform.events.consumer")
 
-# (services, workspace id, the batch's rows in seq order) -> None once handled.
-BatchHandler = Callable[["Services", str, list[Row]], Awaitable[None]]
+# (workspace id, the batch's rows in seq order) -> None once handled.
+BatchHandler = Callable[[str, list[Row]], Awaitable[None]]
+# Builds a worker's handler once per start (it may hold state: caches, clients, limits).
+HandlerFactory = Callable[["Services"], BatchHandler]
 
 
 @dataclass(frozen=True)
 class LogConsumer:
-    """A registered consumer: its name (the cursor's and the lease's key) and handler."""
+    """A registered consumer: its name (the cursor's and the lease's key) and how to build
+    its handler."""
 
     name: str
-    handler: BatchHandler
+    make_handler: HandlerFactory
     start: Literal["end", "beginning"] = "end"
     batch: int = 500
     poll_interval: float = 0.2  # fallback: a pass also starts when events are published
@@ -218,9 +221,12 @@ async def leadership(
 class ConsumerRunner:
     """Reads a consumer's events pass by pass and hands them to its handler."""
 
-    def __init__(self, services: Services, consumer: LogConsumer) -> None:
+    def __init__(
+        self, services: Services, consumer: LogConsumer, handler: BatchHandler | None = None
+    ) -> None:
         self.services = services
         self.consumer = consumer
+        self.handler = handler if handler is not None else consumer.make_handler(services)
         self.wake = asyncio.Event()
 
     async def pass_once(self) -> int:
@@ -265,7 +271,7 @@ class ConsumerRunner:
         # Pruned past the cursor (the log keeps a window): go on from what is there.
         new = int(rows[-1]["seq"]) if rows else latest
         if rows:
-            await self.consumer.handler(self.services, workspace_id, rows)
+            await self.handler(workspace_id, rows)
         async with self.services.db.write() as uow:
             moved = await advance_cursor(uow.session, self.consumer.name, workspace_id, cursor, new)
         if not moved:
