@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from parley.features.apps import store as app_store
 from parley.features.conversations import store as conversation_store
 from parley.features.messages import store as message_store
+from parley.features.messages.models import Message
 from parley.features.unfurl import actions
 from parley.features.unfurl.cache import PreviewCache
 from parley.features.unfurl.cards import card_for, card_url, is_card
@@ -81,6 +82,15 @@ def job_for(workspace_id: str, payload: dict[str, Any]) -> Job | None:
     return Job(workspace_id, channel, ts, new)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A message with links (or stale cards), read when its apps were told."""
+
+    message: Message
+    links: list[str]
+    stale: bool
+
+
 class Unfurler:
     def __init__(
         self,
@@ -108,22 +118,33 @@ class Unfurler:
         return await self.consumer.pass_once()
 
     async def handle_rows(self, workspace_id: str, rows: list[Row]) -> None:
-        """One batch of a workspace's log: its jobs run concurrently (within the limit) and
-        the batch counts as handled, moving the cursor, once they all finished."""
-        jobs = [job_for(workspace_id, row["payload"]) for row in rows]
-        tasks = [self._start(job) for job in jobs if job is not None]
+        """One batch of a workspace's log. Apps hear `link_shared` in the order the messages
+        were posted (one message after the other); the page fetches then run concurrently
+        (within the limit). The batch counts as handled, moving the cursor, once all ended."""
+        tasks = []
+        for row in rows:
+            job = job_for(workspace_id, row["payload"])
+            if job is None:
+                continue
+            try:
+                found = await self.tell_apps(job)
+            except Exception:
+                log.exception("unfurl of %s/%s failed", job.channel_id, job.ts)
+                continue
+            if found is not None:
+                tasks.append(self._start(job, found))
         await asyncio.gather(*tasks)
 
-    def _start(self, job: Job) -> asyncio.Task[None]:
-        task = asyncio.create_task(self._run(job))
+    def _start(self, job: Job, found: Found) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._run(job, found))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return task
 
-    async def _run(self, job: Job) -> None:
+    async def _run(self, job: Job, found: Found) -> None:
         try:
             async with self.slots:
-                await self.handle(job)
+                await self.add_cards(job, found)
         except Exception:
             log.exception("unfurl of %s/%s failed", job.channel_id, job.ts)
 
@@ -135,6 +156,14 @@ class Unfurler:
     # --- one message ------------------------------------------------------------------------
 
     async def handle(self, job: Job) -> None:
+        """Everything one message asks for: tell the apps, then add Parley's cards."""
+        found = await self.tell_apps(job)
+        if found is not None:
+            await self.add_cards(job, found)
+
+    async def tell_apps(self, job: Job) -> Found | None:
+        """Read the message; `link_shared` to the apps of its links' domains. None when
+        there is nothing more to do for it."""
         async with self.services.db.read() as session:
             conversation = await conversation_store.get_conversation(
                 session, job.workspace_id, job.channel_id
@@ -145,20 +174,26 @@ class Unfurler:
                 else None
             )
             if conversation is None or message is None or message.is_deleted:
-                return
+                return None
             links = message_links(message.text, message.blocks)
             apps = await app_store.event_apps(session, job.workspace_id) if links else []
         current = message.attachments or []
         stale = any(is_card(a) and card_url(a) not in links for a in current)
         if not links and not stale:
-            return
+            return None
         if job.new and actions.link_shared_apps(apps):
             async with self.services.db.write() as uow:
                 await actions.do_emit_link_shared(uow, conversation, message, apps)
+        return Found(message, links, stale)
+
+    async def add_cards(self, job: Job, found: Found) -> None:
+        """Fetch the previews of the message's links and put their cards on it."""
+        message, links, stale = found.message, found.links, found.stale
         if not self.services.settings.unfurl_enabled:
             return
         if not (message.unfurl_links or message.unfurl_media):
             return
+        current = message.attachments or []
         taken = {card_url(a) for a in current if is_card(a) and a.get("is_app_unfurl")}
         wanted = [url for url in links if url not in taken and _origin(url) != self.own_origin]
         previews = await asyncio.gather(*(self.preview(job.workspace_id, u) for u in wanted))
