@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.features.apps.manifest import event_coverage_lines, check_manifest
+from parley.features.apps.manifest import check_manifest, event_coverage_lines
 from parley.platform.events.audience import changes_membership
 from parley.platform.events.emit import emit, users_audience, workspace_audience
 from parley.platform.events.fanout import bot_scope_for
