@@ -23,10 +23,25 @@ import uvicorn
 
 from parley.composition import install, upgrade_to_head
 from parley.main import build_services, create_app
+from parley.platform.events.types import EVENT_TYPES
 from parley.platform.events.wire import FanOutWebSocketProtocol
+from parley.platform.plugins import install_features
 from parley.platform.services import Services
 from parley.platform.settings import Settings
+from tests import events as test_events
 from tests.factories import Factory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def declared_events() -> Iterator[None]:
+    """Every feature's event types declared, and every emitted payload checked against its
+    declaration (events/types.py): a payload drifting from its model fails the test."""
+    install()
+    install_features([("tests", test_events.register)])
+    EVENT_TYPES.validate_payloads = True
+    yield
+    EVENT_TYPES.validate_payloads = False
+
 
 POSTGRES_URL = os.environ.get("PARLEY_TEST_DATABASE_URL", "")
 

@@ -7,9 +7,10 @@ routes, and lines for the API coverage document. The composition root
 (`parley/composition.py`) calls every feature's `register` once per process, in dependency
 order, before the app is built.
 
-Event types, audiences and socket frame handlers have registries of their own next to the
-code that uses them (`platform/events/types.py`, `platform/events/audience.py`,
-`platform/events/frames.py`); `Platform` gives features one handle to all of them.
+Event types, audiences, socket frame handlers and log consumers have registries of their
+own next to the code that uses them (`platform/events/types.py`, `platform/events/audience.py`,
+`platform/events/frames.py`, `platform/events/consumer.py`); `Platform` gives features one
+handle to all of them (docs/events.md).
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
 from parley.platform.auth.credentials import Credentials, NoCredentials
+from parley.platform.events.audience import AUDIENCE_KINDS, AudienceKindResolver
+from parley.platform.events.consumer import HandlerFactory, LogConsumer, consumer_worker
+from parley.platform.events.frames import FRAME_HANDLERS, FrameHandler
+from parley.platform.events.types import EVENT_TYPES, EventType
 
 if TYPE_CHECKING:
     from parley.platform.services import Services
@@ -79,6 +84,30 @@ class Platform:
     def credential_store(self, credentials: Credentials) -> None:
         """The one place tokens and sessions are resolved (the identity feature's)."""
         self.credentials = credentials
+
+    def event_type(self, declaration: EventType) -> None:
+        """Declare an event type the feature emits (emit() refuses undeclared ones)."""
+        EVENT_TYPES.declare(declaration)
+
+    def event_types(self, *declarations: EventType) -> None:
+        for declaration in declarations:
+            self.event_type(declaration)
+
+    def audience_kind(self, name: str, resolver: AudienceKindResolver) -> None:
+        """A new kind of audience (`{"kind": name, ...}`) and how a node resolves it to users."""
+        AUDIENCE_KINDS.register(name, resolver)
+
+    def socket_frame(self, frame_type: str, handler: FrameHandler) -> None:
+        """Handle frames of `frame_type` that clients send on the real-time socket."""
+        FRAME_HANDLERS.register(frame_type, handler)
+
+    def log_consumer(self, name: str, make_handler: HandlerFactory, **options: Any) -> LogConsumer:
+        """Follow the event log with a persisted cursor, on one node at a time (a worker
+        named `name`); `make_handler(services)` builds the batch handler when the worker
+        starts; `options` are `LogConsumer`'s (start, batch, poll_interval, …)."""
+        consumer = LogConsumer(name, make_handler, **options)
+        self.worker(name, consumer_worker(consumer))
+        return consumer
 
     def all_routes(self) -> list[BaseRoute]:
         return [route for factory in self.route_factories for route in factory()]

@@ -14,12 +14,13 @@ from typer.testing import CliRunner
 from parley.cli.main import app
 from parley.composition import install
 from parley.features.messages.wire import HistoryResponse
+from parley.platform.events.types import EVENT_TYPES
 from parley.platform.services import Services
 from parley.platform.webapi.openapi import (
-    EVENT_SCHEMAS,
+    SOCKET_FRAME_SCHEMAS,
     WireModel,
     openapi_document,
-    register_event_schema,
+    register_socket_frame_schema,
 )
 from parley.platform.webapi.registry import REGISTRY
 from tests.conftest import Api
@@ -119,13 +120,27 @@ def test_schemas_leave_out_implied_defaults() -> None:
     assert '"default": null' not in text  # optional fields stay optional, not nullable
 
 
-def test_an_event_type_cannot_get_two_schemas() -> None:
+def test_socket_events_come_from_the_event_declarations() -> None:
+    """One declaration per event type: the document lists exactly the declared types that
+    reach sockets, with their scope, and nothing for control or apps-only types."""
+    listed = {entry["type"]: entry for entry in _document()["x-parley-events"]}
+    for declared in EVENT_TYPES:
+        if declared.rtm and not declared.control:
+            assert listed[declared.name]["scope"] == declared.scope, declared.name
+            title = declared.payload.model_json_schema()["title"]
+            assert listed[declared.name]["schema"]["$ref"].endswith("/" + title)
+        else:
+            assert declared.name not in listed, declared.name
+    assert set(listed) - {t.name for t in EVENT_TYPES} == set(SOCKET_FRAME_SCHEMAS)
+
+
+def test_a_socket_frame_cannot_get_two_schemas() -> None:
     class Other(WireModel):
         type: str
 
     with pytest.raises(RuntimeError):
-        register_event_schema("message", Other)
-    register_event_schema("message", EVENT_SCHEMAS["message"])  # the same again is fine
+        register_socket_frame_schema("hello", Other)
+    register_socket_frame_schema("hello", SOCKET_FRAME_SCHEMAS["hello"])  # the same is fine
 
 
 def test_cli_dumps_the_document(tmp_path: Path) -> None:

@@ -358,7 +358,6 @@ function applyConversationEvent(state: State, event: RtmEvent): State {
   const put = (c: Conversation): State => ({ ...state, conversations: { ...state.conversations, [id]: c } });
   switch (event.type) {
     case "channel_created":
-    case "group_created":
       return put({ is_channel: !fromEvent?.is_private, is_member: false, ...existing, ...fromEvent, id });
     case "channel_joined":
     case "group_joined":
@@ -436,8 +435,7 @@ export function applyEvent(state: State, event: RtmEvent, now = Date.now()): Sta
     }
     case "channel_marked":
     case "group_marked":
-    case "im_marked":
-    case "mpim_marked": {
+    case "im_marked": {
       const channel = channelIdOf(event);
       return channel && event.ts ? markRead(state, channel, event.ts) : state;
     }

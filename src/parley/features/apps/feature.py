@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parley.features.apps import models
 from parley.features.apps.delivery import run_event_delivery
+from parley.features.apps.events import EVENTS
 from parley.features.apps.manifest import event_coverage_lines
 from parley.features.apps.routes import app_routes
 from parley.features.apps.socket import run_socket_hub
@@ -23,3 +24,4 @@ def register(platform: Platform) -> None:
     platform.worker("socket-mode-hub", run_socket_hub)
     platform.routes(app_routes)
     platform.coverage(event_coverage_lines)
+    platform.event_types(*EVENTS)

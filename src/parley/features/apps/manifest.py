@@ -13,8 +13,9 @@ from typing import Any
 import orjson
 import yaml
 
-from parley.platform.auth.scopes import BOT_SCOPES, EVENT_SCOPES, USER_SCOPES
+from parley.platform.auth.scopes import BOT_SCOPES, USER_SCOPES
 from parley.platform.errors import ApiError
+from parley.platform.events.types import EVENT_TYPES
 
 COMMAND_RE = re.compile(r"^/[a-z0-9_\-]{1,31}$")
 MAX_NAME = 35
@@ -33,7 +34,7 @@ def event_coverage_lines() -> list[str]:
     ]
     lines += [
         f"| `{name}` | done | {f'`{scope}`' if scope else 'none'} |"
-        for name, scope in EVENT_SCOPES.items()
+        for name, scope in EVENT_TYPES.events_api_scopes().items()
     ]
     return lines
 
@@ -204,13 +205,14 @@ def _events(value: Any, bot_scopes: tuple[str, ...], errors: ManifestErrors) -> 
     if not isinstance(value, list):
         errors.add(pointer, "must be a list of event types")
         return ()
+    subscribable = EVENT_TYPES.events_api_scopes()  # declared by the features that emit them
     for index, event in enumerate(value):
-        needed = EVENT_SCOPES.get(event) if isinstance(event, str) else None
+        needed = subscribable.get(event) if isinstance(event, str) else None
         if needed is None:
             errors.add(f"{pointer}/{index}", f"unsupported event type: {event}")
         elif needed and needed not in bot_scopes:
             errors.add(f"{pointer}/{index}", f"{event} needs the bot scope {needed}")
-    return tuple(dict.fromkeys(e for e in value if isinstance(e, str) and e in EVENT_SCOPES))
+    return tuple(dict.fromkeys(e for e in value if isinstance(e, str) and e in subscribable))
 
 
 _DOMAIN_RE = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")

@@ -10,13 +10,8 @@ from typing import Any
 from parley.features.apps.actions import event_id_for
 from parley.features.apps.models import App
 from parley.platform.clock import as_utc
+from parley.platform.events.types import EVENT_TYPES
 
-MESSAGE_SUBSCRIPTION = {
-    "channel": "message.channels",
-    "group": "message.groups",
-    "im": "message.im",
-    "mpim": "message.mpim",
-}
 # Message subtypes that mention an app the way a person does.
 _MENTION_SUBTYPES = {None, "thread_broadcast", "file_share", "bot_message"}
 _APP_MENTION_FIELDS = ("user", "text", "ts", "channel", "event_ts", "team", "blocks")
@@ -55,17 +50,16 @@ def events_for_app(app: App, payload: dict[str, Any]) -> list[tuple[str, dict[st
     """(kind, event) pairs the app subscribed to; `kind` keeps event ids distinct per type."""
     wanted = set(app.bot_events)
     found: list[tuple[str, dict[str, Any]]] = []
-    if payload.get("type") == "message":
-        if payload.get("is_ephemeral"):
-            return found
-        if MESSAGE_SUBSCRIPTION.get(str(payload.get("channel_type"))) in wanted:
-            found.append(("message", _public_event(payload)))
-        if "app_mention" in wanted:
-            mention = _app_mention(app, payload)
-            if mention is not None:
-                found.append(("app_mention", mention))
-    elif payload.get("type") in wanted:
+    if payload.get("type") == "message" and payload.get("is_ephemeral"):
+        return found  # shown to one person only
+    declared = EVENT_TYPES.get(str(payload.get("type")))
+    subscription = declared.subscription_for(payload) if declared is not None else None
+    if subscription in wanted:
         found.append((str(payload["type"]), _public_event(payload)))
+    if payload.get("type") == "message" and "app_mention" in wanted:
+        mention = _app_mention(app, payload)
+        if mention is not None:
+            found.append(("app_mention", mention))
     return found
 
 

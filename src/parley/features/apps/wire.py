@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from parley.platform.webapi.openapi import Opt, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, WireModel
 
 
 class TextObject(WireModel):
@@ -102,7 +102,3 @@ class ViewEvent(WireModel):
 
     type: str
     view: View
-
-
-for _name in ("view_opened", "view_updated", "view_closed", "app_home_updated"):
-    register_event_schema(_name, ViewEvent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parley.features.bookmarks import models
+from parley.features.bookmarks.events import EVENTS
 from parley.platform.plugins import Platform
 
 
@@ -11,3 +12,4 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.bookmarks.api",
     )
+    platform.event_types(*EVENTS)

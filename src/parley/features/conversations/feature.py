@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parley.features.conversations.actions import do_create_general, do_join_general
+from parley.features.conversations.events import EVENTS
 from parley.features.users.interface import on_member_created
 from parley.features.users.models import User
 from parley.features.workspaces.interface import on_workspace_created
@@ -24,3 +25,4 @@ def register(platform: Platform) -> None:
     # who arrives later joins it, through the hooks identity offers.
     on_workspace_created(_create_general)
     on_member_created(do_join_general)
+    platform.event_types(*EVENTS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel
 
 
 class TextField(WireModel):
@@ -95,17 +95,3 @@ class MarkedEvent(WireModel):
     ts: str
     unread_count: Opt[int] = None
     mention_count: Opt[int] = None
-
-
-for _name in ("channel_created", "group_created", "channel_joined", "group_joined"):
-    register_event_schema(_name, ConversationEvent)
-for _name in ("im_created", "mpim_joined", "channel_rename", "group_rename"):
-    register_event_schema(_name, ConversationEvent)
-for _name in ("channel_archive", "group_archive", "channel_unarchive", "group_unarchive"):
-    register_event_schema(_name, ConversationIdEvent)
-for _name in ("channel_left", "group_left"):
-    register_event_schema(_name, ConversationIdEvent)
-for _name in ("member_joined_channel", "member_left_channel"):
-    register_event_schema(_name, MemberEvent)
-for _name in ("channel_marked", "group_marked", "im_marked", "mpim_marked"):
-    register_event_schema(_name, MarkedEvent)

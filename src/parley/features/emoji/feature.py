@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parley.features.emoji import models
+from parley.features.emoji.events import EVENTS
 from parley.platform.plugins import Platform
 
 
@@ -12,3 +13,4 @@ def register(platform: Platform) -> None:
         "parley.features.emoji.api",
         "parley.features.emoji.wire",  # the documented response and event shapes
     )
+    platform.event_types(*EVENTS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parley.features.files import models
+from parley.features.files.events import EVENTS
 from parley.features.files.routes import file_routes
 from parley.features.files.worker import run_previews
 from parley.platform.plugins import Platform
@@ -16,3 +17,4 @@ def register(platform: Platform) -> None:
     )
     platform.worker("file-previews", run_previews)
     platform.routes(file_routes)
+    platform.event_types(*EVENTS)

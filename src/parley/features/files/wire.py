@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel
 
 
 class File(WireModel):
@@ -71,8 +71,3 @@ class FileEvent(WireModel):
     user_id: Opt[str] = None
     channel_id: Opt[str] = None
     channel_ids: Opt[list[str]] = None
-
-
-for _name in ("file_created", "file_shared", "file_unshared", "file_public", "file_change"):
-    register_event_schema(_name, FileEvent)
-register_event_schema("file_deleted", FileEvent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parley.features.conversations.interface import provide_read_states, provide_system_messages
 from parley.features.messages import models
+from parley.features.messages.events import EVENTS
 from parley.features.messages.read_state import MessageReadStates
 from parley.features.messages.scheduler import run_scheduler
 from parley.features.messages.system_messages import PostedSystemMessages
@@ -20,3 +21,4 @@ def register(platform: Platform) -> None:
     # Conversations sit below messages and ask for these through their hooks.
     provide_system_messages(PostedSystemMessages())
     provide_read_states(MessageReadStates())
+    platform.event_types(*EVENTS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel
 
 
 class Reaction(WireModel):
@@ -151,6 +151,3 @@ class DeleteMessageResponse(WireModel):
 class PermalinkResponse(WireModel):
     channel: str
     permalink: str
-
-
-register_event_schema("message", MessageEvent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parley.features.messages.interface import provide_pins
 from parley.features.pins import models
+from parley.features.pins.events import EVENTS
 from parley.features.pins.store import count_pins, pins_for_messages
 from parley.platform.plugins import Platform
 
@@ -16,3 +17,4 @@ def register(platform: Platform) -> None:
     )
     # Messages sit below pins and show `pinned_to` and history's `pin_count`.
     provide_pins(pins_for_messages, count_pins)
+    platform.event_types(*EVENTS)

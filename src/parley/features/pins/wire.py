@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parley.features.messages.interface import WireMessage as Message
-from parley.platform.webapi.openapi import Opt, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, WireModel
 
 
 class PinItem(WireModel):
@@ -21,7 +21,3 @@ class PinEvent(WireModel):
     channel_id: str
     item: PinItem
     pin_count: Opt[int] = None
-
-
-register_event_schema("pin_added", PinEvent)
-register_event_schema("pin_removed", PinEvent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parley.features.messages.interface import provide_reactions
 from parley.features.reactions import models
+from parley.features.reactions.events import EVENTS
 from parley.features.reactions.store import reactions_for_messages
 from parley.platform.plugins import Platform
 
@@ -16,3 +17,4 @@ def register(platform: Platform) -> None:
     )
     # Messages sit below reactions and show them on history, replies and item lists.
     provide_reactions(reactions_for_messages)
+    platform.event_types(*EVENTS)

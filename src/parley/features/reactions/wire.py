@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.platform.webapi.openapi import Opt, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, WireModel
 
 
 class ReactionItem(WireModel):
@@ -19,7 +19,3 @@ class ReactionEvent(WireModel):
     reaction: str
     item: ReactionItem
     item_user: Opt[str] = None
-
-
-register_event_schema("reaction_added", ReactionEvent)
-register_event_schema("reaction_removed", ReactionEvent)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from parley.features.rtm.events import EVENTS
+from parley.features.rtm.typing import on_typing_frame
 from parley.platform.plugins import Platform
 
 
@@ -9,3 +11,5 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.rtm.api",
     )
+    platform.event_types(*EVENTS)
+    platform.socket_frame("typing", on_typing_frame)

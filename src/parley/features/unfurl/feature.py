@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from parley.features.unfurl.events import EVENTS
 from parley.features.unfurl.images import unfurl_routes
-from parley.features.unfurl.worker import run_unfurls
+from parley.features.unfurl.worker import CONFIG, CONSUMER_NAME, unfurl_handler
 from parley.platform.plugins import Platform
 
 
@@ -11,5 +12,8 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.unfurl.api",
     )
-    platform.worker("unfurls", run_unfurls)
+    platform.log_consumer(
+        CONSUMER_NAME, unfurl_handler, batch=CONFIG.batch, poll_interval=CONFIG.poll_interval
+    )
     platform.routes(unfurl_routes)
+    platform.event_types(*EVENTS)

@@ -5,10 +5,10 @@ Off the request path by construction: `chat.postMessage` commits and logs its `m
 event; this worker (a `parley.platform.workers` entry) reads the log afterwards, so a slow or
 hostile site never slows posting. Cards land on the message with `message_changed`.
 
-The position in each workspace's log is kept in memory: a new worker starts at the end
-of the log, so messages posted while no worker ran are not unfurled (previews are
-best-effort; no table is needed). On PostgreSQL one node at a time runs the worker,
-chosen with an advisory lock, so several nodes do not unfurl (or tell apps) twice.
+A platform log consumer (`platform/events/consumer.py`): its position in each
+workspace's log is persisted, so messages posted while it was down are unfurled when it
+is back (the first run ever starts at the end of the logs: history is not unfurled), and
+one node at a time runs it (a lease), so several nodes do not unfurl (or tell apps) twice.
 """
 
 from __future__ import annotations
@@ -21,26 +21,24 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, text
-
 from parley.features.apps.interface import event_apps
 from parley.features.conversations.interface import get_conversation
-from parley.features.messages.interface import get_message
+from parley.features.messages.interface import Message, get_message
 from parley.features.unfurl import actions
 from parley.features.unfurl.cache import PreviewCache
 from parley.features.unfurl.cards import card_for, card_url, is_card
 from parley.features.unfurl.fetch import PAGE_LIMITS, Preview, fetch_preview
 from parley.features.unfurl.links import message_links
-from parley.platform.events import store as event_store
+from parley.platform.events.consumer import BatchHandler, ConsumerRunner, LogConsumer, leadership
+from parley.platform.events.store import Row
 from parley.platform.net.client import SafeClient, client_for
 from parley.platform.services import Services
-from parley.platform.tenancy import Workspace
 
 log = logging.getLogger("parley.features.unfurl")
 
 # Messages that are someone saying something (not joins, topics, tombstones…).
 NEW_MESSAGE_SUBTYPES = frozenset({None, "thread_broadcast", "bot_message", "me_message"})
-ADVISORY_LOCK_KEY = 0x70A41E7_0F1  # "parley unfurl": one worker per PostgreSQL cluster
+CONSUMER_NAME = "unfurls"  # the log consumer's cursor and lease
 
 
 @dataclass
@@ -83,6 +81,15 @@ def job_for(workspace_id: str, payload: dict[str, Any]) -> Job | None:
     return Job(workspace_id, channel, ts, new)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A message with links (or stale cards), read when its apps were told."""
+
+    message: Message
+    links: list[str]
+    stale: bool
+
+
 class Unfurler:
     def __init__(
         self,
@@ -96,53 +103,47 @@ class Unfurler:
         self.config = config
         self.client = client or client_for(services.settings, PAGE_LIMITS)
         self.cache = cache or PreviewCache()
-        self.cursors: dict[str, int] = {}
-        self.started = False
         self.tasks: set[asyncio.Task[None]] = set()
         self.fetching: dict[tuple[str, str], asyncio.Future[Preview | None]] = {}
         self.slots = asyncio.Semaphore(config.concurrency)
         self.own_origin = _origin(services.settings.base_url)
 
+        self.consumer = ConsumerRunner(services, log_consumer(config), self.handle_rows)
+
     # --- following the log ----------------------------------------------------------------
 
-    async def _positions(self) -> dict[str, int]:
-        async with self.services.db.read() as session:
-            rows = await session.execute(select(Workspace.id, Workspace.event_seq))
-            return {workspace_id: int(seq) for workspace_id, seq in rows.all()}
-
     async def pass_once(self) -> int:
-        """Read what the log gained since the last pass; start one task per job."""
-        positions = await self._positions()
-        if not self.started:
-            self.cursors = positions  # start at the end of every log
-            self.started = True
-            return 0
-        started = 0
-        for workspace_id, latest in positions.items():
-            cursor = self.cursors.setdefault(workspace_id, 0)
-            if latest <= cursor:
-                continue
-            async with self.services.db.read() as session:
-                rows = await event_store.events_between(
-                    session, workspace_id, cursor, latest, self.config.batch
-                )
-            self.cursors[workspace_id] = rows[-1]["seq"] if rows else latest
-            for row in rows:
-                job = job_for(workspace_id, row["payload"])
-                if job is not None:
-                    self._start(job)
-                    started += 1
-        return started
+        """Handle what the log gained since the last pass; returns the events read."""
+        return await self.consumer.pass_once()
 
-    def _start(self, job: Job) -> None:
-        task = asyncio.create_task(self._run(job))
+    async def handle_rows(self, workspace_id: str, rows: list[Row]) -> None:
+        """One batch of a workspace's log. Apps hear `link_shared` in the order the messages
+        were posted (one message after the other); the page fetches then run concurrently
+        (within the limit). The batch counts as handled, moving the cursor, once all ended."""
+        tasks = []
+        for row in rows:
+            job = job_for(workspace_id, row["payload"])
+            if job is None:
+                continue
+            try:
+                found = await self.tell_apps(job)
+            except Exception:
+                log.exception("unfurl of %s/%s failed", job.channel_id, job.ts)
+                continue
+            if found is not None:
+                tasks.append(self._start(job, found))
+        await asyncio.gather(*tasks)
+
+    def _start(self, job: Job, found: Found) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._run(job, found))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        return task
 
-    async def _run(self, job: Job) -> None:
+    async def _run(self, job: Job, found: Found) -> None:
         try:
             async with self.slots:
-                await self.handle(job)
+                await self.add_cards(job, found)
         except Exception:
             log.exception("unfurl of %s/%s failed", job.channel_id, job.ts)
 
@@ -154,6 +155,14 @@ class Unfurler:
     # --- one message ------------------------------------------------------------------------
 
     async def handle(self, job: Job) -> None:
+        """Everything one message asks for: tell the apps, then add Parley's cards."""
+        found = await self.tell_apps(job)
+        if found is not None:
+            await self.add_cards(job, found)
+
+    async def tell_apps(self, job: Job) -> Found | None:
+        """Read the message; `link_shared` to the apps of its links' domains. None when
+        there is nothing more to do for it."""
         async with self.services.db.read() as session:
             conversation = await get_conversation(session, job.workspace_id, job.channel_id)
             message = (
@@ -162,20 +171,26 @@ class Unfurler:
                 else None
             )
             if conversation is None or message is None or message.is_deleted:
-                return
+                return None
             links = message_links(message.text, message.blocks)
             apps = await event_apps(session, job.workspace_id) if links else []
         current = message.attachments or []
         stale = any(is_card(a) and card_url(a) not in links for a in current)
         if not links and not stale:
-            return
+            return None
         if job.new and actions.link_shared_apps(apps):
             async with self.services.db.write() as uow:
                 await actions.do_emit_link_shared(uow, conversation, message, apps)
+        return Found(message, links, stale)
+
+    async def add_cards(self, job: Job, found: Found) -> None:
+        """Fetch the previews of the message's links and put their cards on it."""
+        message, links, stale = found.message, found.links, found.stale
         if not self.services.settings.unfurl_enabled:
             return
         if not (message.unfurl_links or message.unfurl_media):
             return
+        current = message.attachments or []
         taken = {card_url(a) for a in current if is_card(a) and a.get("is_app_unfurl")}
         wanted = [url for url in links if url not in taken and _origin(url) != self.own_origin]
         previews = await asyncio.gather(*(self.preview(job.workspace_id, u) for u in wanted))
@@ -219,36 +234,20 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
 
 
+def log_consumer(config: UnfurlConfig = CONFIG) -> LogConsumer:
+    """The unfurl log consumer, as the feature registers it."""
+    return LogConsumer(
+        CONSUMER_NAME, unfurl_handler, batch=config.batch, poll_interval=config.poll_interval
+    )
+
+
+def unfurl_handler(services: Services) -> BatchHandler:
+    """The consumer's handler: one Unfurler (client, preview cache, limits) per worker."""
+    return Unfurler(services).handle_rows
+
+
 @contextlib.asynccontextmanager
 async def _leadership(services: Services) -> AsyncIterator[None]:
-    """On PostgreSQL, wait until this node holds the unfurl advisory lock (held on one
-    connection for as long as the worker runs); SQLite has one node anyway."""
-    if services.db.is_sqlite:
+    """Hold the unfurl consumer's lease (the one node that unfurls) for the block."""
+    async with leadership(services.db, CONSUMER_NAME):
         yield
-        return
-    async with services.db.write_engine.connect() as connection:
-        try:
-            while not await connection.scalar(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
-            ):
-                await connection.commit()
-                await asyncio.sleep(5.0)
-            await connection.commit()
-            yield
-        finally:
-            # Closing the session releases the lock; a pooled connection would keep it.
-            with contextlib.suppress(Exception):
-                await connection.invalidate()
-
-
-async def run_unfurls(services: Services) -> None:
-    """Worker loop (listed in `parley.platform.workers.WORKERS`)."""
-    async with _leadership(services):
-        unfurler = Unfurler(services)
-        try:
-            while True:
-                await unfurler.pass_once()
-                await asyncio.sleep(unfurler.config.poll_interval)
-        finally:
-            for task in unfurler.tasks:
-                task.cancel()

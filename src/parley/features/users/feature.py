@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parley.features.users import models
+from parley.features.users.events import EVENTS
 from parley.platform.plugins import Platform
 
 
@@ -13,3 +14,4 @@ def register(platform: Platform) -> None:
         "parley.features.users.wire",  # the documented response and event shapes
         "parley.features.users.access_logs_api",
     )
+    platform.event_types(*EVENTS)

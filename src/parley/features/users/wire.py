@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, ResponseMetadata, WireModel
 
 
 class Profile(WireModel):
@@ -53,15 +53,3 @@ class UserEvent(WireModel):
 
     type: str
     user: User
-
-
-class PresenceChangeEvent(WireModel):
-    type: str
-    presence: str
-    user: Opt[str] = None
-    users: Opt[list[str]] = None
-
-
-register_event_schema("user_change", UserEvent)
-register_event_schema("team_join", UserEvent)
-register_event_schema("presence_change", PresenceChangeEvent)

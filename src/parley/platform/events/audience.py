@@ -1,4 +1,12 @@
-"""Who may see an event: audiences resolved against current conversation membership.
+"""Who may see an event: an audience kind's resolver turns it into user ids.
+
+Audience kinds are a registry (`platform.audience_kind(name, resolver)`). The platform
+registers its own: `workspace`, `users`, `conversation` (membership is the platform's,
+`platform.visibility`) and `control` (the nodes only). `emit()` refuses a kind nobody
+registered; a node that receives one anyway (an older node in a rolling upgrade) logs a
+warning and delivers it to nobody.
+
+Conversation audiences are resolved against current membership.
 
 Membership is cached per node and per conversation. The cache is dropped for a conversation
 when an event that changes its membership passes through this node (every node with
@@ -9,31 +17,16 @@ A generation counter keeps a load that raced with an invalidation from being cac
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import logging
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from typing import Any
 
 from parley.platform import visibility
 from parley.platform.db import Database
+from parley.platform.events.types import EVENT_TYPES
 
-# Events after which a conversation's member list may differ (Slack names, both generations).
-MEMBERSHIP_EVENTS = frozenset(
-    {
-        "member_joined_channel",
-        "member_left_channel",
-        "channel_joined",
-        "channel_left",
-        "group_joined",
-        "group_left",
-        "channel_deleted",
-        "group_deleted",
-        "im_created",
-        "mpim_joined",
-        "mpim_left",
-        "channel_shared",
-        "channel_unshared",
-    }
-)
-MEMBERSHIP_SUBTYPES = frozenset({"channel_join", "channel_leave", "group_join", "group_leave"})
+log = logging.getLogger("parley.platform.events")
+
 MAX_CACHED_CONVERSATIONS = 50_000
 
 
@@ -48,10 +41,8 @@ def channel_of(payload: dict[str, Any]) -> str | None:
 
 
 def changes_membership(payload: dict[str, Any]) -> bool:
-    kind = payload.get("type")
-    if kind in MEMBERSHIP_EVENTS:
-        return True
-    return kind == "message" and payload.get("subtype") in MEMBERSHIP_SUBTYPES
+    """Declared by the event's type (`membership_change`, `membership_subtypes`)."""
+    return EVENT_TYPES.changes_membership(payload)
 
 
 class MembershipCache:
@@ -100,6 +91,98 @@ class MembershipCache:
             self.invalidate(conversation_id)
 
 
+class UnknownAudienceKind(LookupError):
+    """An event was emitted for an audience kind nobody registered."""
+
+
+# (resolver, workspace id, audience, candidates) -> the candidates the audience reaches.
+# `candidates` are the users with sockets in that workspace on this node; a resolver may
+# return others too (they are ignored), never fewer than it should.
+AudienceKindResolver = Callable[
+    ["AudienceResolver", str, dict[str, Any], Collection[str]], Awaitable[Iterable[str]]
+]
+
+
+class AudienceKinds:
+    """The registry: audience kind name -> resolver."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, AudienceKindResolver] = {}
+
+    def register(self, name: str, resolver: AudienceKindResolver) -> None:
+        if name in self._kinds:
+            raise RuntimeError(f"audience kind {name} registered twice")
+        self._kinds[name] = resolver
+
+    def forget(self, name: str) -> None:
+        """Remove a kind (tests that register one of their own)."""
+        self._kinds.pop(name, None)
+
+    def get(self, name: str) -> AudienceKindResolver | None:
+        return self._kinds.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._kinds
+
+    def require(self, audience: dict[str, Any]) -> str:
+        kind = audience.get("kind")
+        if not isinstance(kind, str) or kind not in self._kinds:
+            raise UnknownAudienceKind(
+                f"audience kind {kind!r} is not registered (platform.audience_kind)"
+            )
+        return kind
+
+
+AUDIENCE_KINDS = AudienceKinds()
+
+
+async def _workspace(
+    _resolver: AudienceResolver,
+    _workspace_id: str,
+    _audience: dict[str, Any],
+    candidates: Collection[str],
+) -> Iterable[str]:
+    return candidates
+
+
+async def _users(
+    _resolver: AudienceResolver,
+    _workspace_id: str,
+    audience: dict[str, Any],
+    candidates: Collection[str],
+) -> Iterable[str]:
+    ids = audience.get("ids") or ()
+    return [user_id for user_id in ids if user_id in candidates]
+
+
+async def _conversation(
+    resolver: AudienceResolver,
+    workspace_id: str,
+    audience: dict[str, Any],
+    candidates: Collection[str],
+) -> Iterable[str]:
+    conversation_id = str(audience.get("id", ""))
+    members = await resolver.membership.members(workspace_id, conversation_id)
+    if len(members) <= len(candidates):
+        return [user_id for user_id in members if user_id in candidates]
+    return [user_id for user_id in candidates if user_id in members]
+
+
+async def _control(
+    _resolver: AudienceResolver,
+    _workspace_id: str,
+    _audience: dict[str, Any],
+    _candidates: Collection[str],
+) -> Iterable[str]:
+    return ()  # node instructions (fanout's _control), never a socket's
+
+
+AUDIENCE_KINDS.register("workspace", _workspace)
+AUDIENCE_KINDS.register("users", _users)
+AUDIENCE_KINDS.register("conversation", _conversation)
+AUDIENCE_KINDS.register("control", _control)
+
+
 class AudienceResolver:
     """Turns an outbox audience into the user ids (among `candidates`) that may see it."""
 
@@ -113,18 +196,13 @@ class AudienceResolver:
         candidates: Collection[str],
     ) -> Iterable[str]:
         kind = audience.get("kind")
-        if kind == "workspace":
-            return candidates
-        if kind == "users":
-            ids = audience.get("ids") or ()
-            return [user_id for user_id in ids if user_id in candidates]
-        if kind == "conversation":
-            conversation_id = str(audience.get("id", ""))
-            members = await self.membership.members(workspace_id, conversation_id)
-            if len(members) <= len(candidates):
-                return [user_id for user_id in members if user_id in candidates]
-            return [user_id for user_id in candidates if user_id in members]
-        return ()  # an audience this node does not understand reaches nobody
+        resolver = AUDIENCE_KINDS.get(kind) if isinstance(kind, str) else None
+        if resolver is None:
+            log.warning(
+                "event for unknown audience kind %r in %s reaches nobody", kind, workspace_id
+            )
+            return ()
+        return await resolver(self, workspace_id, audience, candidates)
 
     async def may_see(self, workspace_id: str, audience: dict[str, Any], user_id: str) -> bool:
         return user_id in set(await self.users(workspace_id, audience, (user_id,)))

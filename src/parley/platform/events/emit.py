@@ -1,5 +1,8 @@
 """emit(): append an event to the outbox inside the caller's transaction.
 
+Only declared event types (`events/types.py`) for registered audience kinds
+(`events/audience.py`) are accepted.
+
 Only actions call this. The row is written in the same transaction as the change it
 describes, with the workspace's next sequence number (numbered and inserted together as
 the transaction's last step); publishing to the bus happens after commit (see
@@ -14,7 +17,9 @@ from sqlalchemy import insert, update
 
 from parley.platform.clock import utc_now
 from parley.platform.db import UnitOfWork
+from parley.platform.events.audience import AUDIENCE_KINDS
 from parley.platform.events.models import EventLog
+from parley.platform.events.types import EVENT_TYPES
 from parley.platform.tenancy import Workspace
 
 Audience = dict[str, Any]
@@ -73,7 +78,11 @@ async def emit(
     """Record `payload` (a Slack-shaped event with a `type`) for `audience`.
 
     Returns the outbox row; its `seq` is set as the transaction's last step (write_outbox).
+    Raises before anything is recorded when the type is undeclared or the audience kind
+    unregistered: such an event would reach nobody, silently.
     """
+    AUDIENCE_KINDS.require(audience)
+    EVENT_TYPES.check(payload)
     uow.last_before_commit(write_outbox)
     row: dict[str, Any] = {
         "workspace_id": workspace_id,

@@ -21,11 +21,11 @@ from typing import Any, Protocol
 import orjson
 
 from parley.platform.auth.principal import Principal
-from parley.platform.auth.scopes import EVENT_SCOPES, MESSAGE_HISTORY_SCOPES
 from parley.platform.db import Database
 from parley.platform.events import store
 from parley.platform.events.audience import AudienceResolver, MembershipCache
 from parley.platform.events.store import Row
+from parley.platform.events.types import EVENT_TYPES
 from parley.platform.events.wire import text_frame
 
 log = logging.getLogger("parley.platform.events")
@@ -38,20 +38,11 @@ CLOSE_AUTH_REVOKED = 4003
 
 FAN_OUT_SLICE = 1000  # sockets written between two yields to the event loop
 
-# Events only a socket carries (not subscribable by apps) and the scope a bot needs for them;
-# every other event goes by parley.platform.auth.scopes.EVENT_SCOPES, the Events API's table.
-RTM_ONLY_EVENT_SCOPES = {"presence_change": "users:read"}
-
 
 def bot_scope_for(payload: dict[str, Any]) -> str | None:
-    """The scope a bot needs for this event; "" when it may never see it, None when free."""
-    kind = payload.get("type")
-    if kind == "message":
-        return MESSAGE_HISTORY_SCOPES.get(str(payload.get("channel_type")), "")
-    if kind == "user_typing":
-        return "channels:history"  # only people in a conversation it can read see typing
-    needed = EVENT_SCOPES.get(str(kind)) or RTM_ONLY_EVENT_SCOPES.get(str(kind))
-    return needed or None
+    """The scope a bot needs for this event; "" when it may never see it, None when free.
+    Declared with the event's type (events/types.py)."""
+    return EVENT_TYPES.bot_scope_for(payload)
 
 
 def bot_may_receive(principal: Principal, payload: dict[str, Any]) -> bool:
@@ -505,15 +496,10 @@ class Hub:
                 # work run between slices instead of stalling them all that time.
                 since_yield = 0
                 await asyncio.sleep(0)
-        if payload.get("type") == "user_change":
-            user = payload.get("user")
-            if isinstance(user, dict) and user.get("deleted") is True:
-                # After the event itself: the deactivated user's sockets go now.
-                self._close_where(
-                    stream,
-                    lambda c: c.user_id == user.get("id"),
-                    "account_inactive",
-                )
+        closure = EVENT_TYPES.socket_closure(payload)
+        if closure is not None:
+            # After the event itself (a deactivated user's sockets go now).
+            self._close_where(stream, lambda c: c.user_id == closure.user_id, closure.reason)
 
     def _control(self, stream: WorkspaceStream, payload: dict[str, Any]) -> None:
         """Node instructions from the log: close the sockets of revoked credentials."""

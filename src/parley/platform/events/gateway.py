@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -20,8 +19,8 @@ import orjson
 from starlette.types import Receive, Scope, Send
 
 from parley.platform.events import store
-from parley.platform.events.emit import conversation_audience
 from parley.platform.events.fanout import CLOSE_AUTH_REVOKED, Connection, encode
+from parley.platform.events.frames import FRAME_HANDLERS, Frame, FrameSession
 from parley.platform.events.realtime import Realtime
 from parley.platform.events.wire import DIRECT_FRAMES, DirectFrames
 from parley.platform.plugins import PLATFORM
@@ -253,27 +252,18 @@ class RtmSession:
         if not isinstance(frame, dict):
             self._reply_error(None, 1, "invalid json")
             return
-        kind = frame.get("type")
-        reply_to = frame.get("id")
-        if kind == "ping":
-            pong: dict[str, Any] = {"type": "pong", "reply_to": reply_to}
-            if "time" in frame:
-                pong["time"] = frame["time"]
-            self.connection.deliver_ephemeral(encode(pong))
-        elif kind == "typing":
-            await self._typing(frame.get("channel"))
-        elif kind == "presence_sub":
-            self._presence_sub(frame.get("ids"))
-        elif kind == "presence_query":
-            pass  # presence is pushed; users.getPresence answers queries
-        else:
-            self._reply_error(reply_to, 3, f"unsupported type: {str(kind)[:40]}")
+        handler = FRAME_HANDLERS.get(frame.get("type"))
+        if handler is None:
+            unsupported = str(frame.get("type"))[:40]
+            self._reply_error(frame.get("id"), 3, f"unsupported type: {unsupported}")
+            return
+        await handler(self, frame)
 
-    def _presence_sub(self, ids: Any) -> None:
-        """Slack's presence subscription: from now on, presence changes of these users only."""
-        if isinstance(ids, list):
-            wanted = [i for i in ids[:MAX_PRESENCE_SUB] if isinstance(i, str)]
-            self.hub.subscribe_presence(self.connection, frozenset(wanted))
+    def reply(self, body: dict[str, Any]) -> None:
+        self.connection.deliver_ephemeral(encode(body))
+
+    def reply_error(self, reply_to: Any, code: int, msg: str) -> None:
+        self._reply_error(reply_to, code, msg)
 
     def _reply_error(self, reply_to: Any, code: int, msg: str) -> None:
         body: dict[str, Any] = {"ok": False, "error": {"code": code, "msg": msg}}
@@ -282,29 +272,6 @@ class RtmSession:
         else:
             body["type"] = "error"
         self.connection.deliver_ephemeral(encode(body))
-
-    async def _typing(self, channel: Any) -> None:
-        """`user_typing` to the channel's other members; members only, rate-limited."""
-        connection = self.connection
-        if not isinstance(channel, str) or not channel:
-            return
-        now = time.monotonic()
-        sent = connection.typing_sent
-        if now - sent.get(channel, 0.0) < self.realtime.config.typing_interval:
-            return
-        if len(sent) > 64:
-            sent.clear()
-        sent[channel] = now
-        members = await self.hub.membership.members(connection.workspace_id, channel)
-        if connection.user_id not in members:
-            return
-        payload = {"type": "user_typing", "channel": channel, "user": connection.user_id}
-        await self.realtime.bus.publish_ephemeral(
-            connection.workspace_id,
-            payload,
-            conversation_audience(channel),
-            exclude_user=connection.user_id,
-        )
 
     async def _arrived(self) -> None:
         self.arrived = True
@@ -328,3 +295,30 @@ class RtmSession:
         # The user's last socket on any node is gone.
         if await self.realtime.user_socket_count(principal.user_id) == 0:
             await self.realtime.announce_presence(principal.workspace_id, principal.user_id, "away")
+
+
+# --- the platform's socket frames -----------------------------------------------------------
+
+
+async def _ping(session: FrameSession, frame: Frame) -> None:
+    pong: dict[str, Any] = {"type": "pong", "reply_to": frame.get("id")}
+    if "time" in frame:
+        pong["time"] = frame["time"]
+    session.reply(pong)
+
+
+async def _presence_sub(session: FrameSession, frame: Frame) -> None:
+    """Slack's presence subscription: from now on, presence changes of these users only."""
+    ids = frame.get("ids")
+    if isinstance(ids, list):
+        wanted = [i for i in ids[:MAX_PRESENCE_SUB] if isinstance(i, str)]
+        session.hub.subscribe_presence(session.connection, frozenset(wanted))
+
+
+async def _presence_query(_session: FrameSession, _frame: Frame) -> None:
+    """Accepted and ignored: presence is pushed; users.getPresence answers queries."""
+
+
+FRAME_HANDLERS.register("ping", _ping)
+FRAME_HANDLERS.register("presence_sub", _presence_sub)
+FRAME_HANDLERS.register("presence_query", _presence_query)

@@ -29,3 +29,25 @@ class EventLog(Base):
     audience: Mapped[dict[str, Any]] = mapped_column(JSON)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EventLogCursor(Base):
+    """How far a log consumer (`events/consumer.py`) has handled a workspace's event log."""
+
+    __tablename__ = "event_log_cursors"
+
+    consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class EventLogConsumerLease(Base):
+    """Which node runs a log consumer, until when (renewed while it runs)."""
+
+    __tablename__ = "event_log_consumer_leases"
+
+    consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.platform.webapi.openapi import Opt, WireModel, register_event_schema
+from parley.platform.webapi.openapi import Opt, WireModel, register_socket_frame_schema
 
 
 class RtmConnectResponse(WireModel):
@@ -24,13 +24,6 @@ class ControlFrame(WireModel):
     url: Opt[str] = None
 
 
-class UserTypingEvent(WireModel):
-    type: str
-    channel: str
-    user: str
-
-
-register_event_schema("hello", HelloFrame)
+register_socket_frame_schema("hello", HelloFrame)
 for _name in ("goodbye", "pong", "reconnect_url"):
-    register_event_schema(_name, ControlFrame)
-register_event_schema("user_typing", UserTypingEvent)
+    register_socket_frame_schema(_name, ControlFrame)

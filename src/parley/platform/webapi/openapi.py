@@ -1,8 +1,10 @@
 """The OpenAPI document for every registered method, generated from the registry.
 
 Besides the paths, the document carries `x-parley-events`: one entry per event type the
-server sends over the socket (`{"type": name, "schema": {"$ref": …}}`), from which the web
-client's `RtmEvent` union is generated (`scripts/gen-web-types`).
+server sends over the socket, taken from the event declarations (`platform/events/types.py`:
+`{"type", "schema": {"$ref": …}, "audience", "scope", "events_api"}`), plus the socket's own
+frames (`hello`, `pong`, …; `register_socket_frame_schema`). The web client's `RtmEvent`
+union is generated from it (`scripts/gen-web-types`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any, TypeVar, Union
 from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 
+from parley.platform.events.types import EVENT_TYPES
 from parley.platform.webapi.registry import REGISTRY, Auth, Method
 
 _T = TypeVar("_T")
@@ -45,15 +48,15 @@ _FAILURE: dict[str, Any] = {
     "properties": {"ok": {"type": "boolean", "const": False}, "error": {"type": "string"}},
 }
 
-# Event type -> its payload model. Features register at import (see `register_event_schema`).
-EVENT_SCHEMAS: dict[str, type[BaseModel]] = {}
+# The socket's own frames (not events of the log): frame type -> its model.
+SOCKET_FRAME_SCHEMAS: dict[str, type[BaseModel]] = {}
 
 
-def register_event_schema(name: str, model: type[BaseModel]) -> None:
-    """Declare the payload of socket event `name` (documented in `x-parley-events`)."""
-    if EVENT_SCHEMAS.get(name, model) is not model:
-        raise RuntimeError(f"event schema {name} registered twice")
-    EVENT_SCHEMAS[name] = model
+def register_socket_frame_schema(name: str, model: type[BaseModel]) -> None:
+    """Document a frame the socket sends that is not an event (`hello`, `pong`, …)."""
+    if SOCKET_FRAME_SCHEMAS.get(name, model) is not model:
+        raise RuntimeError(f"socket frame schema {name} registered twice")
+    SOCKET_FRAME_SCHEMAS[name] = model
 
 
 def _tidy(schema: Any) -> Any:
@@ -132,13 +135,26 @@ def _merge(components: dict[str, Any], defs: dict[str, Any]) -> None:
 
 
 def _events(components: dict[str, Any]) -> list[dict[str, Any]]:
-    events = []
-    for name in sorted(EVENT_SCHEMAS):
-        defs: dict[str, Any] = {}
-        ref = _model_schema(EVENT_SCHEMAS[name], defs)
-        _merge(components, defs)
-        events.append({"type": name, "schema": ref})
-    return events
+    entries: dict[str, dict[str, Any]] = {}
+    for declared in EVENT_TYPES:
+        if not declared.rtm or declared.control:
+            continue  # apps-only notices and node instructions never reach a socket
+        entries[declared.name] = {
+            "schema": _documented(declared.payload, components),
+            "audience": list(declared.audience),
+            "scope": declared.scope,
+            "events_api": declared.events_api,
+        }
+    for name, model in SOCKET_FRAME_SCHEMAS.items():
+        entries.setdefault(name, {"schema": _documented(model, components)})
+    return [{"type": name, **entries[name]} for name in sorted(entries)]
+
+
+def _documented(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    ref = _model_schema(model, defs)
+    _merge(components, defs)
+    return ref
 
 
 def openapi_document(base_url: str) -> dict[str, Any]:

@@ -1824,6 +1824,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AppHomeOpened */
+        AppHomeOpened: {
+            /** Channel */
+            channel?: string | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Tab */
+            tab?: string | null;
+            /** Type */
+            type: string;
+            /** User */
+            user?: string | null;
+        };
         /** AppHomeResponse */
         AppHomeResponse: {
             /** Channel */
@@ -1903,6 +1916,19 @@ export interface components {
             option_groups?: components["schemas"]["OptionGroup"][];
             /** Options */
             options: components["schemas"]["OptionObject"][];
+        };
+        /** BookmarkEvent */
+        BookmarkEvent: {
+            /** Bookmark */
+            bookmark?: {
+                [key: string]: unknown;
+            } | null;
+            /** Channel Id */
+            channel_id?: string | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Type */
+            type: string;
         };
         /** CommandsListResponse */
         CommandsListResponse: {
@@ -2026,12 +2052,30 @@ export interface components {
             /** Ts */
             ts: string;
         };
+        /** DirectOpenClose */
+        DirectOpenClose: {
+            /** Channel */
+            channel?: string | null;
+            /** Type */
+            type: string;
+            /** User */
+            user?: string | null;
+        };
         /** Edited */
         Edited: {
             /** Ts */
             ts: string;
             /** User */
             user: string;
+        };
+        /** EmojiChanged */
+        EmojiChanged: {
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Subtype */
+            subtype: string;
+            /** Type */
+            type: string;
         };
         /** EmojiListResponse */
         EmojiListResponse: {
@@ -2157,6 +2201,25 @@ export interface components {
             code: string;
             /** Url */
             url: string;
+        };
+        /** LinkShared */
+        LinkShared: {
+            /** Channel */
+            channel?: string | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Links */
+            links?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Message Ts */
+            message_ts?: string | null;
+            /** Type */
+            type: string;
+            /** Unfurl Id */
+            unfurl_id?: string | null;
+            /** User */
+            user: string | null;
         };
         /**
          * MarkedEvent
@@ -2400,16 +2463,19 @@ export interface components {
             /** Ts */
             ts: string;
         };
-        /** PresenceChangeEvent */
-        PresenceChangeEvent: {
+        /**
+         * PresenceChange
+         * @description One person's presence (`user`), or several at once (`users`, batched presence).
+         */
+        PresenceChange: {
             /** Presence */
             presence: string;
             /** Type */
             type: string;
             /** User */
-            user?: string;
+            user?: string | null;
             /** Users */
-            users?: string[];
+            users?: string[] | null;
         };
         /** PresenceResponse */
         PresenceResponse: {
@@ -2586,6 +2652,16 @@ export interface components {
             /** Usage Hint */
             usage_hint: string;
         };
+        /** StarEvent */
+        StarEvent: {
+            /** Event Ts */
+            event_ts?: string | null;
+            item?: components["schemas"]["PinItem"] | null;
+            /** Type */
+            type: string;
+            /** User */
+            user?: string | null;
+        };
         /** Team */
         Team: {
             /** Domain */
@@ -2687,14 +2763,14 @@ export interface components {
             /** Response Metadata */
             response_metadata?: components["schemas"]["ResponseMetadata"];
         };
-        /** UserTypingEvent */
-        UserTypingEvent: {
+        /** UserTyping */
+        UserTyping: {
             /** Channel */
-            channel: string;
+            channel?: string | null;
             /** Type */
             type: string;
             /** User */
-            user: string;
+            user?: string | null;
         };
         /** View */
         View: {

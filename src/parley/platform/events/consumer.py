@@ -1,0 +1,315 @@
+"""Log consumers: workers that follow every workspace's event log off the request path.
+
+A feature registers one with `platform.log_consumer(name, handler)`; the platform runs it
+as a worker. Each consumer has
+- a persisted cursor per workspace (`event_log_cursors`): the handler gets the events after
+  it in batches, in `seq` order, per workspace, and the cursor moves past a batch only once
+  the handler returned. Delivery is at least once: a crash (or a handler raising) between
+  the two means the batch is handled again, so handlers must tolerate repeats.
+- leadership: only one node runs a given consumer at a time. A lease row
+  (`event_log_consumer_leases`) names the holder and an expiry; the holder renews it while it
+  runs and deletes it when it stops; a crashed holder's lease expires and another node takes
+  over. A lease row rather than a PostgreSQL advisory lock: the same code and tests on
+  SQLite and PostgreSQL, no database connection pinned for as long as the worker runs, and a
+  holder that is visible (`SELECT * FROM event_log_consumer_leases`).
+
+Where a consumer starts: with `start="end"`, its first pass ever places the cursor of every
+existing workspace at the end of its log (history is not replayed); a workspace that
+appears later is read from its beginning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.platform.clock import utc_now
+from parley.platform.events import store
+from parley.platform.events.models import EventLogConsumerLease, EventLogCursor
+from parley.platform.events.store import Row
+from parley.platform.tenancy import Workspace
+
+if TYPE_CHECKING:
+    from parley.platform.db import Database
+    from parley.platform.services import Services
+
+log = logging.getLogger("parley.platform.events.consumer")
+
+# (workspace id, the batch's rows in seq order) -> None once handled.
+BatchHandler = Callable[[str, list[Row]], Awaitable[None]]
+# Builds a worker's handler once per start (it may hold state: caches, clients, limits).
+HandlerFactory = Callable[["Services"], BatchHandler]
+
+
+@dataclass(frozen=True)
+class LogConsumer:
+    """A registered consumer: its name (the cursor's and the lease's key) and how to build
+    its handler."""
+
+    name: str
+    make_handler: HandlerFactory
+    start: Literal["end", "beginning"] = "end"
+    batch: int = 500
+    poll_interval: float = 0.2  # fallback: a pass also starts when events are published
+    lease_seconds: float = 15.0
+    retry_leadership: float = 1.0  # how often a node that is not the leader asks again
+
+
+def node_holder() -> str:
+    """A holder name unique to one leadership attempt, readable by an operator."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+# --- cursors ------------------------------------------------------------------------------
+
+
+async def cursors(session: AsyncSession, consumer: str) -> dict[str, int]:
+    result = await session.execute(
+        select(EventLogCursor.workspace_id, EventLogCursor.last_seq).where(
+            EventLogCursor.consumer == consumer
+        )
+    )
+    return {workspace_id: int(seq) for workspace_id, seq in result.all()}
+
+
+async def log_positions(session: AsyncSession) -> dict[str, int]:
+    """Every workspace's latest committed seq."""
+    result = await session.execute(select(Workspace.id, Workspace.event_seq))
+    return {workspace_id: int(seq) for workspace_id, seq in result.all()}
+
+
+async def place_cursors(session: AsyncSession, consumer: str, positions: dict[str, int]) -> None:
+    """Create cursors (workspace -> seq) that do not exist yet; existing ones are kept."""
+    existing = await cursors(session, consumer)
+    rows = [
+        {"consumer": consumer, "workspace_id": workspace_id, "last_seq": seq}
+        for workspace_id, seq in positions.items()
+        if workspace_id not in existing
+    ]
+    if rows:
+        await session.execute(insert(EventLogCursor), rows)
+
+
+async def advance_cursor(
+    session: AsyncSession, consumer: str, workspace_id: str, old: int, new: int
+) -> bool:
+    """Compare-and-set: False when the cursor was no longer at `old` (another holder)."""
+    result = await session.execute(
+        update(EventLogCursor)
+        .where(
+            EventLogCursor.consumer == consumer,
+            EventLogCursor.workspace_id == workspace_id,
+            EventLogCursor.last_seq == old,
+        )
+        .values(last_seq=new)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+# --- leadership ---------------------------------------------------------------------------
+
+
+async def try_lease(db: Database, consumer: str, holder: str, seconds: float) -> bool:
+    """Take or renew the consumer's lease: free, expired, or already `holder`'s."""
+    now = utc_now()
+    expires = now + timedelta(seconds=seconds)
+    try:
+        async with db.write() as uow:
+            result = await uow.session.execute(
+                update(EventLogConsumerLease)
+                .where(
+                    EventLogConsumerLease.consumer == consumer,
+                    or_(
+                        EventLogConsumerLease.holder == holder,
+                        EventLogConsumerLease.expires < now,
+                    ),
+                )
+                .values(holder=holder, expires=expires)
+            )
+            if getattr(result, "rowcount", 0):
+                return True
+            held = await uow.session.get(EventLogConsumerLease, consumer)
+            if held is not None:
+                return False
+            uow.session.add(
+                EventLogConsumerLease(consumer=consumer, holder=holder, expires=expires)
+            )
+        return True
+    except IntegrityError:
+        return False  # another node inserted the lease first
+
+
+async def release_lease(db: Database, consumer: str, holder: str) -> None:
+    async with db.write() as uow:
+        await uow.session.execute(
+            delete(EventLogConsumerLease).where(
+                EventLogConsumerLease.consumer == consumer,
+                EventLogConsumerLease.holder == holder,
+            )
+        )
+
+
+class LostLeadership(RuntimeError):
+    """The lease could not be renewed in time: another node may be running the consumer."""
+
+
+@contextlib.asynccontextmanager
+async def leadership(
+    db: Database,
+    consumer: str,
+    *,
+    lease_seconds: float = 15.0,
+    retry: float = 1.0,
+) -> AsyncIterator[None]:
+    """Wait until this node holds the consumer's lease; hold (renew) it for the block.
+
+    If renewing fails for longer than the lease, the block is cancelled and
+    `LostLeadership` raised: the worker's supervisor restarts it, and it waits again.
+    """
+    holder = node_holder()
+    # Polling: the lease lives in the database; no other node can signal this one.
+    while not await try_lease(db, consumer, holder, lease_seconds):  # noqa: ASYNC110
+        await asyncio.sleep(retry)
+    body = asyncio.current_task()
+    lost = False
+
+    async def renew() -> None:
+        nonlocal lost
+        while True:
+            await asyncio.sleep(lease_seconds / 3)
+            try:
+                if await try_lease(db, consumer, holder, lease_seconds):
+                    continue
+            except Exception:
+                log.warning("renewing the %s lease failed", consumer, exc_info=True)
+                continue
+            lost = True
+            if body is not None:
+                body.cancel()
+            return
+
+    renewer = asyncio.create_task(renew())
+    try:
+        yield
+    except asyncio.CancelledError:
+        if lost:
+            raise LostLeadership(f"lost the lease of log consumer {consumer}") from None
+        raise
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
+        with contextlib.suppress(Exception):
+            await asyncio.shield(release_lease(db, consumer, holder))
+
+
+# --- running a consumer ---------------------------------------------------------------------
+
+
+class ConsumerRunner:
+    """Reads a consumer's events pass by pass and hands them to its handler."""
+
+    def __init__(
+        self, services: Services, consumer: LogConsumer, handler: BatchHandler | None = None
+    ) -> None:
+        self.services = services
+        self.consumer = consumer
+        self.handler = handler if handler is not None else consumer.make_handler(services)
+        self.wake = asyncio.Event()
+
+    async def pass_once(self) -> int:
+        """Handle what every workspace's log gained past the cursor; returns events read."""
+        name = self.consumer.name
+        async with self.services.db.read() as session:
+            positions = await log_positions(session)
+            known = await cursors(session, name)
+        if not known and self.consumer.start == "end":
+            await self._place(positions)  # the first pass ever: start at the end
+            return 0
+        missing = {w: 0 for w in positions if w not in known}
+        if missing:
+            await self._place(missing)
+            known.update(missing)
+        handled = 0
+        for workspace_id, latest in positions.items():
+            cursor = known[workspace_id]
+            while latest > cursor:
+                moved = await self._handle_batch(workspace_id, cursor, latest)
+                if moved is None:
+                    break
+                handled += moved[1]
+                cursor = moved[0]
+        return handled
+
+    async def _place(self, positions: dict[str, int]) -> None:
+        try:
+            async with self.services.db.write() as uow:
+                await place_cursors(uow.session, self.consumer.name, positions)
+        except IntegrityError:
+            pass  # placed meanwhile by another holder (a lease handover): theirs stands
+
+    async def _handle_batch(
+        self, workspace_id: str, cursor: int, latest: int
+    ) -> tuple[int, int] | None:
+        """One batch after `cursor`: (the new cursor, events read), None if it did not move."""
+        async with self.services.db.read() as session:
+            rows = await store.events_between(
+                session, workspace_id, cursor, latest, self.consumer.batch
+            )
+        # Pruned past the cursor (the log keeps a window): go on from what is there.
+        new = int(rows[-1]["seq"]) if rows else latest
+        if rows:
+            await self.handler(workspace_id, rows)
+        async with self.services.db.write() as uow:
+            moved = await advance_cursor(uow.session, self.consumer.name, workspace_id, cursor, new)
+        if not moved:
+            log.warning("cursor of %s in %s moved under it", self.consumer.name, workspace_id)
+            return None
+        return new, len(rows)
+
+    def on_events(self, _rows: list[Row]) -> None:
+        """Bus listener: committed events start a pass now instead of at the next poll."""
+        self.wake.set()
+
+    async def run(self) -> None:
+        """The worker: lead, then pass after pass until cancelled."""
+        consumer = self.consumer
+        async with leadership(
+            self.services.db,
+            consumer.name,
+            lease_seconds=consumer.lease_seconds,
+            retry=consumer.retry_leadership,
+        ):
+            unlisten = self.services.realtime.bus.listen(self.on_events)
+            try:
+                while True:
+                    self.wake.clear()
+                    try:
+                        await self.pass_once()
+                    except Exception:
+                        log.exception("log consumer %s: pass failed", consumer.name)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.wake.wait(), consumer.poll_interval)
+            finally:
+                unlisten()
+
+
+def consumer_worker(consumer: LogConsumer) -> Callable[[Services], Awaitable[None]]:
+    """The worker that runs `consumer` (what `platform.log_consumer` registers)."""
+
+    async def run(services: Services) -> None:
+        await ConsumerRunner(services, consumer).run()
+
+    return run
