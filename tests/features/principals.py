@@ -1,0 +1,27 @@
+"""What an action test needs to call an action the way a non-HTTP entry point does: the
+principal a member's token stands for, and the Slack error an action refuses with."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from parley.platform.auth.principal import Principal
+from parley.platform.errors import ApiError
+from parley.platform.plugins import PLATFORM
+from parley.platform.services import Services
+from tests.factories import Member
+
+
+async def principal_of(services: Services, member: Member) -> Principal:
+    """The principal of `member`'s token, as the Web API would authenticate it."""
+    async with services.db.read() as session:
+        return await PLATFORM.credentials.principal_for_token(session, member.token)
+
+
+async def refusal(action: Awaitable[object]) -> str:
+    """The Slack error code `action` raises; fails the test if it is allowed."""
+    try:
+        await action
+    except ApiError as error:
+        return error.code
+    raise AssertionError("the action allowed what its rules forbid")
