@@ -3,7 +3,8 @@ principal a member's token stands for, and the Slack error an action refuses wit
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
@@ -19,9 +20,22 @@ async def principal_of(services: Services, member: Member) -> Principal:
 
 
 async def refusal(action: Awaitable[object]) -> str:
-    """The Slack error code `action` raises; fails the test if it is allowed."""
+    """The Slack error code a read-only `action` raises; fails the test if it is allowed."""
     try:
         await action
+    except ApiError as error:
+        return error.code
+    raise AssertionError("the action allowed what its rules forbid")
+
+
+async def refusal_in(
+    services: Services, action: Callable[..., Awaitable[object]], *args: Any
+) -> str:
+    """The Slack error code `action(uow, *args)` raises in a write transaction, which the
+    error rolls back as it does for a Web API call; fails the test if it is allowed."""
+    try:
+        async with services.db.write() as uow:
+            await action(uow, *args)
     except ApiError as error:
         return error.code
     raise AssertionError("the action allowed what its rules forbid")

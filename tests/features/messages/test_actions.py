@@ -14,7 +14,7 @@ from parley.platform.services import Services
 from parley.platform.spaces import Conversation
 from tests.factories import Factory, Member
 from tests.features.messages.helpers import events, make_channel
-from tests.features.principals import principal_of, refusal
+from tests.features.principals import principal_of, refusal, refusal_in
 
 
 async def _post(services: Services, author: Member, channel: str, text: str) -> str:
@@ -36,16 +36,24 @@ async def test_only_the_author_edits(factory: Factory, services: Services) -> No
     channel = await make_channel(services.db, team, [team.owner, bob])
     ts = await _post(services, bob, channel, "mine")
     owner = await principal_of(services, team.owner)  # an admin, but not the author
-    async with services.db.write() as uow:
-        code = await refusal(
-            actions.check_update_message(uow, owner, channel, ts, actions.Edit(text="theirs"))
-        )
+    code = await refusal_in(
+        services,
+        actions.check_update_message,
+        owner,
+        channel,
+        ts,
+        actions.Edit(text="theirs"),
+    )
     assert code == "cant_update_message"
     author = await principal_of(services, bob)
-    async with services.db.write() as uow:
-        code = await refusal(
-            actions.check_update_message(uow, author, channel, ts, actions.Edit(text=" "))
-        )
+    code = await refusal_in(
+        services,
+        actions.check_update_message,
+        author,
+        channel,
+        ts,
+        actions.Edit(text=" "),
+    )
     assert code == "no_text"  # an edit must leave the message saying something
     assert await _text(services, channel, ts) == "mine"
     async with services.db.write() as uow:
@@ -68,10 +76,14 @@ async def test_edits_stop_when_the_channel_is_archived(
     ts = await _post(services, team.owner, channel, "before archiving")
     await _archive(services, channel)
     owner = await principal_of(services, team.owner)
-    async with services.db.write() as uow:
-        code = await refusal(
-            actions.check_update_message(uow, owner, channel, ts, actions.Edit(text="after"))
-        )
+    code = await refusal_in(
+        services,
+        actions.check_update_message,
+        owner,
+        channel,
+        ts,
+        actions.Edit(text="after"),
+    )
     assert code == "is_archived"
     assert await _text(services, channel, ts) == "before archiving"
 
@@ -86,14 +98,12 @@ async def test_admins_delete_others_messages_but_not_with_a_bot_token(
     ts = await _post(services, bob, channel, "to delete")
     owner = await principal_of(services, team.owner)
     for refused in (await principal_of(services, carol), replace(owner, is_bot=True)):
-        async with services.db.write() as uow:
-            code = await refusal(actions.check_delete_message(uow, refused, channel, ts))
+        code = await refusal_in(services, actions.check_delete_message, refused, channel, ts)
         assert code == "cant_delete_message"
     async with services.db.write() as uow:
         await actions.check_delete_message(uow, owner, channel, ts)
     assert await _text(services, channel, ts) is None
-    async with services.db.write() as uow:
-        code = await refusal(actions.check_delete_message(uow, owner, channel, ts))
+    code = await refusal_in(services, actions.check_delete_message, owner, channel, ts)
     assert code == "message_not_found"
 
 
@@ -104,10 +114,12 @@ async def test_ephemeral_goes_only_to_a_member(factory: Factory, services: Servi
     channel = await make_channel(services.db, team, [team.owner, bob])
     owner = await principal_of(services, team.owner)
     for user in (outsider.user_id, "UNOBODY0000"):
-        async with services.db.write() as uow:
-            code = await refusal(
-                posting.check_post_ephemeral(uow, owner, EphemeralRequest(channel, user, "psst"))
-            )
+        code = await refusal_in(
+            services,
+            posting.check_post_ephemeral,
+            owner,
+            EphemeralRequest(channel, user, "psst"),
+        )
         assert code == "user_not_in_channel"
     async with services.db.write() as uow:
         ts = await posting.check_post_ephemeral(
@@ -132,10 +144,9 @@ async def test_only_the_author_deletes_a_scheduled_message(
     owner = await principal_of(services, team.owner)
     elsewhere = await make_channel(services.db, team, [team.owner, bob])
     for principal, named_channel in ((owner, channel), (author, elsewhere)):
-        async with services.db.write() as uow:
-            code = await refusal(
-                actions.check_delete_scheduled(uow, principal, named_channel, scheduled.row.id)
-            )
+        code = await refusal_in(
+            services, actions.check_delete_scheduled, principal, named_channel, scheduled.row.id
+        )
         assert code == "invalid_scheduled_message_id"
     async with services.db.write() as uow:
         await actions.check_delete_scheduled(uow, author, channel, scheduled.row.id)
