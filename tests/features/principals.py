@@ -13,10 +13,12 @@ from parley.platform.services import Services
 from tests.factories import Member
 
 
-async def principal_of(services: Services, member: Member) -> Principal:
-    """The principal of `member`'s token, as the Web API would authenticate it."""
+async def principal_of(services: Services, member: Member | str) -> Principal:
+    """The principal of `member`'s token (or of a token), as the Web API would
+    authenticate it."""
+    token = member if isinstance(member, str) else member.token
     async with services.db.read() as session:
-        return await PLATFORM.credentials.principal_for_token(session, member.token)
+        return await PLATFORM.credentials.principal_for_token(session, token)
 
 
 async def refusal(action: Awaitable[object]) -> str:
