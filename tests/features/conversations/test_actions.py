@@ -17,6 +17,7 @@ from parley.platform.visibility import member_ids
 from tests.conftest import Api
 from tests.factories import Factory, Member
 from tests.features.conversations.helpers import create, general_id
+from tests.features.principals import refusal
 
 Rule = Callable[[UnitOfWork, Principal, Access], Awaitable[object]]
 
@@ -180,3 +181,102 @@ async def test_archive_rules(api: Api, factory: Factory, services: Services) -> 
 
     assert await _refusal(services, team.owner, general, archive(True)) == "cant_archive_general"
     assert await _refusal(services, team.owner, channel, archive(False)) == "not_archived"
+
+
+def _set_topic(topic: str) -> Rule:
+    async def rule(uow: UnitOfWork, principal: Principal, access: Access) -> None:
+        await actions.check_set_topic(uow, principal, access, topic)
+
+    return rule
+
+
+async def test_only_members_set_the_topic_and_not_once_archived(
+    api: Api, factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    bob = await factory.user(team)
+    channel = await create(api, team.owner, "topical")
+    assert await _refusal(services, bob, channel, _set_topic("drive-by")) == "not_in_channel"
+    assert await _refusal(services, team.owner, channel, _set_topic("x" * 251)) == "too_long"
+    principal = await _principal(services, team.owner)
+    async with services.db.write() as uow:
+        access = await access_conversation(uow.session, principal, channel)
+        changed = await actions.check_set_topic(uow, principal, access, "  launch  ")
+    assert changed.topic == "launch"
+    archived = await api("conversations.archive", team.owner.token, channel=channel)
+    assert archived["ok"], archived
+    assert await _refusal(services, team.owner, channel, _set_topic("late")) == "is_archived"
+
+
+async def _open(services: Services, member: Member, users: list[str], *, prevent: bool) -> str:
+    """The error opening a DM with `users` refuses with, or "created"/"existing"."""
+    principal = await _principal(services, member)
+    try:
+        async with services.db.write() as uow:
+            opened = await actions.check_open_direct(
+                uow, principal, users, prevent_creation=prevent
+            )
+    except ApiError as error:
+        return error.code
+    return "created" if opened.created else "existing"
+
+
+async def test_dm_open_rules(api: Api, factory: Factory, services: Services) -> None:
+    team = await factory.workspace()
+    bob = await factory.user(team)
+    gone = await factory.user(team)
+    deactivated = await api(
+        "admin.users.setActive", team.owner.token, user_id=gone.user_id, active="false"
+    )
+    assert deactivated["ok"], deactivated
+    crowd = [(await factory.user(team)).user_id for _ in range(9)]
+    owner = team.owner
+    assert await _open(services, owner, [" "], prevent=False) == "users_list_not_supplied"
+    assert await _open(services, owner, [bob.user_id, "nobody"], prevent=False) == (
+        "user_not_found"
+    )
+    assert await _open(services, owner, [gone.user_id], prevent=False) == "user_disabled"
+    assert await _open(services, owner, crowd, prevent=False) == "too_many_users"
+    assert await _open(services, owner, [bob.user_id], prevent=True) == "channel_not_found"
+    assert await _open(services, owner, [bob.user_id], prevent=False) == "created"
+    assert await _open(services, owner, [bob.user_id], prevent=True) == "existing"
+
+
+async def test_only_dms_close_and_only_for_members(
+    api: Api, factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    bob = await factory.user(team)
+    channel = await create(api, team.owner, "not-a-dm")
+    principal = await _principal(services, team.owner)
+    async with services.db.write() as uow:
+        dm = await actions.check_open_direct(uow, principal, [bob.user_id], prevent_creation=False)
+
+    async def close(uow: UnitOfWork, principal: Principal, access: Access) -> bool:
+        return await actions.check_close_direct(uow, access)
+
+    assert await _refusal(services, team.owner, channel, close) == (
+        "method_not_supported_for_channel_type"
+    )
+    for expected in (True, False):  # closed; then, already closed, nothing happens
+        async with services.db.write() as uow:
+            access = await access_conversation(uow.session, principal, dm.conversation.id)
+            assert await actions.check_close_direct(uow, access) is expected
+    async with services.db.write() as uow:
+        access = await access_conversation(uow.session, principal, dm.conversation.id)
+        reopened = await actions.check_reopen_direct(uow, access)
+    assert not reopened.was_open
+
+
+async def test_listing_someone_elses_conversations_needs_them_to_exist(
+    factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    bob = await factory.user(team)
+    other_team = await factory.workspace()
+    principal = await _principal(services, team.owner)
+    async with services.db.read() as session:
+        assert await actions.check_listed_user(session, principal, bob.user_id) == bob.user_id
+        for stranger in ("nobody", other_team.owner.user_id):
+            code = await refusal(actions.check_listed_user(session, principal, stranger))
+            assert code == "user_not_found"

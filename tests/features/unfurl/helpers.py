@@ -6,6 +6,7 @@ from typing import Any
 
 from parley.features.unfurl.worker import Unfurler
 from tests.conftest import Api
+from tests.features.apps.helpers import manifest
 
 
 async def settle(unfurler: Unfurler, passes: int = 3) -> None:
@@ -20,3 +21,16 @@ async def history_message(api: Api, token: str, channel: str, ts: str) -> dict[s
     assert history["ok"], history
     [message] = [m for m in history["messages"] if m["ts"] == ts]
     return message
+
+
+def unfurl_manifest(
+    name: str = "Docs", domains: list[str] | None = None, scopes: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    spec = manifest(
+        name=name,
+        socket_mode=True,
+        events=("link_shared",),
+        bot_scopes=scopes or ("links:read", "links:write", "chat:write"),
+    )
+    spec["features"]["unfurl_domains"] = domains if domains is not None else ["example.com"]
+    return spec

@@ -17,26 +17,13 @@ from tests.conftest import Api
 from tests.factories import Factory
 from tests.features.apps.helpers import create_app, manifest
 from tests.features.messages.helpers import events, make_channel
-from tests.features.unfurl.helpers import history_message, settle
+from tests.features.unfurl.helpers import history_message, settle, unfurl_manifest
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """No fetching of Parley's own cards here: these links are not on a test server."""
     return dataclasses.replace(settings, unfurl_enabled=False)
-
-
-def unfurl_manifest(
-    name: str = "Docs", domains: list[str] | None = None, scopes: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    spec = manifest(
-        name=name,
-        socket_mode=True,
-        events=("link_shared",),
-        bot_scopes=scopes or ("links:read", "links:write", "chat:write"),
-    )
-    spec["features"]["unfurl_domains"] = domains if domains is not None else ["example.com"]
-    return spec
 
 
 async def _link_shared(services: Services, team: Any) -> list[dict[str, Any]]:

@@ -10,7 +10,12 @@ from urllib.parse import urlsplit
 from parley.features.bookmarks import store
 from parley.features.bookmarks.models import Bookmark
 from parley.features.bookmarks.schemas import bookmark_object
-from parley.features.conversations.interface import require_not_archived
+from parley.features.conversations.interface import (
+    Access,
+    access_conversation,
+    require_not_archived,
+)
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import event_ts, unix_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -144,3 +149,84 @@ async def do_remove_bookmark(
     await uow.session.delete(bookmark)
     await uow.session.flush()
     await _announce(uow, "bookmark_removed", bookmark)
+
+
+# --- the rules of the bookmarks.* methods (check_*: decide, then call do_*) ------------------
+
+
+async def access_for_change(
+    uow: UnitOfWork, principal: Principal, channel_id: str | None
+) -> Access:
+    """Members change bookmarks (`permission_denied`); others who can see the conversation
+    may only list them."""
+    access = await access_conversation(uow.session, principal, channel_id, for_update=True)
+    if not access.is_member:
+        raise ApiError("permission_denied")
+    return access
+
+
+async def _bookmark_in(uow: UnitOfWork, access: Access, bookmark_id: str | None) -> Bookmark:
+    """The bookmark `bookmark_id` of this conversation (`not_found` in any other)."""
+    bookmark = (
+        await store.get_bookmark(uow.session, access.conversation.id, bookmark_id)
+        if bookmark_id
+        else None
+    )
+    if bookmark is None:
+        raise ApiError("not_found")
+    return bookmark
+
+
+async def check_add_bookmark(
+    uow: UnitOfWork,
+    principal: Principal,
+    channel_id: str | None,
+    *,
+    kind: str,
+    title: str,
+    link: str,
+    emoji: str,
+) -> Bookmark:
+    """The bookmark's fields first (type, title, link, emoji), then a member adds it."""
+    check_type(kind)
+    title, link, emoji = check_title(title), check_link(link), check_emoji(emoji)
+    access = await access_for_change(uow, principal, channel_id)
+    return await do_add_bookmark(
+        uow, principal.user_id, access.conversation, title=title, link=link, emoji=emoji
+    )
+
+
+def _check_fields(title: str | None, link: str | None, emoji: str | None) -> BookmarkFields:
+    """The changes an edit asks for, each checked; None leaves a field as it is."""
+    return BookmarkFields(
+        title=check_title(title) if title is not None else None,
+        link=check_link(link) if link is not None else None,
+        emoji=check_emoji(emoji) if emoji is not None else None,
+    )
+
+
+async def check_edit_bookmark(
+    uow: UnitOfWork,
+    principal: Principal,
+    channel_id: str | None,
+    bookmark_id: str | None,
+    *,
+    title: str | None = None,
+    link: str | None = None,
+    emoji: str | None = None,
+) -> Bookmark:
+    """The changes first (title, link, emoji; None leaves one as it is), then a member
+    changes a bookmark of the conversation."""
+    fields = _check_fields(title, link, emoji)
+    access = await access_for_change(uow, principal, channel_id)
+    bookmark = await _bookmark_in(uow, access, bookmark_id)
+    return await do_edit_bookmark(uow, principal.user_id, access.conversation, bookmark, fields)
+
+
+async def check_remove_bookmark(
+    uow: UnitOfWork, principal: Principal, channel_id: str | None, bookmark_id: str | None
+) -> None:
+    """A member removes a bookmark of the conversation."""
+    access = await access_for_change(uow, principal, channel_id)
+    bookmark = await _bookmark_in(uow, access, bookmark_id)
+    await do_remove_bookmark(uow, access.conversation, bookmark)

@@ -5,38 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.bookmarks import actions, store
-from parley.features.bookmarks.models import Bookmark
 from parley.features.bookmarks.schemas import bookmark_object
-from parley.features.conversations.interface import Access, access_conversation
-from parley.platform.auth.principal import Principal
-from parley.platform.errors import ApiError
+from parley.features.conversations.interface import access_conversation
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import Tier, api_method
-
-
-async def _access_for_change(
-    session: AsyncSession, principal: Principal, channel_id: str | None
-) -> Access:
-    """Members change bookmarks; others who can see the conversation may only list them."""
-    access = await access_conversation(session, principal, channel_id, for_update=True)
-    if not access.is_member:
-        raise ApiError("permission_denied")
-    return access
-
-
-async def _bookmark_in(session: AsyncSession, access: Access, bookmark_id: str | None) -> Bookmark:
-    bookmark = (
-        await store.get_bookmark(session, access.conversation.id, bookmark_id)
-        if bookmark_id
-        else None
-    )
-    if bookmark is None:
-        raise ApiError("not_found")
-    return bookmark
 
 
 class BookmarkAddParams(Params):
@@ -66,15 +41,15 @@ class BookmarkAddParams(Params):
 )
 async def bookmarks_add(call: Call, params: BookmarkAddParams) -> dict[str, Any]:
     """Adds a link bookmark to a conversation (members only)."""
-    actions.check_type(params.type)
-    title = actions.check_title(params.title)
-    link = actions.check_link(params.link)
-    emoji = actions.check_emoji(params.emoji)
-    principal = call.principal
     async with call.services.db.write() as uow:
-        access = await _access_for_change(uow.session, principal, params.channel_id)
-        bookmark = await actions.do_add_bookmark(
-            uow, principal.user_id, access.conversation, title=title, link=link, emoji=emoji
+        bookmark = await actions.check_add_bookmark(
+            uow,
+            call.principal,
+            params.channel_id,
+            kind=params.type,
+            title=params.title,
+            link=params.link,
+            emoji=params.emoji,
         )
     return {"bookmark": bookmark_object(bookmark)}
 
@@ -104,17 +79,15 @@ class BookmarkEditParams(Params):
 )
 async def bookmarks_edit(call: Call, params: BookmarkEditParams) -> dict[str, Any]:
     """Changes a bookmark's title, link or emoji."""
-    fields = actions.BookmarkFields(
-        title=actions.check_title(params.title) if params.title is not None else None,
-        link=actions.check_link(params.link) if params.link is not None else None,
-        emoji=actions.check_emoji(params.emoji) if params.emoji is not None else None,
-    )
-    principal = call.principal
     async with call.services.db.write() as uow:
-        access = await _access_for_change(uow.session, principal, params.channel_id)
-        bookmark = await _bookmark_in(uow.session, access, params.bookmark_id)
-        await actions.do_edit_bookmark(
-            uow, principal.user_id, access.conversation, bookmark, fields
+        bookmark = await actions.check_edit_bookmark(
+            uow,
+            call.principal,
+            params.channel_id,
+            params.bookmark_id,
+            title=params.title,
+            link=params.link,
+            emoji=params.emoji,
         )
     return {"bookmark": bookmark_object(bookmark)}
 
@@ -133,11 +106,10 @@ class BookmarkRemoveParams(Params):
 )
 async def bookmarks_remove(call: Call, params: BookmarkRemoveParams) -> dict[str, Any]:
     """Removes a bookmark from a conversation."""
-    principal = call.principal
     async with call.services.db.write() as uow:
-        access = await _access_for_change(uow.session, principal, params.channel_id)
-        bookmark = await _bookmark_in(uow.session, access, params.bookmark_id)
-        await actions.do_remove_bookmark(uow, access.conversation, bookmark)
+        await actions.check_remove_bookmark(
+            uow, call.principal, params.channel_id, params.bookmark_id
+        )
     return {}
 
 

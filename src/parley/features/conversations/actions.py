@@ -13,12 +13,14 @@ from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.conversations import store
 from parley.features.conversations.access import (
     Access,
     can_manage,
     require_kind,
+    require_kind_scope,
     require_member,
     require_not_archived,
 )
@@ -39,7 +41,7 @@ from parley.platform.events.emit import (
     users_audience,
     workspace_audience,
 )
-from parley.platform.ids import new_id
+from parley.platform.ids import looks_like, new_id
 from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
 from parley.platform.ts import normalize_ts
 
@@ -744,3 +746,104 @@ async def check_archive_channel(
         raise ApiError("not_archived")
     _require_manager(access, principal, "restricted_action")
     await do_set_archived(uow, conversation, archived, actor_id=principal.user_id)
+
+
+def _require_editable(access: Access) -> None:
+    """A conversation's topic and purpose are its members' to set, until it is archived."""
+    require_member(access)
+    require_not_archived(access.conversation)
+
+
+async def check_set_topic(
+    uow: UnitOfWork, principal: Principal, access: Access, topic: str
+) -> Conversation:
+    """A member sets the topic of an unarchived conversation (`too_long` past 250)."""
+    _require_editable(access)
+    return await do_set_topic(uow, access.conversation, topic.strip(), actor_id=principal.user_id)
+
+
+async def check_set_purpose(
+    uow: UnitOfWork, principal: Principal, access: Access, purpose: str
+) -> Conversation:
+    """A member sets the purpose of an unarchived conversation (`too_long` past 250)."""
+    _require_editable(access)
+    return await do_set_purpose(
+        uow, access.conversation, purpose.strip(), actor_id=principal.user_id
+    )
+
+
+async def check_mark(uow: UnitOfWork, access: Access, ts: str) -> ReadState:
+    """Only a member has a read cursor to move (`not_in_channel`)."""
+    membership = require_member(access)
+    return await do_mark(uow, access.conversation, membership, ts)
+
+
+# --- DMs: open, reopen, close ----------------------------------------------------------------
+
+DM_KINDS = ("im", "mpim")
+
+
+async def check_listed_user(session: AsyncSession, principal: Principal, user_id: str) -> str:
+    """users.conversations: whose conversations to list; someone else must exist in the
+    workspace (`user_not_found`). What of theirs the caller sees is the listing's rule."""
+    if user_id == principal.user_id:
+        return user_id
+    if not looks_like(user_id, "U", "W"):
+        raise ApiError("user_not_found")
+    if await user_store.get_user(session, principal.workspace_id, user_id) is None:
+        raise ApiError("user_not_found")
+    return user_id
+
+
+async def _dm_people(session: AsyncSession, principal: Principal, ids: list[str]) -> list[User]:
+    """The other people of a DM to open: known, active, at most 8 (self is dropped)."""
+    wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+    if not wanted:
+        raise ApiError("users_list_not_supplied")
+    if any(not looks_like(user_id, "U", "W") for user_id in wanted):
+        raise ApiError("user_not_found")
+    found = {u.id: u for u in await user_store.get_users(session, principal.workspace_id, wanted)}
+    if len(found) != len(wanted):
+        raise ApiError("user_not_found")
+    if any(user.deleted for user in found.values()):
+        raise ApiError("user_disabled")
+    others = [found[user_id] for user_id in wanted if user_id != principal.user_id]
+    if len(others) > MAX_MPIM_OTHERS:
+        raise ApiError("too_many_users")
+    return others
+
+
+async def check_open_direct(
+    uow: UnitOfWork, principal: Principal, user_ids: list[str], *, prevent_creation: bool
+) -> Opened:
+    """Open (creating unless `prevent_creation`: then `channel_not_found`) the DM with one
+    person or the group DM with 2–8. The scope this needs (`im:write` or `mpim:write`) is
+    checked here because which one depends on the people, known only once they are checked."""
+    others = await _dm_people(uow.session, principal, user_ids)
+    require_kind_scope(principal, "mpim" if len(others) > 1 else "im", "write")
+    if prevent_creation:
+        key = dm_key([principal.user_id, *(other.id for other in others)])
+        if await store.get_dm_by_key(uow.session, principal.workspace_id, key) is None:
+            raise ApiError("channel_not_found")
+    return await do_open_direct(uow, principal.workspace_id, principal.user_id, others)
+
+
+async def check_reopen_direct(uow: UnitOfWork, access: Access) -> Opened:
+    """Reopen, by its id, a DM or group DM the caller is in."""
+    require_kind(access.conversation, *DM_KINDS)
+    membership = require_member(access)
+    was_open = membership.is_open
+    if not was_open:
+        await do_set_open(uow, access.conversation, membership, True)
+    return Opened(access.conversation, created=False, was_open=was_open)
+
+
+async def check_close_direct(uow: UnitOfWork, access: Access) -> bool:
+    """Close a DM or group DM in the caller's sidebar (they stay a member); False (nothing
+    done) when it already was."""
+    require_kind(access.conversation, *DM_KINDS)
+    membership = require_member(access)
+    if not membership.is_open:
+        return False
+    await do_set_open(uow, access.conversation, membership, False)
+    return True

@@ -12,10 +12,7 @@ from parley.features.conversations import actions, store
 from parley.features.conversations.access import (
     Access,
     access_conversation,
-    require_kind,
     require_kind_scope,
-    require_member,
-    require_not_archived,
     require_scope_for,
 )
 from parley.features.conversations.schemas import (
@@ -30,11 +27,10 @@ from parley.features.conversations.wire import (
     CountsResponse,
     MembersResponse,
 )
-from parley.features.users import store as user_store
 from parley.features.users.models import User
 from parley.platform.auth.principal import Principal
+from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
-from parley.platform.ids import looks_like
 from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
@@ -44,7 +40,6 @@ from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 READ_SCOPES = ("channels:read", "groups:read", "im:read", "mpim:read")
 WRITE_SCOPES = ("channels:write", "channels:manage", "groups:write", "im:write", "mpim:write")
 TYPE_KINDS = {"public_channel": "channel", "private_channel": "group", "mpim": "mpim", "im": "im"}
-DM_KINDS = ("im", "mpim")
 CHANNEL_MISSING = {"channel": "channel_not_found"}
 
 
@@ -181,14 +176,10 @@ class UsersConversationsParams(ListParams):
 async def users_conversations(call: Call, params: UsersConversationsParams) -> dict[str, Any]:
     """Lists the conversations a user (the caller by default) is in, among those the caller
     can see."""
-    user_id = params.user or call.principal.user_id
-    if user_id != call.principal.user_id:
-        if not looks_like(user_id, "U", "W"):
-            raise ApiError("user_not_found")
-        async with call.services.db.read() as session:
-            user = await user_store.get_user(session, call.principal.workspace_id, user_id)
-        if user is None:
-            raise ApiError("user_not_found")
+    async with call.services.db.read() as session:
+        user_id = await actions.check_listed_user(
+            session, call.principal, params.user or call.principal.user_id
+        )
     return await _list(call, params, member_of=user_id)
 
 
@@ -445,24 +436,6 @@ class OpenParams(Params):
     prevent_creation: SlackBool = False
 
 
-async def _open_people(session: AsyncSession, principal: Principal, ids: list[str]) -> list[User]:
-    """The other people of a DM to open: known, active, at most 8 (self is dropped)."""
-    wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
-    if not wanted:
-        raise ApiError("users_list_not_supplied")
-    if any(not looks_like(user_id, "U", "W") for user_id in wanted):
-        raise ApiError("user_not_found")
-    found = {u.id: u for u in await user_store.get_users(session, principal.workspace_id, wanted)}
-    if len(found) != len(wanted):
-        raise ApiError("user_not_found")
-    if any(user.deleted for user in found.values()):
-        raise ApiError("user_disabled")
-    others = [found[user_id] for user_id in wanted if user_id != principal.user_id]
-    if len(others) > actions.MAX_MPIM_OTHERS:
-        raise ApiError("too_many_users")
-    return others
-
-
 def _open_answer(opened: actions.Opened, other: User | None, return_im: bool) -> dict[str, Any]:
     conversation = opened.conversation
     answer: dict[str, Any] = {}
@@ -488,14 +461,8 @@ async def _reopen(call: Call, channel: str, return_im: bool) -> dict[str, Any]:
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, channel, "write")
-        conversation = access.conversation
-        require_kind(conversation, *DM_KINDS)
-        membership = require_member(access)
-        was_open = membership.is_open
-        if not was_open:
-            await actions.do_set_open(uow, conversation, membership, True)
-        other = await _partner(uow.session, principal, conversation)
-    opened = actions.Opened(conversation, created=False, was_open=was_open)
+        opened = await actions.check_reopen_direct(uow, access)
+        other = await _partner(uow.session, principal, opened.conversation)
     return _open_answer(opened, other, return_im)
 
 
@@ -522,14 +489,8 @@ async def conversations_open(call: Call, params: OpenParams) -> dict[str, Any]:
         return await _reopen(call, params.channel, params.return_im)
     principal = call.principal
     async with call.services.db.write() as uow:
-        others = await _open_people(uow.session, principal, params.users or [])
-        require_kind_scope(principal, "mpim" if len(others) > 1 else "im", "write")
-        if params.prevent_creation:
-            key = actions.dm_key([principal.user_id, *(o.id for o in others)])
-            if await store.get_dm_by_key(uow.session, principal.workspace_id, key) is None:
-                raise ApiError("channel_not_found")
-        opened = await actions.do_open_direct(
-            uow, principal.workspace_id, principal.user_id, others
+        opened = await actions.check_open_direct(
+            uow, principal, params.users or [], prevent_creation=params.prevent_creation
         )
         other = await _partner(uow.session, principal, opened.conversation)
     return _open_answer(opened, other, params.return_im)
@@ -548,12 +509,8 @@ async def conversations_close(call: Call, params: ChannelParams) -> dict[str, An
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "write")
-        require_kind(access.conversation, *DM_KINDS)
-        membership = require_member(access)
-        if not membership.is_open:
-            return {"no_op": True, "already_closed": True}
-        await actions.do_set_open(uow, access.conversation, membership, False)
-    return {}
+        closed = await actions.check_close_direct(uow, access)
+    return {} if closed else {"no_op": True, "already_closed": True}
 
 
 # --- read marks ------------------------------------------------------------------------------
@@ -578,8 +535,7 @@ async def conversations_mark(call: Call, params: MarkParams) -> dict[str, Any]:
     principal = call.principal
     async with call.services.db.write() as uow:
         access = await _access(uow.session, principal, params.channel, "write")
-        membership = require_member(access)
-        await actions.do_mark(uow, access.conversation, membership, ts)
+        await actions.check_mark(uow, access, ts)
     return {}
 
 
@@ -677,14 +633,7 @@ class PurposeParams(Params):
     purpose: str = Field(default="", max_length=4000)
 
 
-async def _editable(uow_session: AsyncSession, principal: Principal, channel: str) -> Access:
-    access = await _access(uow_session, principal, channel, "write")
-    require_member(access)
-    require_not_archived(access.conversation)
-    return access
-
-
-HeaderSetter = Callable[..., Awaitable[Conversation]]
+HeaderSetter = Callable[[UnitOfWork, Principal, Access, str], Awaitable[Conversation]]
 
 
 async def _set_header_text(
@@ -693,8 +642,8 @@ async def _set_header_text(
     """setTopic and setPurpose: one member-only write, answered with the channel."""
     principal = call.principal
     async with call.services.db.write() as uow:
-        access = await _editable(uow.session, principal, channel_id)
-        await setter(uow, access.conversation, value.strip(), actor_id=principal.user_id)
+        access = await _access(uow.session, principal, channel_id, "write")
+        await setter(uow, principal, access, value)
         channel = await _render(uow.session, principal, access.conversation, access.membership)
     return {"channel": channel}
 
@@ -709,7 +658,7 @@ async def _set_header_text(
 )
 async def conversations_set_topic(call: Call, params: TopicParams) -> dict[str, Any]:
     """Sets the topic of a conversation the caller is in (at most 250 characters)."""
-    return await _set_header_text(call, params.channel, actions.do_set_topic, params.topic)
+    return await _set_header_text(call, params.channel, actions.check_set_topic, params.topic)
 
 
 @api_method(
@@ -722,4 +671,4 @@ async def conversations_set_topic(call: Call, params: TopicParams) -> dict[str, 
 )
 async def conversations_set_purpose(call: Call, params: PurposeParams) -> dict[str, Any]:
     """Sets the purpose (description) of a conversation the caller is in."""
-    return await _set_header_text(call, params.channel, actions.do_set_purpose, params.purpose)
+    return await _set_header_text(call, params.channel, actions.check_set_purpose, params.purpose)

@@ -11,6 +11,7 @@ from parley.features.emoji import store
 from parley.features.emoji.models import CustomEmoji
 from parley.features.emoji.schemas import emoji_value
 from parley.features.emoji.standard import is_standard, strip_colons
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import event_ts, unix_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -124,3 +125,34 @@ async def do_remove_emoji(uow: UnitOfWork, workspace_id: str, name: str) -> list
     payload = {"type": "emoji_changed", "subtype": "remove", "names": names, "event_ts": event_ts()}
     await emit(uow, workspace_id, payload, workspace_audience())
     return names
+
+
+# --- the rules of the admin.emoji.* methods (check_*: decide, then call do_*) ----------------
+
+
+def _require_admin(principal: Principal) -> None:
+    """A workspace's custom emoji are its admins' and owners' to manage."""
+    if not principal.is_admin:
+        raise ApiError("not_an_admin")
+
+
+async def check_add_emoji(uow: UnitOfWork, principal: Principal, name: str, url: str) -> None:
+    """An admin adds a custom emoji: a free, well-formed name and an image URL."""
+    _require_admin(principal)
+    name, url = check_emoji_name(name), check_image_url(url)
+    await do_add_emoji(uow, principal.workspace_id, name=name, url=url, user_id=principal.user_id)
+
+
+async def check_add_alias(uow: UnitOfWork, principal: Principal, name: str, alias_for: str) -> None:
+    """An admin adds another name for an existing (standard or custom) emoji."""
+    _require_admin(principal)
+    name = check_emoji_name(name)
+    await do_add_alias(
+        uow, principal.workspace_id, name=name, alias_for=alias_for, user_id=principal.user_id
+    )
+
+
+async def check_remove_emoji(uow: UnitOfWork, principal: Principal, name: str) -> list[str]:
+    """An admin removes a custom emoji with its aliases; returns the names removed."""
+    _require_admin(principal)
+    return await do_remove_emoji(uow, principal.workspace_id, strip_colons(name))

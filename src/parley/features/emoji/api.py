@@ -8,10 +8,8 @@ from pydantic import Field
 
 from parley.features.emoji import actions, store
 from parley.features.emoji.schemas import emoji_map
-from parley.features.emoji.standard import strip_colons
 from parley.features.emoji.wire import EmojiListResponse
 from parley.platform.clock import event_ts
-from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
@@ -33,11 +31,6 @@ async def emoji_list(call: Call, params: EmojiListParams) -> dict[str, Any]:
     async with call.services.db.read() as session:
         rows = await store.list_custom_emoji(session, call.principal.workspace_id)
     return {"emoji": emoji_map(rows), "cache_ts": event_ts()}
-
-
-def _require_admin(call: Call) -> None:
-    if not call.principal.is_admin:
-        raise ApiError("not_an_admin")
 
 
 class EmojiAddParams(Params):
@@ -65,14 +58,8 @@ class EmojiAddParams(Params):
 )
 async def admin_emoji_add(call: Call, params: EmojiAddParams) -> dict[str, Any]:
     """Adds a custom emoji to the workspace (admins and owners)."""
-    _require_admin(call)
-    name = actions.check_emoji_name(params.name)
-    url = actions.check_image_url(params.url)
-    principal = call.principal
     async with call.services.db.write() as uow:
-        await actions.do_add_emoji(
-            uow, principal.workspace_id, name=name, url=url, user_id=principal.user_id
-        )
+        await actions.check_add_emoji(uow, call.principal, params.name, params.url)
     return {}
 
 
@@ -100,17 +87,8 @@ class EmojiAliasParams(Params):
 )
 async def admin_emoji_add_alias(call: Call, params: EmojiAliasParams) -> dict[str, Any]:
     """Adds another name for an existing emoji (admins and owners)."""
-    _require_admin(call)
-    name = actions.check_emoji_name(params.name)
-    principal = call.principal
     async with call.services.db.write() as uow:
-        await actions.do_add_alias(
-            uow,
-            principal.workspace_id,
-            name=name,
-            alias_for=params.alias_for,
-            user_id=principal.user_id,
-        )
+        await actions.check_add_alias(uow, call.principal, params.name, params.alias_for)
     return {}
 
 
@@ -129,7 +107,6 @@ class EmojiRemoveParams(Params):
 )
 async def admin_emoji_remove(call: Call, params: EmojiRemoveParams) -> dict[str, Any]:
     """Removes a custom emoji and its aliases (admins and owners)."""
-    _require_admin(call)
     async with call.services.db.write() as uow:
-        await actions.do_remove_emoji(uow, call.principal.workspace_id, strip_colons(params.name))
+        await actions.check_remove_emoji(uow, call.principal, params.name)
     return {}

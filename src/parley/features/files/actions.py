@@ -13,8 +13,11 @@ from typing import Any
 from parley.features.files import store
 from parley.features.files.content import Sniffed, guess_filetype_from_name, sanitize_filename
 from parley.features.files.models import File, FileShare
-from parley.features.files.schemas import SharedIn
+from parley.features.files.schemas import SharedIn, file_object
 from parley.features.messages.interface import (
+    access_post_target,
+    check_blocks,
+    check_can_post,
     do_post_message,
     do_replace_attachments,
     get_message_for_update,
@@ -33,6 +36,7 @@ from parley.platform.visibility import can_read
 UPLOAD_URL_TTL = timedelta(hours=1)
 MAX_FILES_PER_COMPLETE = 10
 MAX_TITLE = 250
+MAX_SHARE_CHANNELS = 10
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -73,6 +77,18 @@ async def visible_shares(
         for s in shares
         if can_read(principal, s.conversation.kind, s.conversation.id in member_of)
     ]
+
+
+async def get_file_objects(
+    session: Any, principal: Principal, base_url: str, files: list[File]
+) -> list[dict[str, Any]]:
+    """Slack file objects, each listing only the shares the caller may see."""
+    shares = await store.shared_in(session, [f.id for f in files])
+    objects = []
+    for file in files:
+        visible = await visible_shares(session, principal, shares[file.id])
+        objects.append(file_object(base_url, file, visible))
+    return objects
 
 
 async def access_file(session: Any, principal: Principal, file_id: str | None) -> File:
@@ -239,6 +255,55 @@ async def do_complete_files(
     return files
 
 
+@dataclass(frozen=True)
+class CompleteRequest:
+    """What files.completeUploadExternal was asked to finish and where to share it, parsed."""
+
+    files: Any
+    channels: list[str]
+    initial_comment: str | None = None
+    blocks: Any = None
+    thread_ts: str | None = None
+
+
+def _share_targets(request: CompleteRequest) -> list[str]:
+    """The conversations to share into, once each: at most 10, and one for a thread reply."""
+    targets = list(dict.fromkeys(request.channels))
+    if len(targets) > MAX_SHARE_CHANNELS:
+        raise ApiError("too_many_channels")
+    if request.thread_ts and len(targets) > 1:
+        raise ApiError("invalid_arguments")  # a thread lives in one conversation
+    return targets
+
+
+async def check_complete_upload(
+    uow: UnitOfWork, principal: Principal, base_url: str, request: CompleteRequest
+) -> list[File]:
+    """Finish the caller's uploads and share them, one message per conversation, into each
+    the caller may post to now (chat.postMessage's rules: `channel_not_found`,
+    `not_in_channel`, `is_archived`, `restricted_action`). The request's shape is checked
+    first: `invalid_arguments`, `too_many_channels`, `invalid_blocks`."""
+    items = check_complete_items(request.files)
+    targets = _share_targets(request)
+    blocks = check_blocks(request.blocks)
+    files = await do_complete_files(uow, principal, items)
+    for channel in targets:
+        conversation = await access_post_target(uow, principal, channel)
+        check_can_post(principal, conversation, in_thread=request.thread_ts is not None)
+        shared = await get_file_objects(uow.session, principal, base_url, files)
+        await do_share_files(
+            uow,
+            principal,
+            conversation,
+            files,
+            shared,
+            text=request.initial_comment or "",
+            blocks=blocks,
+            thread_ts=request.thread_ts,
+        )
+    return files
+
+
 async def do_share_files(
     uow: UnitOfWork,
     principal: Principal,
@@ -300,6 +365,15 @@ def can_delete(principal: Principal, file: File) -> bool:
     return file.user_id == principal.user_id or (principal.is_admin and not principal.is_bot)
 
 
+async def check_delete_file(uow: UnitOfWork, principal: Principal, file_id: str) -> list[str]:
+    """files.delete: a file the caller can see (`file_not_found`) and may delete
+    (`cant_delete_file`); returns the storage keys to remove once committed."""
+    file = await access_file(uow.session, principal, file_id)
+    if not can_delete(principal, file):
+        raise ApiError("cant_delete_file")
+    return await do_delete_file(uow, file)
+
+
 async def do_delete_file(uow: UnitOfWork, file: File) -> list[str]:
     """Delete the row (shares cascade) and emit `file_deleted`; returns the storage keys the
     caller removes after commit."""
@@ -348,6 +422,28 @@ def preview_keys(file: File) -> list[str]:
         if preview.get(kind, {}).get("key"):
             keys.append(preview[kind]["key"])
     return keys
+
+
+async def _access_own_file(uow: UnitOfWork, principal: Principal, file_id: str) -> File:
+    """A file the caller can see, locked; only its uploader or an admin changes its public
+    link (`not_allowed`)."""
+    file = await access_file(uow.session, principal, file_id)
+    locked = await store.get_file(uow.session, file.workspace_id, file.id, for_update=True)
+    if locked is None:
+        raise ApiError("file_not_found")
+    if locked.user_id != principal.user_id and not principal.is_admin:
+        raise ApiError("not_allowed")
+    return locked
+
+
+async def check_share_public(uow: UnitOfWork, principal: Principal, file_id: str) -> File:
+    """files.sharedPublicURL: the uploader (or an admin) turns the public link on."""
+    return await do_share_public(uow, await _access_own_file(uow, principal, file_id))
+
+
+async def check_revoke_public(uow: UnitOfWork, principal: Principal, file_id: str) -> File:
+    """files.revokePublicURL: the uploader (or an admin) turns the public link off."""
+    return await do_revoke_public(uow, await _access_own_file(uow, principal, file_id))
 
 
 async def do_share_public(uow: UnitOfWork, file: File) -> File:

@@ -9,10 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.files import actions, store
 from parley.features.files.models import File
-from parley.features.files.schemas import file_object, upload_url
+from parley.features.files.schemas import upload_url
 from parley.features.files.storage import storage_for
 from parley.features.files.wire import FileResponse, FilesListResponse, UploadUrlResponse
-from parley.features.messages.interface import access_post_target, check_blocks, check_can_post
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
@@ -20,20 +19,12 @@ from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_m
 from parley.platform.webapi.params import CsvList, JsonList, Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
-MAX_SHARE_CHANNELS = 10
-
 
 async def _objects(
     call: Call, session: AsyncSession, principal: Principal, files: list[File]
 ) -> list[dict[str, Any]]:
-    """Slack file objects, each listing only the shares the caller may see."""
-    shares = await store.shared_in(session, [f.id for f in files])
-    base = call.services.settings.base_url
-    objects = []
-    for file in files:
-        visible = await actions.visible_shares(session, principal, shares[file.id])
-        objects.append(file_object(base, file, visible))
-    return objects
+    base_url = call.services.settings.base_url
+    return await actions.get_file_objects(session, principal, base_url, files)
 
 
 # --- upload flow ----------------------------------------------------------------------------
@@ -84,17 +75,6 @@ class CompleteParams(Params):
     blocks: JsonList = None
 
 
-def _share_targets(params: CompleteParams) -> list[str]:
-    targets = list(
-        dict.fromkeys([*([params.channel_id] if params.channel_id else []), *params.channels])
-    )
-    if len(targets) > MAX_SHARE_CHANNELS:
-        raise ApiError("too_many_channels")
-    if params.thread_ts and len(targets) > 1:
-        raise ApiError("invalid_arguments")  # a thread lives in one conversation
-    return targets
-
-
 @api_method(
     "files.completeUploadExternal",
     params=CompleteParams,
@@ -114,26 +94,18 @@ def _share_targets(params: CompleteParams) -> list[str]:
 )
 async def files_complete_upload_external(call: Call, params: CompleteParams) -> dict[str, Any]:
     """Finishes uploads and shares the files into conversations with an initial comment."""
-    items = actions.check_complete_items(params.files)
-    targets = _share_targets(params)
-    blocks = check_blocks(params.blocks)
+    request = actions.CompleteRequest(
+        files=params.files,
+        channels=[*([params.channel_id] if params.channel_id else []), *params.channels],
+        initial_comment=params.initial_comment,
+        blocks=params.blocks,
+        thread_ts=params.thread_ts,
+    )
     principal = call.principal
     async with call.services.db.write() as uow:
-        files = await actions.do_complete_files(uow, principal, items)
-        for channel in targets:
-            conversation = await access_post_target(uow, principal, channel)
-            check_can_post(principal, conversation, in_thread=params.thread_ts is not None)
-            shared = await _objects(call, uow.session, principal, files)
-            await actions.do_share_files(
-                uow,
-                principal,
-                conversation,
-                files,
-                shared,
-                text=params.initial_comment or "",
-                blocks=blocks,
-                thread_ts=params.thread_ts,
-            )
+        files = await actions.check_complete_upload(
+            uow, principal, call.services.settings.base_url, request
+        )
         objects = await _objects(call, uow.session, principal, files)
     return {"files": objects}
 
@@ -279,22 +251,9 @@ async def files_delete(call: Call, params: FileParams) -> dict[str, Any]:
     """Deletes a file: its bytes, previews and shares."""
     principal = call.principal
     async with call.services.db.write() as uow:
-        file = await actions.access_file(uow.session, principal, params.file)
-        if not actions.can_delete(principal, file):
-            raise ApiError("cant_delete_file")
-        keys = await actions.do_delete_file(uow, file)
+        keys = await actions.check_delete_file(uow, principal, params.file)
     await storage_for(call.services.settings).delete(*keys)
     return {}
-
-
-async def _own_file_for_update(call: Call, uow_session: AsyncSession, file_id: str) -> File:
-    file = await actions.access_file(uow_session, call.principal, file_id)
-    locked = await store.get_file(uow_session, file.workspace_id, file.id, for_update=True)
-    if locked is None:
-        raise ApiError("file_not_found")
-    if locked.user_id != call.principal.user_id and not call.principal.is_admin:
-        raise ApiError("not_allowed")
-    return locked
 
 
 @api_method(
@@ -309,8 +268,7 @@ async def _own_file_for_update(call: Call, uow_session: AsyncSession, file_id: s
 async def files_shared_public_url(call: Call, params: FileParams) -> dict[str, Any]:
     """Enables a public link (permalink_public) to a file."""
     async with call.services.db.write() as uow:
-        file = await _own_file_for_update(call, uow.session, params.file)
-        await actions.do_share_public(uow, file)
+        file = await actions.check_share_public(uow, call.principal, params.file)
         [body] = await _objects(call, uow.session, call.principal, [file])
     return {"file": body}
 
@@ -327,7 +285,6 @@ async def files_shared_public_url(call: Call, params: FileParams) -> dict[str, A
 async def files_revoke_public_url(call: Call, params: FileParams) -> dict[str, Any]:
     """Disables a file's public link."""
     async with call.services.db.write() as uow:
-        file = await _own_file_for_update(call, uow.session, params.file)
-        await actions.do_revoke_public(uow, file)
+        file = await actions.check_revoke_public(uow, call.principal, params.file)
         [body] = await _objects(call, uow.session, call.principal, [file])
     return {"file": body}

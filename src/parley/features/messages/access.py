@@ -1,20 +1,27 @@
-"""access_* / check_* for posting: which conversation a `channel` argument names, and
-whether the caller may post there.
+"""access_* / check_* for posting and reading: which conversation a `channel` argument
+names, whether the caller may post there, and whether they may read its history.
 
 Posting needs membership (Slack's `not_in_channel`), except for bots holding
 `chat:write.public` in public channels. A user id as `channel` means "the DM with them".
+Reading needs the conversation to be visible; bots read only where they are members.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from parley.features.conversations.interface import (
+    Access,
     access_conversation,
     do_open_dm,
     get_conversation_by_name,
     require_not_archived,
+    require_scope_for,
 )
+from parley.features.messages import store
+from parley.features.messages.models import Message
 from parley.features.users import store as user_store
 from parley.platform.auth.principal import Principal
 from parley.platform.db import UnitOfWork
@@ -96,3 +103,55 @@ def customizations(
     elif icon_url and icon_url.lower().startswith(("https://", "http://")):
         chosen["icons"] = {"image_64": icon_url}
     return chosen
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+async def access_history(session: AsyncSession, principal: Principal, channel: str) -> Access:
+    """A conversation whose messages the caller may read: `channel_not_found` when not
+    visible; `not_in_channel` for a bot that is not a member (people read public channels
+    freely); then `missing_scope` without the history scope for its kind."""
+    access = await access_conversation(session, principal, channel)
+    if principal.is_bot and not access.is_member:
+        raise ApiError("not_in_channel")
+    require_scope_for(principal, access.conversation, "history")
+    return access
+
+
+async def access_thread(
+    session: AsyncSession, principal: Principal, channel: str, ts: str
+) -> tuple[Access, Message]:
+    """The message a thread is asked for by (its root or any reply), in a conversation the
+    caller may read (`access_history`); `thread_not_found` when there is none."""
+    access = await access_history(session, principal, channel)
+    message = await store.get_message(session, access.conversation.id, ts)
+    if message is None:
+        raise ApiError("thread_not_found")
+    return access, message
+
+
+async def access_linked_message(
+    session: AsyncSession, principal: Principal, channel: str, ts: str
+) -> tuple[Access, Message]:
+    """chat.getPermalink's message: in a conversation the caller can see
+    (`channel_not_found`), and there (`message_not_found`)."""
+    access = await access_conversation(session, principal, channel)
+    message = await store.get_message(session, access.conversation.id, ts)
+    if message is None:
+        raise ApiError("message_not_found")
+    return access, message
+
+
+async def access_list_filter(
+    session: AsyncSession, principal: Principal, channel: str | None
+) -> str | None:
+    """The conversation a list of the caller's own items is narrowed to, if any; one they
+    cannot see is `invalid_channel` (a list filter, not a missing conversation)."""
+    if not channel:
+        return None
+    try:
+        access = await access_conversation(session, principal, channel)
+    except ApiError:
+        raise ApiError("invalid_channel") from None
+    return access.conversation.id

@@ -15,11 +15,13 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from parley.features.conversations.interface import access_conversation, require_not_archived
 from parley.features.messages import store
 from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
 from parley.features.messages.render import RenderContext, render_attachments, render_message
 from parley.features.messages.schemas import message_event, message_object
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -345,6 +347,68 @@ def can_edit(message: Message, user_id: str) -> bool:
     return not message.is_deleted and message.user_id == user_id
 
 
+@dataclass(frozen=True)
+class Edit:
+    """What chat.update was asked to change, parsed; a part left None stays as it is."""
+
+    text: str | None = None
+    blocks: Any = None
+    attachments: Any = None
+    metadata: Any = None
+    expand_names: bool = False  # link_names=1 or parse=full
+
+
+def _check_edit_content(edit: Edit, message: Message) -> tuple[str | None, Any, Any]:
+    """The new text, blocks and attachments; the edited message must still say something
+    (`no_text`). An empty list of blocks or attachments leaves them as they are."""
+    blocks = check_blocks(edit.blocks)
+    attachments = check_attachments(edit.attachments)
+    if edit.text is not None and len(edit.text) > MAX_TEXT:
+        raise ApiError("msg_too_long")
+    after_text = edit.text if edit.text is not None else message.text
+    after_blocks = edit.blocks if edit.blocks is not None else message.blocks
+    after_attachments = edit.attachments if edit.attachments is not None else message.attachments
+    if not (after_text or "").strip() and not after_blocks and not after_attachments:
+        raise ApiError("no_text")
+    return edit.text, blocks, attachments
+
+
+async def _live_message(uow: UnitOfWork, conversation: Conversation, ts: str) -> Message:
+    """The message `ts` locked for a change, or `message_not_found` (also once deleted)."""
+    message = await store.get_message_for_update(uow.session, conversation.id, ts)
+    if message is None or message.is_deleted:
+        raise ApiError("message_not_found")
+    return message
+
+
+async def check_update_message(
+    uow: UnitOfWork, editor: Principal, channel: str, ts: str, edit: Edit
+) -> tuple[Conversation, Message]:
+    """chat.update: the author edits a message of a conversation they can see, unless it
+    is archived. Errors in Slack's order: `invalid_metadata_format`, `channel_not_found`,
+    `message_not_found`, `cant_update_message`, `is_archived`, then the content's."""
+    metadata = check_metadata(edit.metadata)
+    access = await access_conversation(uow.session, editor, channel)
+    message = await _live_message(uow, access.conversation, ts)
+    if not can_edit(message, editor.user_id):
+        raise ApiError("cant_update_message")
+    require_not_archived(access.conversation)
+    text, blocks, attachments = _check_edit_content(edit, message)
+    if text is not None and edit.expand_names:
+        text = await expand_link_names(uow.session, editor.workspace_id, text)
+    await do_update_message(
+        uow,
+        access.conversation,
+        message,
+        editor_id=editor.user_id,
+        text=text,
+        blocks=blocks,
+        attachments=attachments,
+        metadata=metadata,
+    )
+    return access.conversation, message
+
+
 async def do_update_message(
     uow: UnitOfWork,
     conversation: Conversation,
@@ -409,6 +473,20 @@ async def do_replace_attachments(
 def can_delete(message: Message, user_id: str, *, is_admin: bool) -> bool:
     """The author may delete; so may workspace admins and owners (not for bots' tokens)."""
     return message.user_id == user_id or is_admin
+
+
+async def check_delete_message(
+    uow: UnitOfWork, principal: Principal, channel: str, ts: str
+) -> tuple[Conversation, Message]:
+    """chat.delete: the author deletes a message; so do workspace admins, though not with
+    a bot's token. Errors: `channel_not_found`, `message_not_found`, `cant_delete_message`."""
+    access = await access_conversation(uow.session, principal, channel)
+    message = await _live_message(uow, access.conversation, ts)
+    is_admin = principal.is_admin and not principal.is_bot
+    if not can_delete(message, principal.user_id, is_admin=is_admin):
+        raise ApiError("cant_delete_message")
+    await do_delete_message(uow, access.conversation, message)
+    return access.conversation, message
 
 
 def _deleted_event(conversation: Conversation, previous: dict[str, Any]) -> dict[str, Any]:
@@ -615,6 +693,24 @@ async def do_schedule_message(
 async def do_delete_scheduled(uow: UnitOfWork, row: ScheduledMessage) -> None:
     await uow.session.delete(row)
     await uow.session.flush()
+
+
+async def check_delete_scheduled(
+    uow: UnitOfWork, principal: Principal, channel: str, scheduled_id: str
+) -> None:
+    """chat.deleteScheduledMessage: only the author's own pending message, named with the
+    conversation it is for; anything else is `invalid_scheduled_message_id` (never a hint
+    that someone else's exists). `channel_not_found` first for a conversation not visible."""
+    access = await access_conversation(uow.session, principal, channel)
+    row = await store.get_scheduled(uow.session, principal.workspace_id, scheduled_id)
+    if (
+        row is None
+        or row.delivered
+        or row.user_id != principal.user_id
+        or row.conversation_id != access.conversation.id
+    ):
+        raise ApiError("invalid_scheduled_message_id")
+    await do_delete_scheduled(uow, row)
 
 
 async def claim_scheduled(uow: UnitOfWork, scheduled_id: str) -> bool:

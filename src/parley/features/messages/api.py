@@ -7,14 +7,13 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.conversations.interface import (
-    access_conversation,
-    get_membership,
-    require_not_archived,
-    require_scope_for,
-)
 from parley.features.messages import actions, posting, store
-from parley.features.messages.access import access_post_target
+from parley.features.messages.access import (
+    access_history,
+    access_linked_message,
+    access_list_filter,
+    access_thread,
+)
 from parley.features.messages.extras import pins_for_messages, reactions_for_messages
 from parley.features.messages.models import Message
 from parley.features.messages.posting import PostRequest
@@ -26,8 +25,6 @@ from parley.features.messages.wire import (
     PostMessageResponse,
     UpdateMessageResponse,
 )
-from parley.features.users import store as user_store
-from parley.platform.auth.principal import Principal
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.spaces import Conversation
@@ -188,25 +185,6 @@ class UpdateParams(Params):
     link_names: SlackBool = False
 
 
-def _update_content(params: UpdateParams, message: Message) -> tuple[str | None, Any, Any]:
-    """What the edit changes; the result must still say something (`no_text`)."""
-    blocks = actions.check_blocks(params.blocks) if params.blocks is not None else None
-    attachments = (
-        actions.check_attachments(params.attachments) if params.attachments is not None else None
-    )
-    text = params.text
-    if text is not None and len(text) > actions.MAX_TEXT:
-        raise ApiError("msg_too_long")
-    after_text = text if text is not None else message.text
-    after_blocks = params.blocks if params.blocks is not None else message.blocks
-    after_attachments = (
-        params.attachments if params.attachments is not None else message.attachments
-    )
-    if not (after_text or "").strip() and not after_blocks and not after_attachments:
-        raise ApiError("no_text")
-    return text, blocks if params.blocks is not None else None, attachments
-
-
 @api_method(
     "chat.update",
     params=UpdateParams,
@@ -218,36 +196,19 @@ def _update_content(params: UpdateParams, message: Message) -> tuple[str | None,
 )
 async def chat_update(call: Call, params: UpdateParams) -> dict[str, Any]:
     """Edits a message you posted."""
-    principal = call.principal
-    metadata = actions.check_metadata(params.metadata)
+    edit = actions.Edit(
+        text=params.text,
+        blocks=params.blocks,
+        attachments=params.attachments,
+        metadata=params.metadata,
+        expand_names=params.link_names or params.parse == "full",
+    )
     async with call.services.db.write() as uow:
-        access = await access_conversation(uow.session, principal, params.channel)
-        message = await store.get_message_for_update(uow.session, access.conversation.id, params.ts)
-        if message is None or message.is_deleted:
-            raise ApiError("message_not_found")
-        if not actions.can_edit(message, principal.user_id):
-            raise ApiError("cant_update_message")
-        require_not_archived(access.conversation)
-        text, blocks, attachments = _update_content(params, message)
-        if text is not None and (params.link_names or params.parse == "full"):
-            text = await actions.expand_link_names(uow.session, principal.workspace_id, text)
-        await actions.do_update_message(
-            uow,
-            access.conversation,
-            message,
-            editor_id=principal.user_id,
-            text=text,
-            blocks=blocks if params.blocks is not None else None,
-            attachments=attachments if params.attachments is not None else None,
-            metadata=metadata,
+        conversation, message = await actions.check_update_message(
+            uow, call.principal, params.channel, params.ts, edit
         )
         [body] = await serialize_messages(uow.session, [message])
-    return {
-        "channel": access.conversation.id,
-        "ts": message.ts,
-        "text": message.text,
-        "message": body,
-    }
+    return {"channel": conversation.id, "ts": message.ts, "text": message.text, "message": body}
 
 
 class DeleteParams(Params):
@@ -266,17 +227,11 @@ class DeleteParams(Params):
 )
 async def chat_delete(call: Call, params: DeleteParams) -> dict[str, Any]:
     """Deletes a message (yours, or anyone's if you are a workspace admin)."""
-    principal = call.principal
     async with call.services.db.write() as uow:
-        access = await access_conversation(uow.session, principal, params.channel)
-        message = await store.get_message_for_update(uow.session, access.conversation.id, params.ts)
-        if message is None or message.is_deleted:
-            raise ApiError("message_not_found")
-        is_admin = principal.is_admin and not principal.is_bot
-        if not actions.can_delete(message, principal.user_id, is_admin=is_admin):
-            raise ApiError("cant_delete_message")
-        await actions.do_delete_message(uow, access.conversation, message)
-    return {"channel": access.conversation.id, "ts": message.ts}
+        conversation, message = await actions.check_delete_message(
+            uow, call.principal, params.channel, params.ts
+        )
+    return {"channel": conversation.id, "ts": message.ts}
 
 
 # --- chat.postEphemeral / chat.getPermalink -------------------------------------------------
@@ -301,32 +256,17 @@ class EphemeralParams(Params):
 )
 async def chat_post_ephemeral(call: Call, params: EphemeralParams) -> dict[str, Any]:
     """Shows a message to one member of a conversation only; it is not stored."""
-    principal = call.principal
-    text, blocks, attachments = actions.check_content(
-        params.text, params.blocks, params.attachments
+    request = posting.EphemeralRequest(
+        channel=params.channel,
+        user=params.user,
+        text=params.text,
+        blocks=params.blocks,
+        attachments=params.attachments,
+        thread_ts=params.thread_ts,
     )
     async with call.services.db.write() as uow:
-        conversation = await access_post_target(uow, principal, params.channel)
-        if not await user_store.get_user(uow.session, principal.workspace_id, params.user) or (
-            not await _is_member(uow.session, conversation.id, params.user)
-        ):
-            raise ApiError("user_not_in_channel")
-        message_ts = await actions.do_post_ephemeral(
-            uow,
-            conversation,
-            sender_id=principal.user_id,
-            recipient_id=params.user,
-            text=text,
-            blocks=blocks,
-            attachments=attachments,
-            thread_ts=store.safe_ts(params.thread_ts),
-            bot_id=principal.bot_id if principal.is_bot else None,
-        )
+        message_ts = await posting.check_post_ephemeral(uow, call.principal, request)
     return {"message_ts": message_ts}
-
-
-async def _is_member(session: AsyncSession, conversation_id: str, user_id: str) -> bool:
-    return await get_membership(session, conversation_id, user_id) is not None
 
 
 class PermalinkParams(Params):
@@ -345,10 +285,9 @@ class PermalinkParams(Params):
 async def chat_get_permalink(call: Call, params: PermalinkParams) -> dict[str, Any]:
     """A permanent URL of a message (with thread_ts and cid for thread replies)."""
     async with call.services.db.read() as session:
-        access = await access_conversation(session, call.principal, params.channel)
-        message = await store.get_message(session, access.conversation.id, params.message_ts)
-    if message is None:
-        raise ApiError("message_not_found")
+        access, message = await access_linked_message(
+            session, call.principal, params.channel, params.message_ts
+        )
     return {
         "channel": access.conversation.id,
         "permalink": permalink(call.services.settings.base_url, access.conversation.id, message),
@@ -437,13 +376,7 @@ async def chat_scheduled_messages_list(call: Call, params: ScheduledListParams) 
     latest = _unix_or_none(params.latest, "invalid_arguments")
     oldest = _unix_or_none(params.oldest, "invalid_arguments")
     async with call.services.db.read() as session:
-        channel_id = None
-        if params.channel:
-            try:
-                access = await access_conversation(session, principal, params.channel)
-            except ApiError:
-                raise ApiError("invalid_channel") from None
-            channel_id = access.conversation.id
+        channel_id = await access_list_filter(session, principal, params.channel)
         rows = await store.scheduled_for_user(
             session,
             principal.workspace_id,
@@ -481,20 +414,10 @@ async def chat_delete_scheduled_message(
     call: Call, params: DeleteScheduledParams
 ) -> dict[str, Any]:
     """Deletes one of your pending scheduled messages."""
-    principal = call.principal
     async with call.services.db.write() as uow:
-        access = await access_conversation(uow.session, principal, params.channel)
-        row = await store.get_scheduled(
-            uow.session, principal.workspace_id, params.scheduled_message_id
+        await actions.check_delete_scheduled(
+            uow, call.principal, params.channel, params.scheduled_message_id
         )
-        if (
-            row is None
-            or row.delivered
-            or row.user_id != principal.user_id
-            or row.conversation_id != access.conversation.id
-        ):
-            raise ApiError("invalid_scheduled_message_id")
-        await actions.do_delete_scheduled(uow, row)
     return {}
 
 
@@ -521,13 +444,6 @@ def _bound(value: str | None, error: str) -> str | None:
         raise ApiError(error) from None
 
 
-def _history_reader(principal: Principal, access: Any) -> None:
-    """Bots read only conversations they are in; people read public channels freely."""
-    if principal.is_bot and not access.is_member:
-        raise ApiError("not_in_channel")
-    require_scope_for(principal, access.conversation, "history")
-
-
 @api_method(
     "conversations.history",
     params=HistoryParams,
@@ -547,8 +463,7 @@ async def conversations_history(call: Call, params: HistoryParams) -> dict[str, 
     if params.cursor and before is None:
         raise ApiError("invalid_cursor")
     async with call.services.db.read() as session:
-        access = await access_conversation(session, principal, params.channel)
-        _history_reader(principal, access)
+        access = await access_history(session, principal, params.channel)
         rows = await store.history_page(
             session,
             access.conversation.id,
@@ -604,11 +519,7 @@ async def conversations_replies(call: Call, params: RepliesParams) -> dict[str, 
     if params.cursor and after is None:
         raise ApiError("invalid_cursor")
     async with call.services.db.read() as session:
-        access = await access_conversation(session, principal, params.channel)
-        _history_reader(principal, access)
-        message = await store.get_message(session, access.conversation.id, params.ts)
-        if message is None:
-            raise ApiError("thread_not_found")
+        access, message = await access_thread(session, principal, params.channel, params.ts)
         root_ts = message.thread_ts or message.ts
         if message.thread_ts is None:
             rows = [message] if after is None else []

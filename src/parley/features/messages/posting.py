@@ -1,13 +1,13 @@
-"""Posting actions with every rule: chat.postMessage, chat.scheduleMessage and the scheduler.
+"""Posting actions with every rule: chat.postMessage, chat.scheduleMessage, the scheduler
+and chat.postEphemeral.
 
 `check_post_message` is the one place that decides whether an author may post into a
 conversation; the Web API handlers and the scheduled-message delivery both go through it,
 so a message posted later obeys the rules that hold *then* (an author deactivated or removed
 from the channel since scheduling does not post).
 
-This is part of the actions layer, kept apart from `actions.py` only because it needs
-`access.py`, which opens DMs through `conversations.actions`, which posts system messages
-through `actions.do_post_message`: importing it from `actions.py` would be a cycle.
+This is part of the actions layer: posting's rules in one module, apart from the general
+message writers in `actions.py`, because every entry point that posts calls it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from parley.features.conversations.interface import get_membership
 from parley.features.messages import actions, store
 from parley.features.messages.access import access_post_target, check_can_post, customizations
 from parley.features.messages.models import Message, ScheduledMessage
@@ -239,4 +240,47 @@ async def deliver_scheduled(uow: UnitOfWork, row: ScheduledMessage) -> Message:
         mrkdwn=bool(payload.get("mrkdwn", True)),
         unfurl_links=bool(payload.get("unfurl_links", True)),
         unfurl_media=bool(payload.get("unfurl_media", True)),
+    )
+
+
+@dataclass(frozen=True)
+class EphemeralRequest:
+    """What chat.postEphemeral was asked to show, and to whom, parsed."""
+
+    channel: str
+    user: str
+    text: str | None
+    blocks: Any = None
+    attachments: Any = None
+    thread_ts: str | None = None
+
+
+async def _is_member(uow: UnitOfWork, conversation: Conversation, user_id: str) -> bool:
+    return await get_membership(uow.session, conversation.id, user_id) is not None
+
+
+async def check_post_ephemeral(
+    uow: UnitOfWork, sender: Principal, request: EphemeralRequest
+) -> str:
+    """chat.postEphemeral: content errors first; then the conversation, which the sender
+    must reach as for chat.postMessage (`channel_not_found`, `not_in_channel`,
+    `is_archived`); then the recipient, a member of it (`user_not_in_channel`).
+    Returns the ephemeral message's ts; nothing is stored."""
+    text, blocks, attachments = actions.check_content(
+        request.text, request.blocks, request.attachments
+    )
+    conversation = await access_post_target(uow, sender, request.channel)
+    recipient = await user_store.get_user(uow.session, sender.workspace_id, request.user)
+    if recipient is None or not await _is_member(uow, conversation, recipient.id):
+        raise ApiError("user_not_in_channel")
+    return await actions.do_post_ephemeral(
+        uow,
+        conversation,
+        sender_id=sender.user_id,
+        recipient_id=recipient.id,
+        text=text,
+        blocks=blocks,
+        attachments=attachments,
+        thread_ts=store.safe_ts(request.thread_ts),
+        bot_id=sender.bot_id if sender.is_bot else None,
     )

@@ -7,11 +7,17 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from parley.features.conversations.interface import require_not_archived
-from parley.features.messages.interface import Message, message_objects
+from parley.features.conversations.interface import require_member, require_not_archived
+from parley.features.messages.interface import (
+    Message,
+    MessageAccess,
+    access_message,
+    message_objects,
+)
 from parley.features.pins import store
 from parley.features.pins.models import Pin, SavedItem
 from parley.features.pins.schemas import pin_event, star_item
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import event_ts, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -109,3 +115,39 @@ async def _emit_star(uow: UnitOfWork, kind: str, saved: SavedItem, message: Mess
         "event_ts": event_ts(),
     }
     await emit(uow, saved.workspace_id, payload, users_audience([saved.user_id]))
+
+
+# --- the rules of the pins.* methods (check_*: decide, then call do_*) -----------------------
+
+
+async def _access_pinnable(
+    uow: UnitOfWork, principal: Principal, channel: str | None, timestamp: str | None
+) -> MessageAccess:
+    """A message the caller can see, in a conversation they are a member of: only members
+    pin and un-pin (`not_in_channel`)."""
+    target = await access_message(
+        uow.session,
+        principal,
+        channel,
+        timestamp,
+        for_update=True,
+        missing_channel_error="channel_not_found",
+    )
+    require_member(target.access)
+    return target
+
+
+async def check_pin(
+    uow: UnitOfWork, principal: Principal, channel: str | None, timestamp: str | None
+) -> None:
+    """A member pins a message to its (unarchived) conversation."""
+    target = await _access_pinnable(uow, principal, channel, timestamp)
+    await do_pin(uow, principal.user_id, target.conversation, target.message)
+
+
+async def check_unpin(
+    uow: UnitOfWork, principal: Principal, channel: str | None, timestamp: str | None
+) -> None:
+    """A member un-pins a message of its (unarchived) conversation."""
+    target = await _access_pinnable(uow, principal, channel, timestamp)
+    await do_unpin(uow, principal.user_id, target.conversation, target.message)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.conversations.interface import access_conversation, require_member
+from parley.features.conversations.interface import access_conversation
 from parley.features.messages.interface import (
     access_message,
     get_messages_by_ids,
@@ -38,18 +38,8 @@ class PinParams(Params):
 )
 async def pins_add(call: Call, params: PinParams) -> dict[str, Any]:
     """Pins a message to its conversation (members only)."""
-    principal = call.principal
     async with call.services.db.write() as uow:
-        target = await access_message(
-            uow.session,
-            principal,
-            params.channel,
-            params.timestamp,
-            for_update=True,
-            missing_channel_error="channel_not_found",
-        )
-        require_member(target.access)
-        await actions.do_pin(uow, principal.user_id, target.conversation, target.message)
+        await actions.check_pin(uow, call.principal, params.channel, params.timestamp)
     return {}
 
 
@@ -62,18 +52,8 @@ async def pins_add(call: Call, params: PinParams) -> dict[str, Any]:
 )
 async def pins_remove(call: Call, params: PinParams) -> dict[str, Any]:
     """Un-pins a message from its conversation (members only)."""
-    principal = call.principal
     async with call.services.db.write() as uow:
-        target = await access_message(
-            uow.session,
-            principal,
-            params.channel,
-            params.timestamp,
-            for_update=True,
-            missing_channel_error="channel_not_found",
-        )
-        require_member(target.access)
-        await actions.do_unpin(uow, principal.user_id, target.conversation, target.message)
+        await actions.check_unpin(uow, call.principal, params.channel, params.timestamp)
     return {}
 
 

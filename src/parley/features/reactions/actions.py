@@ -8,14 +8,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.conversations.interface import require_not_archived
 from parley.features.emoji.interface import emoji_exists, is_standard, split_skin_tone, strip_colons
-from parley.features.messages.interface import Message
+from parley.features.messages.interface import Message, access_message
 from parley.features.reactions import store
 from parley.features.reactions.models import Reaction
 from parley.features.reactions.schemas import reaction_event
+from parley.features.users import store as user_store
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import conversation_audience, emit
+from parley.platform.ids import looks_like
 from parley.platform.spaces import Conversation
 
 # Slack's limits: distinct emoji on one message, and names one person may put on it.
@@ -94,3 +97,43 @@ async def do_remove_reaction(
         raise ApiError("no_reaction")
     payload = reaction_event("reaction_removed", user_id=user_id, name=name, message=message)
     await emit(uow, message.workspace_id, payload, conversation_audience(conversation.id))
+
+
+# --- the rules of the reactions.* methods (check_*: decide, then call do_*) ------------------
+
+
+async def check_add_reaction(
+    uow: UnitOfWork, principal: Principal, channel: str | None, timestamp: str | None, name: str
+) -> None:
+    """React to a message the caller can see (`access_message`'s errors), with an emoji
+    that exists (`invalid_name`), within Slack's limits, unless the channel is archived."""
+    target = await access_message(uow.session, principal, channel, timestamp, for_update=True)
+    name = await check_reaction_name(uow.session, principal.workspace_id, name)
+    await do_add_reaction(uow, principal.user_id, target.conversation, target.message, name)
+
+
+async def check_remove_reaction(
+    uow: UnitOfWork, principal: Principal, channel: str | None, timestamp: str | None, name: str
+) -> None:
+    """Remove one's own reaction (`no_reaction` when there is none: nobody removes someone
+    else's). The name is not looked up: a reaction whose custom emoji was deleted since
+    must still be removable."""
+    name = strip_colons(name)
+    if not name:
+        raise ApiError("invalid_name")
+    target = await access_message(uow.session, principal, channel, timestamp, for_update=True)
+    await do_remove_reaction(uow, principal.user_id, target.conversation, target.message, name)
+
+
+async def check_reacting_user(
+    session: AsyncSession, principal: Principal, user_id: str | None
+) -> str:
+    """reactions.list: whose reactions to list (the caller by default); someone else must
+    exist in the workspace (`user_not_found`)."""
+    if not user_id or user_id == principal.user_id:
+        return principal.user_id
+    if not looks_like(user_id, "U", "W"):
+        raise ApiError("user_not_found")
+    if await user_store.get_user(session, principal.workspace_id, user_id) is None:
+        raise ApiError("user_not_found")
+    return user_id

@@ -6,7 +6,6 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.emoji.interface import strip_colons
 from parley.features.messages.interface import (
     access_message,
     get_messages_by_ids,
@@ -16,9 +15,6 @@ from parley.features.messages.interface import (
 )
 from parley.features.reactions import actions, store
 from parley.features.reactions.schemas import message_item
-from parley.features.users import store as user_store
-from parley.platform.errors import ApiError
-from parley.platform.ids import looks_like
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import Tier, api_method
@@ -48,14 +44,9 @@ class ReactionParams(Params):
 )
 async def reactions_add(call: Call, params: ReactionParams) -> dict[str, Any]:
     """Adds a reaction (emoji name without colons) to a message."""
-    principal = call.principal
     async with call.services.db.write() as uow:
-        target = await access_message(
-            uow.session, principal, params.channel, params.timestamp, for_update=True
-        )
-        name = await actions.check_reaction_name(uow.session, principal.workspace_id, params.name)
-        await actions.do_add_reaction(
-            uow, principal.user_id, target.conversation, target.message, name
+        await actions.check_add_reaction(
+            uow, call.principal, params.channel, params.timestamp, params.name
         )
     return {}
 
@@ -69,17 +60,9 @@ async def reactions_add(call: Call, params: ReactionParams) -> dict[str, Any]:
 )
 async def reactions_remove(call: Call, params: ReactionParams) -> dict[str, Any]:
     """Removes the caller's reaction from a message."""
-    # No emoji lookup: a reaction whose custom emoji was deleted must still be removable.
-    name = strip_colons(params.name)
-    if not name:
-        raise ApiError("invalid_name")
-    principal = call.principal
     async with call.services.db.write() as uow:
-        target = await access_message(
-            uow.session, principal, params.channel, params.timestamp, for_update=True
-        )
-        await actions.do_remove_reaction(
-            uow, principal.user_id, target.conversation, target.message, name
+        await actions.check_remove_reaction(
+            uow, call.principal, params.channel, params.timestamp, params.name
         )
     return {}
 
@@ -115,17 +98,6 @@ class ReactionsListParams(Params):
     cursor: str | None = Field(default=None, max_length=200)
 
 
-async def _reacting_user(call: Call, session: Any, user_id: str | None) -> str:
-    principal = call.principal
-    if not user_id or user_id == principal.user_id:
-        return principal.user_id
-    if not looks_like(user_id, "U", "W"):
-        raise ApiError("user_not_found")
-    if await user_store.get_user(session, principal.workspace_id, user_id) is None:
-        raise ApiError("user_not_found")
-    return user_id
-
-
 @api_method(
     "reactions.list",
     params=ReactionsListParams,
@@ -138,7 +110,7 @@ async def reactions_list(call: Call, params: ReactionsListParams) -> dict[str, A
     principal = call.principal
     win = window(count=params.count, page=params.page, limit=params.limit, cursor=params.cursor)
     async with call.services.db.read() as session:
-        user_id = await _reacting_user(call, session, params.user)
+        user_id = await actions.check_reacting_user(session, principal, params.user)
         rows = await store.list_user_reactions(
             session,
             principal.workspace_id,

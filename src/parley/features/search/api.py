@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.search import store
+from parley.features.search import actions, store
 from parley.features.search.schemas import (
     Page,
     channel_object,
@@ -64,14 +64,6 @@ def _window(params: SearchParams) -> Window:
     return Window(count, int(position), by_cursor=True)
 
 
-async def _viewer(call: Call, session: AsyncSession) -> Viewer:
-    principal = call.principal
-    viewer = await store.get_viewer(session, principal.workspace_id, principal.user_id)
-    if viewer is None:
-        raise ApiError("invalid_auth")
-    return viewer
-
-
 async def _matches(
     call: Call, session: AsyncSession, viewer: Viewer, result: SearchResult, pattern: Any
 ) -> list[dict[str, Any]]:
@@ -101,20 +93,19 @@ async def _search(call: Call, params: SearchParams) -> dict[str, Any]:
     if not params.query.strip():
         raise ApiError("no_query")
     window = _window(params)
-    sort = params.sort.lower() if params.sort.lower() in store.SORTS else "score"
     async with call.services.db.read() as session:
-        viewer = await _viewer(call, session)
-        query, result = await store.search(
+        searched = await actions.access_search_results(
             session,
-            viewer,
+            call.principal,
             params.query,
-            sort=sort,
+            sort=params.sort,
             ascending=params.sort_dir.lower() == "asc",
             offset=window.offset,
             limit=window.count,
         )
-        pattern = highlighter(query.terms) if params.highlight else None
-        matches = await _matches(call, session, viewer, result, pattern)
+        result = searched.result
+        pattern = highlighter(searched.query.terms) if params.highlight else None
+        matches = await _matches(call, session, searched.viewer, result, pattern)
     page = Page(window.page, window.count, window.offset, result.total, len(matches))
     messages = result_block(matches, page)
     body: dict[str, Any] = {"query": params.query, "messages": messages}

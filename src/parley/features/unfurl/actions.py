@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.apps.interface import App, get_app
@@ -14,11 +15,13 @@ from parley.features.conversations.interface import get_conversation, get_member
 from parley.features.messages.interface import (
     Message,
     check_blocks,
+    do_post_ephemeral,
     do_replace_attachments,
     get_message_for_update,
 )
 from parley.features.unfurl.cards import merge_app_cards, merge_parley_cards
 from parley.features.unfurl.links import domain_matches, domain_of, message_links
+from parley.platform.auth.principal import Principal
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit, users_audience
@@ -215,3 +218,96 @@ async def app_of(session: AsyncSession, workspace_id: str, app_id: str | None) -
     if app is None:
         raise ApiError("not_allowed_token_type")
     return app
+
+
+@dataclass(frozen=True)
+class UnfurlRequest:
+    """What chat.unfurl was asked: which message (by `channel` + `ts`, or by `unfurl_id` +
+    `source`), the cards (`unfurls`: an object, or its JSON text) and the author's
+    invitation to connect their account (`user_auth_*`)."""
+
+    channel: str | None = None
+    ts: str | None = None
+    unfurl_id: str | None = None
+    source: str | None = None
+    unfurls: Any = None
+    metadata: dict[str, Any] | None = None
+    user_auth_required: bool = False
+    user_auth_message: str | None = None
+    user_auth_url: str | None = None
+    user_auth_blocks: list[dict[str, Any]] | None = None
+
+    @property
+    def wants_auth(self) -> bool:
+        return bool(self.user_auth_required or self.user_auth_message or self.user_auth_blocks)
+
+
+def _message_ref(workspace_id: str, request: UnfurlRequest) -> tuple[str, str]:
+    """(channel, ts): given directly, or named by `unfurl_id` + `source`."""
+    if request.unfurl_id or request.source:
+        if not request.unfurl_id:
+            raise ApiError("missing_unfurl_id")
+        if not request.source:
+            raise ApiError("missing_source")
+        if request.source not in SOURCES:
+            raise ApiError("invalid_source")
+        if request.source == "composer":
+            raise ApiError("cannot_find_message")  # Parley sends no composer link_shared
+        return parse_unfurl_id(workspace_id, request.unfurl_id)
+    if not request.channel:
+        raise ApiError("missing_channel")
+    if not request.ts:
+        raise ApiError("missing_ts")
+    return request.channel, request.ts
+
+
+def _unfurls(raw: Any) -> dict[str, dict[str, Any]] | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        try:
+            raw = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise ApiError("invalid_unfurls_format") from None
+    return check_unfurls(raw)
+
+
+def _auth_text(app_name: str, request: UnfurlRequest) -> str:
+    text = request.user_auth_message or f"{app_name} can show more about the links you posted."
+    if request.user_auth_url:
+        text += f" <{request.user_auth_url}|Connect {app_name}>"
+    return text
+
+
+async def check_app_unfurl(uow: UnitOfWork, principal: Principal, request: UnfurlRequest) -> None:
+    """chat.unfurl: the calling app puts its cards on links of a message in its workspace
+    (only for URLs of its domains the message contains) and/or invites the message's author
+    to connect their account. The request's shape is checked first, in Slack's order; then
+    the app (`not_allowed_token_type`), the conversation (`cannot_find_channel`) and the
+    message (`cannot_find_message`, also once deleted)."""
+    channel_id, ts = _message_ref(principal.workspace_id, request)
+    unfurls = _unfurls(request.unfurls)
+    if unfurls is None and request.metadata is None and not request.wants_auth:
+        raise ApiError("missing_unfurls_and_metadata")
+    auth_blocks = check_blocks(request.user_auth_blocks) if request.user_auth_blocks else None
+    app = await app_of(uow.session, principal.workspace_id, principal.app_id)
+    conversation = await get_conversation(uow.session, principal.workspace_id, channel_id)
+    if conversation is None:
+        raise ApiError("cannot_find_channel")
+    message = await get_message_for_update(uow.session, conversation.id, ts)
+    if message is None or message.is_deleted:
+        raise ApiError("cannot_find_message")
+    if unfurls:
+        await do_app_unfurl(uow, app, Target(conversation, message), unfurls)
+    if request.wants_auth and message.user_id:
+        await do_post_ephemeral(
+            uow,
+            conversation,
+            sender_id=app.bot_user_id,
+            recipient_id=message.user_id,
+            text=_auth_text(app.name, request),
+            blocks=auth_blocks,
+            attachments=None,
+            thread_ts=message.thread_ts,
+            bot_id=app.bot_id,
+        )
