@@ -180,7 +180,12 @@ async def test_bots_receive_events_by_scope(server: LiveServer, factory: Factory
         "person": await open_rtm(server, person.token),
     }
     said = {**message(channel, "hello bots"), "channel_type": "channel"}
-    reacted = {"type": "reaction_added", "user": person.user_id, "reaction": "eyes"}
+    reacted = {
+        "type": "reaction_added",
+        "user": person.user_id,
+        "reaction": "eyes",
+        "item": {"type": "message", "channel": channel, "ts": said["ts"]},
+    }
     await emit_events(
         server,
         team.team_id,
