@@ -37,7 +37,12 @@ async def test_emitted_payloads_are_validated_against_their_model(
     with pytest.raises(InvalidEventPayload, match="reaction"):
         async with services.db.write() as uow:
             await emit(uow, team.team_id, bad, users_audience(["U1"]))
-    good = {"type": "reaction_added", "user": "U1", "reaction": "eyes", "extra": {"kept": 1}}
+    missing_item = {"type": "reaction_added", "user": "U1", "reaction": "eyes"}
+    with pytest.raises(InvalidEventPayload, match="item"):
+        async with services.db.write() as uow:
+            await emit(uow, team.team_id, missing_item, users_audience(["U1"]))
+    item = {"type": "message", "channel": "C1", "ts": "1.000001"}
+    good = {**missing_item, "item": item, "extra": {"kept": 1}}
     async with services.db.write() as uow:
         row = await emit(uow, team.team_id, good, users_audience(["U1"]))
     assert row["payload"]["extra"] == {"kept": 1}  # models are permissive: unknown fields stay
