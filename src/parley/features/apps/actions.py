@@ -22,11 +22,9 @@ from parley.features.apps.models import (
     IncomingWebhook,
     ResponseUrl,
 )
-from parley.features.auth.actions import do_issue_token
+from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
-from parley.features.users import store as user_store
-from parley.features.users.actions import do_create_user, do_set_deactivated
-from parley.features.users.models import User
+from parley.features.users.interface import User, do_create_user, do_set_deactivated, get_user
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -193,7 +191,7 @@ async def do_update_app(uow: UnitOfWork, app: App, manifest: Manifest) -> App:
         )
         .values(scopes=",".join(manifest.bot_scopes))
     )
-    bot = await user_store.get_user(uow.session, app.workspace_id, app.bot_user_id)
+    bot = await get_user(uow.session, app.workspace_id, app.bot_user_id)
     if bot is not None and bot.real_name != manifest.bot_name:
         bot.real_name = manifest.bot_name
     for installation in await store.installations_of_app(uow.session, app.id):
@@ -220,12 +218,10 @@ async def do_delete_app(uow: UnitOfWork, app: App) -> set[tuple[str, str]]:
         .where(Token.app_id == app.id, Token.revoked_at.is_(None))
         .values(revoked_at=utc_now())
     )
-    bots = [await user_store.get_user(uow.session, app.workspace_id, app.bot_user_id)]
+    bots = [await get_user(uow.session, app.workspace_id, app.bot_user_id)]
     for installation in await store.installations_of_app(uow.session, app.id):
         bots.append(
-            await user_store.get_user(
-                uow.session, installation.workspace_id, installation.bot_user_id
-            )
+            await get_user(uow.session, installation.workspace_id, installation.bot_user_id)
         )
     await uow.session.delete(app)  # installations, codes, commands go with it
     await uow.session.flush()

@@ -12,7 +12,7 @@ from parley.features.apps.models import App
 from parley.features.apps.oauth import AUTHORIZE_PATH
 from parley.features.apps.schemas import created_app_object, delivery_object
 from parley.features.apps.socket import SOCKET_PATH, TICKET_TTL
-from parley.features.audit.actions import record
+from parley.features.audit.interface import record
 from parley.platform.errors import ApiError
 from parley.platform.ids import looks_like
 from parley.platform.security import hash_secret, secrets_equal

@@ -31,12 +31,10 @@ from parley.features.apps.actions import (
 )
 from parley.features.apps.manifest import check_manifest
 from parley.features.apps.models import App, AppCommand, AppInstallation, OAuthCode
-from parley.features.audit.actions import record
-from parley.features.auth.actions import do_issue_token
+from parley.features.audit.interface import record
+from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
-from parley.features.users import store as user_store
-from parley.features.users.actions import do_set_deactivated
-from parley.features.users.models import User
+from parley.features.users.interface import User, do_set_deactivated, get_bot_of_app, get_user
 from parley.platform.auth.scopes import parse_scopes
 from parley.platform.clock import as_utc, event_ts, utc_now
 from parley.platform.db import UnitOfWork
@@ -173,7 +171,7 @@ async def do_install(
         await uow.session.flush()
         return installation
     manifest = check_manifest(app.manifest)
-    bot = await store.bot_user_of_app(uow.session, workspace_id, app.id)
+    bot = await get_bot_of_app(uow.session, workspace_id, app.id)
     if bot is None:
         bot = await do_create_bot_user(uow, workspace_id, manifest, app.id)
     elif bot.deleted:
@@ -274,7 +272,7 @@ async def check_exchange(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError("code_already_used")
     workspace = await uow.session.get(Workspace, row.workspace_id)
-    installer = await user_store.get_user(uow.session, row.workspace_id, row.user_id)
+    installer = await get_user(uow.session, row.workspace_id, row.user_id)
     if workspace is None or installer is None or installer.deleted:
         raise ApiError("invalid_code")
     answer: dict[str, Any] = {"app_id": app.id}
@@ -306,7 +304,7 @@ async def _bot_token(
         if installation is None:
             raise ApiError("invalid_code")  # uninstalled between approval and exchange
         bot_user_id, scopes = installation.bot_user_id, parse_scopes(installation.bot_scopes)
-    bot = await user_store.get_user(uow.session, workspace_id, bot_user_id)
+    bot = await get_user(uow.session, workspace_id, bot_user_id)
     if bot is None or bot.deleted:
         raise ApiError("invalid_code")
     token = await do_issue_token(uow, bot, kind="bot", scopes=scopes, app_id=app.id, label=app.name)
@@ -367,9 +365,7 @@ async def do_uninstall(
             OAuthCode.app_id == app.id, OAuthCode.workspace_id == installation.workspace_id
         )
     )
-    bot = await user_store.get_user(
-        uow.session, installation.workspace_id, installation.bot_user_id
-    )
+    bot = await get_user(uow.session, installation.workspace_id, installation.bot_user_id)
     await uow.session.delete(installation)
     await uow.session.flush()
     if bot is not None and not bot.deleted:
