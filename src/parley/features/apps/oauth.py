@@ -25,6 +25,7 @@ from sqlalchemy import delete, update
 from parley.features.apps import store
 from parley.features.apps.actions import (
     do_create_bot_user,
+    do_delete_app,
     enqueue_deliveries,
     ensure_cursor,
     replace_commands,
@@ -35,6 +36,7 @@ from parley.features.audit.interface import record
 from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
 from parley.features.users.interface import User, do_set_deactivated, get_bot_of_app, get_user
+from parley.platform.auth.principal import Principal
 from parley.platform.auth.scopes import parse_scopes
 from parley.platform.clock import as_utc, event_ts, utc_now
 from parley.platform.db import UnitOfWork
@@ -245,6 +247,39 @@ async def check_client(uow: UnitOfWork, client_id: str, client_secret: str) -> A
     if not secrets_equal(hash_secret(client_secret), app.client_secret_hash):
         raise ApiError("bad_client_secret")
     return app
+
+
+def check_grant_type(grant_type: str | None) -> None:
+    """oauth.v2.access trades authorization codes only: Parley does not rotate tokens, so a
+    refresh (or any other grant) is `invalid_grant_type`."""
+    if grant_type not in (None, "", "authorization_code"):
+        raise ApiError("invalid_grant_type")
+
+
+async def check_uninstall(
+    uow: UnitOfWork, principal: Principal, client_id: str, client_secret: str, origin: Origin
+) -> set[tuple[str, str]]:
+    """apps.uninstall: the app named by its client credentials leaves the token's workspace.
+    Where it was installed by OAuth, only that install goes; in its own workspace the app is
+    deleted (and so are its installs elsewhere). Returns (workspace, user) of every
+    credential that ended. An app neither made nor installed here is `invalid_client_id`,
+    as an unknown one is, before the secret is looked at."""
+    workspace_id = principal.workspace_id
+    app = await store.get_app_by_client_id(uow.session, client_id)
+    installation = (
+        await store.get_installation(uow.session, app.id, workspace_id)
+        if app is not None and app.workspace_id != workspace_id
+        else None
+    )
+    if app is None or (app.workspace_id != workspace_id and installation is None):
+        raise ApiError("invalid_client_id")
+    if not secrets_equal(hash_secret(client_secret), app.client_secret_hash):
+        raise ApiError("bad_client_secret")
+    if installation is not None:
+        gone = await do_uninstall(uow, app, installation, actor_id=principal.user_id, origin=origin)
+        return {(workspace_id, user_id) for user_id in gone}
+    home_bot = (app.workspace_id, app.bot_user_id)
+    return await do_delete_app(uow, app) | {home_bot}
 
 
 async def check_exchange(
