@@ -1,8 +1,9 @@
 """The dependency rules between features that import-linter cannot say on its own.
 
-pyproject.toml's layers contract fixes the order of the chat features (no cycles, no arrow
-back up). These tests add: one chat feature reaches another only through that feature's
-`interface` module, and the hooks lower features declare are installed by the composition.
+pyproject.toml's layers contract fixes the order of the features (no cycles, no arrow back
+up). These tests add: one feature, identity or chat, reaches another only through that
+feature's `interface` module, and the hooks lower features declare are installed by the
+composition.
 """
 
 from __future__ import annotations
@@ -13,39 +14,29 @@ from parley.composition import install
 from parley.features.conversations import hooks as conversation_hooks
 from parley.features.messages import extras as message_extras
 
-CHAT = frozenset(
-    {
-        "conversations",
-        "messages",
-        "reactions",
-        "pins",
-        "bookmarks",
-        "emoji",
-        "files",
-        "search",
-        "unfurl",
-        "apps",
-    }
-)
-
-# Tables another feature joins in SQL (search filters and counts, item lists): a table is
-# already a public schema, and a query cannot join through a function. Annotations do not
-# need these: every interface re-exports the model types it hands out.
+# Tables another feature joins in SQL: a table is already a public schema, and a query
+# cannot join through a function. Annotations do not need these: every interface
+# re-exports the model types it hands out.
 ALLOWED_MODEL_IMPORTS = frozenset(
     {
+        # Credential lookups run on every request: one query from token or session to its
+        # member and account.
+        ("auth", "parley.features.users.models"),
+        ("auth", "parley.features.accounts.models"),
+        # A DM list shows each partner: conversation members joined to their user rows.
+        ("conversations", "parley.features.users.models"),
+        # An app's tokens are revoked and listed by `app_id`, in bulk updates.
+        ("apps", "parley.features.auth.models"),
+        # Item lists and search filter messages by what was pinned, saved or reacted to.
         ("pins", "parley.features.messages.models"),
         ("reactions", "parley.features.messages.models"),
         ("search", "parley.features.messages.models"),
         ("search", "parley.features.pins.models"),
         ("search", "parley.features.reactions.models"),
+        # Search's `from:` and the searcher's role and time zone are filters on users.
+        ("search", "parley.features.users.models"),
     }
 )
-
-# Identity (accounts, users, auth, workspaces, audit) sits below every chat feature (the
-# layers contract in pyproject.toml) and calls none of them: chat hooks into it through
-# `users.interface.on_member_created` and `workspaces.interface.on_workspace_created`.
-# Chat features may still read identity's stores directly (who a user is), which the next
-# identity work (SSO, SCIM) narrows to an interface.
 
 
 def _feature_of(module: str) -> str | None:
@@ -56,8 +47,6 @@ def _feature_of(module: str) -> str | None:
 def _allowed(importer: str, imported: str) -> bool:
     importer_feature, imported_feature = _feature_of(importer), _feature_of(imported)
     if imported_feature is None or importer_feature in (None, imported_feature):
-        return True
-    if imported_feature not in CHAT:
         return True
     if imported == f"parley.features.{imported_feature}.interface":
         return True
@@ -77,10 +66,10 @@ def _cross_feature_imports_outside_interfaces(graph: grimp.ImportGraph) -> list[
     return offending
 
 
-def test_chat_features_reach_each_other_only_through_their_interface() -> None:
+def test_features_reach_each_other_only_through_their_interface() -> None:
     offending = _cross_feature_imports_outside_interfaces(grimp.build_graph("parley"))
     assert not offending, (
-        "import another chat feature's `interface` module (add the name there if it is "
+        "import another feature's `interface` module (add the name there if it is "
         "missing), not its internals:\n" + "\n".join(offending)
     )
 
@@ -99,14 +88,30 @@ def test_the_rule_names_an_import_that_skips_the_interface() -> None:
         line_number=8,
         line_contents="from parley.features.messages.interface import access_message",
     )
+    # Identity is no exception: a chat feature reads who a member is through users' interface.
+    graph.add_import(
+        importer="parley.features.pins.api",
+        imported="parley.features.users.store",
+        line_number=9,
+        line_contents="from parley.features.users import store as user_store",
+    )
+    graph.add_import(
+        importer="parley.features.pins.api",
+        imported="parley.features.users.interface",
+        line_number=10,
+        line_contents="from parley.features.users.interface import get_user",
+    )
     assert _cross_feature_imports_outside_interfaces(graph) == [
-        "parley.features.pins.api:7: from parley.features.reactions import store"
+        "parley.features.pins.api:7: from parley.features.reactions import store",
+        "parley.features.pins.api:9: from parley.features.users import store as user_store",
     ]
 
 
 def test_models_are_allowed_only_for_the_listed_sql_joins() -> None:
     assert _allowed("parley.features.search.store", "parley.features.pins.models")
     assert not _allowed("parley.features.bookmarks.store", "parley.features.pins.models")
+    assert _allowed("parley.features.search.store", "parley.features.users.models")
+    assert not _allowed("parley.features.messages.store", "parley.features.users.models")
 
 
 def test_the_composition_installs_every_hook_lower_features_declare() -> None:

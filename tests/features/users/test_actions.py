@@ -17,6 +17,7 @@ from parley.platform.errors import ApiError
 from parley.platform.origin import Origin
 from parley.platform.services import Services
 from tests.factories import Factory
+from tests.features.principals import principal_of, refusal
 
 WEB = Origin(ip_address="203.0.113.9", user_agent="test-browser")
 
@@ -112,3 +113,21 @@ async def test_profile_rules(services: Services, factory: Factory) -> None:
     async with services.db.write() as uow:
         user = await actions.check_set_profile(uow, admin, member.user_id, {"title": " Chef "})
     assert user.title == "Chef"
+
+
+async def test_a_named_member_must_exist_in_the_callers_workspace(
+    factory: Factory, services: Services
+) -> None:
+    # reactions.list and users.conversations both list someone else's things through it.
+    team = await factory.workspace()
+    bob = await factory.user(team)
+    elsewhere = await factory.workspace()
+    owner = await principal_of(services, team.owner)
+    check = actions.check_user_in_workspace
+    async with services.db.read() as session:
+        assert await check(session, owner, None) == team.owner.user_id
+        assert await check(session, owner, "") == team.owner.user_id
+        assert await check(session, owner, team.owner.user_id) == team.owner.user_id
+        assert await check(session, owner, bob.user_id) == bob.user_id
+        for stranger in ("nobody", elsewhere.owner.user_id):
+            assert await refusal(check(session, owner, stranger)) == "user_not_found"

@@ -14,6 +14,7 @@ def normalise_email(email: str) -> str:
 
 
 async def get_account(session: AsyncSession, account_id: str) -> Account | None:
+    """The account (login) with this id, else None."""
     return await session.get(Account, account_id)
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.apps import store
-from parley.features.apps.manifest import Manifest
+from parley.features.apps.manifest import Manifest, check_manifest
 from parley.features.apps.models import (
     App,
     AppCommand,
@@ -22,15 +23,16 @@ from parley.features.apps.models import (
     IncomingWebhook,
     ResponseUrl,
 )
-from parley.features.auth.actions import do_issue_token
+from parley.features.audit.interface import record
+from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
-from parley.features.users import store as user_store
-from parley.features.users.actions import do_create_user, do_set_deactivated
-from parley.features.users.models import User
+from parley.features.users.interface import User, do_create_user, do_set_deactivated, get_user
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
-from parley.platform.ids import new_id
+from parley.platform.ids import looks_like, new_id
+from parley.platform.origin import Origin
 from parley.platform.security import hash_secret, new_secret
 from parley.platform.tenancy import Workspace
 
@@ -193,7 +195,7 @@ async def do_update_app(uow: UnitOfWork, app: App, manifest: Manifest) -> App:
         )
         .values(scopes=",".join(manifest.bot_scopes))
     )
-    bot = await user_store.get_user(uow.session, app.workspace_id, app.bot_user_id)
+    bot = await get_user(uow.session, app.workspace_id, app.bot_user_id)
     if bot is not None and bot.real_name != manifest.bot_name:
         bot.real_name = manifest.bot_name
     for installation in await store.installations_of_app(uow.session, app.id):
@@ -220,12 +222,10 @@ async def do_delete_app(uow: UnitOfWork, app: App) -> set[tuple[str, str]]:
         .where(Token.app_id == app.id, Token.revoked_at.is_(None))
         .values(revoked_at=utc_now())
     )
-    bots = [await user_store.get_user(uow.session, app.workspace_id, app.bot_user_id)]
+    bots = [await get_user(uow.session, app.workspace_id, app.bot_user_id)]
     for installation in await store.installations_of_app(uow.session, app.id):
         bots.append(
-            await user_store.get_user(
-                uow.session, installation.workspace_id, installation.bot_user_id
-            )
+            await get_user(uow.session, installation.workspace_id, installation.bot_user_id)
         )
     await uow.session.delete(app)  # installations, codes, commands go with it
     await uow.session.flush()
@@ -233,6 +233,86 @@ async def do_delete_app(uow: UnitOfWork, app: App) -> set[tuple[str, str]]:
         if bot is not None and not bot.deleted:
             await do_set_deactivated(uow, bot, True)
     return revoked
+
+
+# --- managing apps: the admin rules of apps.manifest.* -------------------------------------
+
+
+@dataclass(frozen=True)
+class UpdatedApp:
+    app: App
+    permissions_updated: bool
+
+
+def check_app_admin(principal: Principal) -> None:
+    """Apps act for the whole workspace: only its admins and owners create or change them."""
+    if not principal.is_admin:
+        raise ApiError("no_permission")
+
+
+async def access_app(session: AsyncSession, principal: Principal, app_id: str | None) -> App:
+    """An app made in the caller's workspace, else `app_not_found` (also for another
+    workspace's app, and for an app merely installed here)."""
+    if not app_id or not looks_like(app_id, "A"):
+        raise ApiError("app_not_found")
+    app = await store.get_owned_app(session, principal.workspace_id, app_id)
+    if app is None:
+        raise ApiError("app_not_found")
+    return app
+
+
+async def access_managed_app(
+    session: AsyncSession, principal: Principal, app_id: str | None
+) -> App:
+    """An app of the caller's workspace that the caller, an admin, may manage: first
+    `no_permission`, then `app_not_found`."""
+    check_app_admin(principal)
+    return await access_app(session, principal, app_id)
+
+
+async def check_create_app(
+    uow: UnitOfWork, principal: Principal, raw_manifest: Any, origin: Origin
+) -> tuple[CreatedApp, Manifest]:
+    """apps.manifest.create: an admin makes an app, installed here at once, and the audit
+    log records it (a new bot and its tokens: as security-relevant as an OAuth install)."""
+    check_app_admin(principal)
+    manifest = check_manifest(raw_manifest)
+    created = await do_create_app(
+        uow, principal.workspace_id, manifest, created_by=principal.user_id
+    )
+    await record(
+        uow,
+        principal.workspace_id,
+        "app_installed",
+        actor_id=principal.user_id,
+        entity_type="app",
+        entity_id=created.app.id,
+        origin=origin,
+        details={"app_name": created.app.name, "scopes": list(manifest.bot_scopes)},
+    )
+    return created, manifest
+
+
+async def check_update_app(
+    uow: UnitOfWork, principal: Principal, app_id: str | None, raw_manifest: Any
+) -> UpdatedApp:
+    """apps.manifest.update: an admin replaces the manifest of an app made here; says
+    whether the bot's scopes changed (its cached credentials must then be forgotten)."""
+    app = await access_managed_app(uow.session, principal, app_id)
+    manifest = check_manifest(raw_manifest)
+    old_scopes = set(app.manifest.get("oauth_config", {}).get("scopes", {}).get("bot", []) or [])
+    await do_update_app(uow, app, manifest)
+    return UpdatedApp(app, permissions_updated=old_scopes != set(manifest.bot_scopes))
+
+
+async def check_delete_app(
+    uow: UnitOfWork, principal: Principal, app_id: str | None
+) -> set[tuple[str, str]]:
+    """apps.manifest.delete: an admin deletes an app made here. Returns (workspace, user)
+    of every credential it ends, its home bot's included."""
+    app = await access_managed_app(uow.session, principal, app_id)
+    holders = (app.workspace_id, app.bot_user_id)
+    return await do_delete_app(uow, app) | {holders}
 
 
 # --- deliveries ----------------------------------------------------------------------------

@@ -12,10 +12,6 @@ from parley.features.apps.models import App
 from parley.features.apps.oauth import AUTHORIZE_PATH
 from parley.features.apps.schemas import created_app_object, delivery_object
 from parley.features.apps.socket import SOCKET_PATH, TICKET_TTL
-from parley.features.audit.actions import record
-from parley.platform.errors import ApiError
-from parley.platform.ids import looks_like
-from parley.platform.security import hash_secret, secrets_equal
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
@@ -34,23 +30,6 @@ class AppManifestParams(Params):
 
 class AppIdParams(Params):
     app_id: str | None = None
-
-
-def _require_admin(call: Call) -> None:
-    """Apps act for the whole workspace: only its admins and owners create or change them."""
-    if not call.principal.is_admin:
-        raise ApiError("no_permission")
-
-
-async def access_app(call: Call, app_id: str | None) -> App:
-    """An app of the caller's workspace, else `app_not_found` (also for other workspaces)."""
-    if not app_id or not looks_like(app_id, "A"):
-        raise ApiError("app_not_found")
-    async with call.services.db.read() as session:
-        app = await store.get_owned_app(session, call.principal.workspace_id, app_id)
-    if app is None:
-        raise ApiError("app_not_found")
-    return app
 
 
 def _base_url(call: Call) -> str:
@@ -87,21 +66,9 @@ async def apps_manifest_validate(call: Call, params: ManifestParams) -> dict[str
 )
 async def apps_manifest_create(call: Call, params: ManifestParams) -> dict[str, Any]:
     """Create an app from a manifest; Parley installs it in the workspace right away."""
-    _require_admin(call)
-    manifest = check_manifest(params.manifest)
     async with call.services.db.write() as uow:
-        created = await actions.do_create_app(
-            uow, call.principal.workspace_id, manifest, created_by=call.principal.user_id
-        )
-        await record(  # a new bot and its tokens: as security-relevant as an OAuth install
-            uow,
-            call.principal.workspace_id,
-            "app_installed",
-            actor_id=call.principal.user_id,
-            entity_type="app",
-            entity_id=created.app.id,
-            origin=call.origin,
-            details={"app_name": created.app.name, "scopes": list(manifest.bot_scopes)},
+        created, manifest = await actions.check_create_app(
+            uow, call.principal, params.manifest, call.origin
         )
     body = created_app_object(created)
     body["oauth_authorize_url"] = _authorize_url(call, created.app, manifest)
@@ -125,16 +92,13 @@ def _authorize_url(call: Call, app: App, manifest: Manifest) -> str:
 )
 async def apps_manifest_update(call: Call, params: AppManifestParams) -> dict[str, Any]:
     """Replace an app's manifest (settings, commands, bot scopes)."""
-    _require_admin(call)
-    app = await access_app(call, params.app_id)
-    manifest = check_manifest(params.manifest)
-    old_scopes = set(app.manifest.get("oauth_config", {}).get("scopes", {}).get("bot", []) or [])
     async with call.services.db.write() as uow:
-        row = await uow.session.get(App, app.id)
-        assert row is not None
-        await actions.do_update_app(uow, row, manifest)
+        updated = await actions.check_update_app(
+            uow, call.principal, params.app_id, params.manifest
+        )
+    app = updated.app
     call.services.credentials.forget_user(app.workspace_id, app.bot_user_id)  # new scopes
-    return {"app_id": app.id, "permissions_updated": old_scopes != set(manifest.bot_scopes)}
+    return {"app_id": app.id, "permissions_updated": updated.permissions_updated}
 
 
 @api_method(
@@ -146,13 +110,9 @@ async def apps_manifest_update(call: Call, params: AppManifestParams) -> dict[st
 )
 async def apps_manifest_delete(call: Call, params: AppIdParams) -> dict[str, Any]:
     """Delete an app: its tokens are revoked and its bot user deactivated."""
-    _require_admin(call)
-    app = await access_app(call, params.app_id)
     async with call.services.db.write() as uow:
-        row = await uow.session.get(App, app.id)
-        assert row is not None
-        revoked = await actions.do_delete_app(uow, row)
-    _forget(call, revoked | {(app.workspace_id, app.bot_user_id)})
+        ended = await actions.check_delete_app(uow, call.principal, params.app_id)
+    _forget(call, ended)
     return {}
 
 
@@ -171,8 +131,8 @@ def _forget(call: Call, holders: set[tuple[str, str]]) -> None:
 )
 async def apps_manifest_export(call: Call, params: AppIdParams) -> dict[str, Any]:
     """An app's manifest as stored."""
-    _require_admin(call)
-    app = await access_app(call, params.app_id)
+    async with call.services.db.read() as session:
+        app = await actions.access_managed_app(session, call.principal, params.app_id)
     return {"manifest": app.manifest}
 
 
@@ -202,9 +162,8 @@ async def apps_connections_open(call: Call, params: Any) -> dict[str, Any]:
 )
 async def apps_event_delivery_status(call: Call, params: AppIdParams) -> dict[str, Any]:
     """Parley: whether Events API delivery is on, why it was disabled, recent deliveries."""
-    _require_admin(call)
-    app = await access_app(call, params.app_id)
     async with call.services.db.read() as session:
+        app = await actions.access_managed_app(session, call.principal, params.app_id)
         recent = await store.deliveries_of_app(session, app.id, 50)
     return {
         "app_id": app.id,
@@ -233,34 +192,15 @@ class UninstallParams(Params):
 )
 async def apps_uninstall(call: Call, params: UninstallParams) -> dict[str, Any]:
     """Uninstall the app (by its client credentials) from the token's workspace."""
-    workspace_id = call.principal.workspace_id
-    async with call.services.db.read() as session:
-        app = await store.get_app_by_client_id(session, params.client_id or "")
-        installation = (
-            await store.get_installation(session, app.id, workspace_id)
-            if app is not None and app.workspace_id != workspace_id
-            else None
-        )
-    if app is None or (app.workspace_id != workspace_id and installation is None):
-        raise ApiError("invalid_client_id")
-    if not secrets_equal(hash_secret(params.client_secret or ""), app.client_secret_hash):
-        raise ApiError("bad_client_secret")
-    if installation is not None:
-        async with call.services.db.write() as uow:
-            current = await store.get_installation(uow.session, app.id, workspace_id)
-            gone = (
-                await oauth.do_uninstall(
-                    uow, app, current, actor_id=call.principal.user_id, origin=call.origin
-                )
-                if current is not None
-                else set()
-            )
-        _forget(call, {(workspace_id, user_id) for user_id in gone})
-        return {}
     async with call.services.db.write() as uow:
-        row = await uow.session.get(App, app.id)
-        revoked = await actions.do_delete_app(uow, row) if row is not None else set()
-    _forget(call, revoked | {(app.workspace_id, app.bot_user_id)})
+        ended = await oauth.check_uninstall(
+            uow,
+            call.principal,
+            params.client_id or "",
+            params.client_secret or "",
+            call.origin,
+        )
+    _forget(call, ended)
     return {}
 
 
@@ -305,8 +245,7 @@ async def oauth_v2_access(call: Call, params: OAuthAccessParams) -> dict[str, An
     """Exchanges an OAuth v2 authorization code for a bot token and a user token."""
     basic = _basic_credentials(call)
     client_id, client_secret = basic or (params.client_id or "", params.client_secret or "")
-    if params.grant_type not in (None, "", "authorization_code"):
-        raise ApiError("invalid_grant_type")
+    oauth.check_grant_type(params.grant_type)
     async with call.services.db.write() as uow:
         app = await oauth.check_client(uow, client_id, client_secret)
         return await oauth.check_exchange(uow, app, params.code or "", params.redirect_uri)

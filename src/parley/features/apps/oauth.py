@@ -25,18 +25,18 @@ from sqlalchemy import delete, update
 from parley.features.apps import store
 from parley.features.apps.actions import (
     do_create_bot_user,
+    do_delete_app,
     enqueue_deliveries,
     ensure_cursor,
     replace_commands,
 )
 from parley.features.apps.manifest import check_manifest
 from parley.features.apps.models import App, AppCommand, AppInstallation, OAuthCode
-from parley.features.audit.actions import record
-from parley.features.auth.actions import do_issue_token
+from parley.features.audit.interface import record
+from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
-from parley.features.users import store as user_store
-from parley.features.users.actions import do_set_deactivated
-from parley.features.users.models import User
+from parley.features.users.interface import User, do_set_deactivated, get_bot_of_app, get_user
+from parley.platform.auth.principal import Principal
 from parley.platform.auth.scopes import parse_scopes
 from parley.platform.clock import as_utc, event_ts, utc_now
 from parley.platform.db import UnitOfWork
@@ -173,7 +173,7 @@ async def do_install(
         await uow.session.flush()
         return installation
     manifest = check_manifest(app.manifest)
-    bot = await store.bot_user_of_app(uow.session, workspace_id, app.id)
+    bot = await get_bot_of_app(uow.session, workspace_id, app.id)
     if bot is None:
         bot = await do_create_bot_user(uow, workspace_id, manifest, app.id)
     elif bot.deleted:
@@ -249,6 +249,39 @@ async def check_client(uow: UnitOfWork, client_id: str, client_secret: str) -> A
     return app
 
 
+def check_grant_type(grant_type: str | None) -> None:
+    """oauth.v2.access trades authorization codes only: Parley does not rotate tokens, so a
+    refresh (or any other grant) is `invalid_grant_type`."""
+    if grant_type not in (None, "", "authorization_code"):
+        raise ApiError("invalid_grant_type")
+
+
+async def check_uninstall(
+    uow: UnitOfWork, principal: Principal, client_id: str, client_secret: str, origin: Origin
+) -> set[tuple[str, str]]:
+    """apps.uninstall: the app named by its client credentials leaves the token's workspace.
+    Where it was installed by OAuth, only that install goes; in its own workspace the app is
+    deleted (and so are its installs elsewhere). Returns (workspace, user) of every
+    credential that ended. An app neither made nor installed here is `invalid_client_id`,
+    as an unknown one is, before the secret is looked at."""
+    workspace_id = principal.workspace_id
+    app = await store.get_app_by_client_id(uow.session, client_id)
+    installation = (
+        await store.get_installation(uow.session, app.id, workspace_id)
+        if app is not None and app.workspace_id != workspace_id
+        else None
+    )
+    if app is None or (app.workspace_id != workspace_id and installation is None):
+        raise ApiError("invalid_client_id")
+    if not secrets_equal(hash_secret(client_secret), app.client_secret_hash):
+        raise ApiError("bad_client_secret")
+    if installation is not None:
+        gone = await do_uninstall(uow, app, installation, actor_id=principal.user_id, origin=origin)
+        return {(workspace_id, user_id) for user_id in gone}
+    home_bot = (app.workspace_id, app.bot_user_id)
+    return await do_delete_app(uow, app) | {home_bot}
+
+
 async def check_exchange(
     uow: UnitOfWork, app: App, code: str, redirect_uri: str | None
 ) -> dict[str, Any]:
@@ -274,7 +307,7 @@ async def check_exchange(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError("code_already_used")
     workspace = await uow.session.get(Workspace, row.workspace_id)
-    installer = await user_store.get_user(uow.session, row.workspace_id, row.user_id)
+    installer = await get_user(uow.session, row.workspace_id, row.user_id)
     if workspace is None or installer is None or installer.deleted:
         raise ApiError("invalid_code")
     answer: dict[str, Any] = {"app_id": app.id}
@@ -306,7 +339,7 @@ async def _bot_token(
         if installation is None:
             raise ApiError("invalid_code")  # uninstalled between approval and exchange
         bot_user_id, scopes = installation.bot_user_id, parse_scopes(installation.bot_scopes)
-    bot = await user_store.get_user(uow.session, workspace_id, bot_user_id)
+    bot = await get_user(uow.session, workspace_id, bot_user_id)
     if bot is None or bot.deleted:
         raise ApiError("invalid_code")
     token = await do_issue_token(uow, bot, kind="bot", scopes=scopes, app_id=app.id, label=app.name)
@@ -367,9 +400,7 @@ async def do_uninstall(
             OAuthCode.app_id == app.id, OAuthCode.workspace_id == installation.workspace_id
         )
     )
-    bot = await user_store.get_user(
-        uow.session, installation.workspace_id, installation.bot_user_id
-    )
+    bot = await get_user(uow.session, installation.workspace_id, installation.bot_user_id)
     await uow.session.delete(installation)
     await uow.session.flush()
     if bot is not None and not bot.deleted:

@@ -19,8 +19,8 @@ from starlette.routing import BaseRoute, Route
 
 from parley.features.apps import oauth
 from parley.features.apps.oauth import AUTHORIZE_PATH, AuthorizeError, AuthorizeRedirectError
-from parley.features.auth.store import principal_for_session
-from parley.features.users import store as user_store
+from parley.features.auth.interface import principal_for_session
+from parley.features.users.interface import get_user
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
 from parley.platform.origin import Origin
@@ -275,9 +275,7 @@ async def _approve(
     for attempt in range(2):
         try:
             async with services.db.write() as uow:
-                user = await user_store.get_user(
-                    uow.session, principal.workspace_id, principal.user_id
-                )
+                user = await get_user(uow.session, principal.workspace_id, principal.user_id)
                 if user is None:
                     raise ApiError("not_allowed")
                 return await oauth.do_approve(uow, request, user, origin)

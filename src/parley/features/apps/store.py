@@ -20,7 +20,6 @@ from parley.features.apps.models import (
     ResponseUrl,
 )
 from parley.features.auth.models import Token
-from parley.features.users.models import User
 from parley.platform.events.models import EventLog
 from parley.platform.security import hash_secret
 
@@ -286,17 +285,6 @@ async def open_views_of_user(
         .order_by(AppView.updated, AppView.id)
     )
     return list(rows.scalars().all())
-
-
-async def bot_user_of_app(session: AsyncSession, workspace_id: str, app_id: str) -> User | None:
-    """The app's bot user in a workspace (kept, deactivated, when the app is uninstalled)."""
-    rows = await session.execute(
-        select(User)
-        .where(User.workspace_id == workspace_id, User.app_id == app_id, User.is_bot.is_(True))
-        .order_by(User.id)
-        .limit(1)
-    )
-    return rows.scalar_one_or_none()
 
 
 async def app_tokens_in_workspace(

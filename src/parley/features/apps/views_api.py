@@ -22,7 +22,7 @@ from parley.features.apps.views import (
     view_object,
 )
 from parley.features.apps.wire import ViewsListResponse, ViewSubmitResponse
-from parley.features.users import store as user_store
+from parley.features.users.interface import get_user
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import JsonObject, Params
@@ -143,7 +143,7 @@ async def views_publish(call: Call, params: PublishParams) -> dict[str, Any]:
     app = await _calling_app(call)
     view = check_view(params.view, kind="home")
     async with call.services.db.write() as uow:
-        user = await user_store.get_user(uow.session, app.workspace_id, params.user_id or "")
+        user = await get_user(uow.session, app.workspace_id, params.user_id or "")
         if user is None:
             raise ApiError("user_not_found")
         row = await do_publish_home(uow, app, user.id, view, params.hash)

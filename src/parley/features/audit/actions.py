@@ -27,6 +27,8 @@ async def record(
     origin: Origin,
     details: dict[str, Any] | None = None,
 ) -> None:
+    """Append one audit entry (who did `action` to which entity, from where) in the caller's
+    transaction, so the entry commits exactly when the change it records does."""
     await uow.session.execute(
         insert(AuditEntry).values(
             workspace_id=workspace_id,

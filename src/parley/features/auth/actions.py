@@ -12,13 +12,19 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from parley.features.accounts.actions import password_matches
-from parley.features.audit.actions import record
+from parley.features.accounts.interface import password_matches
+from parley.features.audit.interface import record
 from parley.features.auth import store
 from parley.features.auth.models import BrowserSession, Invitation, LoginThrottle, Token
-from parley.features.users import store as user_store
-from parley.features.users.actions import check_email, check_password, check_role, do_create_user
-from parley.features.users.models import User
+from parley.features.users.interface import (
+    User,
+    check_email,
+    check_password,
+    check_role,
+    do_create_user,
+    get_user,
+    get_user_by_email,
+)
 from parley.platform.auth.principal import Principal
 from parley.platform.auth.scopes import APP_SCOPES, BOT_SCOPES, KNOWN_SCOPES, USER_SCOPES
 from parley.platform.clock import as_utc, utc_now
@@ -94,7 +100,7 @@ async def do_issue_member_token(
     actor_id: str | None = None,
 ) -> tuple[User, str]:
     """An operator issues a token for an existing member (a bot token for a bot), audited."""
-    target = await user_store.get_user(uow.session, workspace_id, user_id)
+    target = await get_user(uow.session, workspace_id, user_id)
     if target is None:
         raise ApiError("user_not_found")
     kind = "bot" if target.is_bot else "user"
@@ -147,6 +153,8 @@ async def do_sign_out(uow: UnitOfWork, principal: Principal, origin: Origin) -> 
 
 @dataclass(frozen=True)
 class NewSession:
+    """A browser session just started: the cookie secret and CSRF token to hand out once."""
+
     secret: str
     csrf_token: str
     user: User
@@ -295,12 +303,12 @@ async def check_create_invitation(
     """An admin invites someone (optionally bound to one email address); audited."""
     if not actor.is_admin:
         raise ApiError("not_an_admin")
-    inviter = await user_store.get_user(uow.session, actor.workspace_id, actor.user_id)
+    inviter = await get_user(uow.session, actor.workspace_id, actor.user_id)
     if inviter is None:
         raise ApiError("user_not_found")
     if email is not None:
         email = check_email(email)
-        if await user_store.get_user_by_email(uow.session, inviter.workspace_id, email):
+        if await get_user_by_email(uow.session, inviter.workspace_id, email):
             raise ApiError("already_in_team")
     if check_role(role) == "owner":
         raise ApiError("invalid_role")

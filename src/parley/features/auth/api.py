@@ -9,7 +9,7 @@ from pydantic import Field
 from parley.features.auth import actions
 from parley.features.auth.cookies import expired_cookie, session_body, start_cookies
 from parley.features.auth.wire import SessionResponse
-from parley.features.users.actions import check_email
+from parley.features.users.interface import check_email
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool

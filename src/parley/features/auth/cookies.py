@@ -48,9 +48,11 @@ def expired_cookie() -> dict[str, Any]:
 
 
 def start_cookies(call: Call, new: actions.NewSession) -> None:
+    """Set the session and CSRF cookies of a session just started on the answer."""
     call.set_cookies.append(session_cookie(call, new.secret))
     call.set_cookies.append(csrf_cookie(call, new.csrf_token))
 
 
 def session_body(new: actions.NewSession) -> dict[str, Any]:
+    """The answer to a request that started a session (`SessionResponse`)."""
     return {"user_id": new.user.id, "team_id": new.user.workspace_id, "csrf_token": new.csrf_token}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.accounts import store as account_store
+from parley.features.accounts.interface import get_account
 from parley.features.auth import store
 from parley.features.auth.models import BrowserSession, Token
-from parley.features.users import store as user_store
+from parley.features.users.interface import get_user
 from parley.platform.auth.principal import Principal
 
 
@@ -25,11 +25,11 @@ class StoredCredentials:
 
     async def refusal(self, session: AsyncSession, principal: Principal) -> str | None:
         """A ticket outlives a revocation: check the member, its login and the credential."""
-        user = await user_store.get_user(session, principal.workspace_id, principal.user_id)
+        user = await get_user(session, principal.workspace_id, principal.user_id)
         if user is None or user.deleted:
             return "account_inactive"
         if user.account_id is not None:
-            account = await account_store.get_account(session, user.account_id)
+            account = await get_account(session, user.account_id)
             if account is None or account.disabled:
                 return "account_inactive"
         if principal.token_id is not None:
@@ -47,5 +47,5 @@ class StoredCredentials:
         return None
 
     async def manual_presence(self, session: AsyncSession, principal: Principal) -> str:
-        user = await user_store.get_user(session, principal.workspace_id, principal.user_id)
+        user = await get_user(session, principal.workspace_id, principal.user_id)
         return user.manual_presence if user is not None else "auto"

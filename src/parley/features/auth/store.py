@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from parley.features.accounts.interface import normalise_email
 from parley.features.accounts.models import Account
-from parley.features.accounts.store import normalise_email
 from parley.features.auth.models import BrowserSession, Invitation, Token
 from parley.features.users.models import User
 from parley.platform.auth.principal import Principal

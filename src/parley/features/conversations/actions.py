@@ -27,8 +27,7 @@ from parley.features.conversations.access import (
 from parley.features.conversations.hooks import system_messages
 from parley.features.conversations.schemas import conversation_object, im_object
 from parley.features.conversations.store import ReadState
-from parley.features.users import store as user_store
-from parley.features.users.models import User
+from parley.features.users.interface import User, get_user, get_users
 from parley.platform import visibility
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import event_ts, unix_now, utc_now
@@ -517,7 +516,7 @@ async def do_open_direct(
 ) -> Opened:
     """Find or create the DM (one other person, or the opener alone) or group DM (2–8 others)
     and make sure it is open in the opener's sidebar."""
-    opener = await user_store.get_user(uow.session, workspace_id, opener_id)
+    opener = await get_user(uow.session, workspace_id, opener_id)
     if opener is None:
         raise ApiError("user_not_found")
     people = [opener, *(p for p in others if p.id != opener_id)]
@@ -543,7 +542,7 @@ async def do_open_dm(
     uow: UnitOfWork, workspace_id: str, user_id: str, other_id: str
 ) -> Conversation:
     """The 1:1 DM between `user_id` and `other_id` (created when missing), open for `user_id`."""
-    other = await user_store.get_user(uow.session, workspace_id, other_id)
+    other = await get_user(uow.session, workspace_id, other_id)
     if other is None:
         raise ApiError("user_not_found")
     opened = await do_open_direct(uow, workspace_id, user_id, [other])
@@ -651,10 +650,7 @@ async def _invitees(
         raise ApiError("no_user")
     if len(wanted) > MAX_INVITEES:
         raise ApiError("too_many_users")
-    found = {
-        user.id: user
-        for user in await user_store.get_users(uow.session, principal.workspace_id, wanted)
-    }
+    found = {user.id: user for user in await get_users(uow.session, principal.workspace_id, wanted)}
     members = set(await visibility.member_ids(uow.session, conversation.id))
     good: list[str] = []
     errors: list[dict[str, Any]] = []
@@ -701,7 +697,7 @@ async def check_kick_member(
     if conversation.is_general:
         raise ApiError("cant_kick_from_general")
     require_not_archived(conversation)
-    target = await user_store.get_user(uow.session, principal.workspace_id, user_id)
+    target = await get_user(uow.session, principal.workspace_id, user_id)
     if target is None:
         raise ApiError("user_not_found")
     if await store.get_membership(uow.session, conversation.id, target.id) is None:
@@ -783,18 +779,6 @@ async def check_mark(uow: UnitOfWork, access: Access, ts: str) -> ReadState:
 DM_KINDS = ("im", "mpim")
 
 
-async def check_listed_user(session: AsyncSession, principal: Principal, user_id: str) -> str:
-    """users.conversations: whose conversations to list; someone else must exist in the
-    workspace (`user_not_found`). What of theirs the caller sees is the listing's rule."""
-    if user_id == principal.user_id:
-        return user_id
-    if not looks_like(user_id, "U", "W"):
-        raise ApiError("user_not_found")
-    if await user_store.get_user(session, principal.workspace_id, user_id) is None:
-        raise ApiError("user_not_found")
-    return user_id
-
-
 async def _dm_people(session: AsyncSession, principal: Principal, ids: list[str]) -> list[User]:
     """The other people of a DM to open: known, active, at most 8 (self is dropped)."""
     wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
@@ -802,7 +786,7 @@ async def _dm_people(session: AsyncSession, principal: Principal, ids: list[str]
         raise ApiError("users_list_not_supplied")
     if any(not looks_like(user_id, "U", "W") for user_id in wanted):
         raise ApiError("user_not_found")
-    found = {u.id: u for u in await user_store.get_users(session, principal.workspace_id, wanted)}
+    found = {u.id: u for u in await get_users(session, principal.workspace_id, wanted)}
     if len(found) != len(wanted):
         raise ApiError("user_not_found")
     if any(user.deleted for user in found.values()):

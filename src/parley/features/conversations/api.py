@@ -27,7 +27,7 @@ from parley.features.conversations.wire import (
     CountsResponse,
     MembersResponse,
 )
-from parley.features.users.models import User
+from parley.features.users.interface import User, check_user_in_workspace
 from parley.platform.auth.principal import Principal
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -177,9 +177,7 @@ async def users_conversations(call: Call, params: UsersConversationsParams) -> d
     """Lists the conversations a user (the caller by default) is in, among those the caller
     can see."""
     async with call.services.db.read() as session:
-        user_id = await actions.check_listed_user(
-            session, call.principal, params.user or call.principal.user_id
-        )
+        user_id = await check_user_in_workspace(session, call.principal, params.user)
     return await _list(call, params, member_of=user_id)
 
 

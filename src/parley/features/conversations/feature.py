@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from parley.features.conversations.actions import do_create_general, do_join_general
 from parley.features.conversations.events import EVENTS
-from parley.features.users.interface import on_member_created
-from parley.features.users.models import User
+from parley.features.users.interface import User, on_member_created
 from parley.features.workspaces.interface import on_workspace_created
 from parley.platform.db import UnitOfWork
 from parley.platform.plugins import Platform

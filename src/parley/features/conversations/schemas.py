@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.features.conversations.store import ReadState
-from parley.features.users.models import User
+from parley.features.users.interface import User
 from parley.platform.spaces import Conversation, ConversationMember
 
 

@@ -22,7 +22,7 @@ from parley.features.conversations.interface import (
 )
 from parley.features.messages import store
 from parley.features.messages.models import Message
-from parley.features.users import store as user_store
+from parley.features.users.interface import get_user
 from parley.platform.auth.principal import Principal
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -36,7 +36,7 @@ async def _conversation_id_for(uow: UnitOfWork, principal: Principal, channel: s
     if looks_like(channel, "C", "G", "D"):
         return channel
     if looks_like(channel, "U", "W"):
-        target = await user_store.get_user(uow.session, principal.workspace_id, channel)
+        target = await get_user(uow.session, principal.workspace_id, channel)
         if target is None:
             raise ApiError("channel_not_found")
         dm = await do_open_dm(uow, principal.workspace_id, principal.user_id, target.id)

@@ -21,6 +21,7 @@ from parley.features.messages.models import Mention, Message, MessageEdit, Sched
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
 from parley.features.messages.render import RenderContext, render_attachments, render_message
 from parley.features.messages.schemas import message_event, message_object
+from parley.features.users.interface import display_names, existing_user_ids, users_by_name
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import UnitOfWork
@@ -127,7 +128,7 @@ def check_metadata(metadata: Any) -> dict[str, Any] | None:
 
 async def _render_context(uow: UnitOfWork, workspace_id: str, found: Mentions) -> RenderContext:
     """Names for the users and public channels a message mentions (one query each)."""
-    names = await store.display_names(uow.session, workspace_id, found.users)
+    names = await display_names(uow.session, workspace_id, found.users)
     channels = await store.public_channel_names(uow.session, workspace_id, found.channels)
     return RenderContext(user_names=names, channel_names=channels)
 
@@ -155,7 +156,7 @@ async def _store_mentions(
     """One Mention row per mentioned user of the workspace (replacing earlier ones on edit)."""
     if replace:
         await uow.session.execute(delete(Mention).where(Mention.message_id == message.id))
-    users = await store.existing_user_ids(uow.session, message.workspace_id, found.users)
+    users = await existing_user_ids(uow.session, message.workspace_id, found.users)
     if not users:
         return
     await uow.session.execute(
@@ -591,7 +592,7 @@ async def expand_link_names(session: AsyncSession, workspace_id: str, text: str)
         return text
     handles = [name for sigil, name in candidates if sigil == "@"]
     channels = [name for sigil, name in candidates if sigil == "#"]
-    users = await store.users_by_name(session, workspace_id, handles)
+    users = await users_by_name(session, workspace_id, handles)
     rooms = await store.channels_by_name(session, workspace_id, channels)
 
     def replace(match: re.Match[str]) -> str:

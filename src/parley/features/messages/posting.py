@@ -19,7 +19,7 @@ from parley.features.conversations.interface import get_membership
 from parley.features.messages import actions, store
 from parley.features.messages.access import access_post_target, check_can_post, customizations
 from parley.features.messages.models import Message, ScheduledMessage
-from parley.features.users import store as user_store
+from parley.features.users.interface import get_user
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import unix_now
 from parley.platform.db import UnitOfWork
@@ -190,7 +190,7 @@ def _remembered_scopes(row: ScheduledMessage) -> frozenset[str]:
 async def scheduled_author(uow: UnitOfWork, row: ScheduledMessage) -> Principal:
     """The author of a scheduled message as they are now; `account_inactive` once they
     were deactivated (or removed from the workspace)."""
-    user = await user_store.get_user(uow.session, row.workspace_id, row.user_id)
+    user = await get_user(uow.session, row.workspace_id, row.user_id)
     if user is None or user.deleted:
         raise ApiError("account_inactive")
     payload = row.payload or {}
@@ -270,7 +270,7 @@ async def check_post_ephemeral(
         request.text, request.blocks, request.attachments
     )
     conversation = await access_post_target(uow, sender, request.channel)
-    recipient = await user_store.get_user(uow.session, sender.workspace_id, request.user)
+    recipient = await get_user(uow.session, sender.workspace_id, request.user)
     if recipient is None or not await _is_member(uow, conversation, recipient.id):
         raise ApiError("user_not_in_channel")
     return await actions.do_post_ephemeral(

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.messages import extras
 from parley.features.messages.models import Message, ScheduledMessage
-from parley.features.users.models import User
 from parley.platform.spaces import Conversation
 from parley.platform.ts import normalize_ts
 
@@ -193,32 +192,6 @@ async def pin_count(session: AsyncSession, conversation_id: str) -> int:
     return await extras.pin_count(session, conversation_id)
 
 
-async def existing_user_ids(
-    session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
-) -> list[str]:
-    """Which of `user_ids` are users of the workspace (mentions of strangers are ignored)."""
-    if not user_ids:
-        return []
-    rows = await session.execute(
-        select(User.id).where(User.workspace_id == workspace_id, User.id.in_(list(user_ids)))
-    )
-    return sorted(rows.scalars().all())
-
-
-async def display_names(
-    session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
-) -> dict[str, str]:
-    """`user id -> name to show` (display name, else real name, else handle)."""
-    if not user_ids:
-        return {}
-    rows = await session.execute(
-        select(User.id, User.display_name, User.real_name, User.name).where(
-            User.workspace_id == workspace_id, User.id.in_(list(user_ids))
-        )
-    )
-    return {uid: display or real or handle for uid, display, real, handle in rows}
-
-
 async def scheduled_for_user(
     session: AsyncSession,
     workspace_id: str,
@@ -275,20 +248,6 @@ async def due_scheduled_ids(session: AsyncSession, now: int, limit: int = 100) -
         .limit(limit)
     )
     return list(rows.scalars().all())
-
-
-async def users_by_name(
-    session: AsyncSession, workspace_id: str, names: Sequence[str]
-) -> dict[str, str]:
-    """`handle -> user id` for the given handles (for `link_names`)."""
-    if not names:
-        return {}
-    rows = await session.execute(
-        select(User.name, User.id).where(
-            User.workspace_id == workspace_id, User.name.in_(list(names)), User.deleted.is_(False)
-        )
-    )
-    return {name: uid for name, uid in rows}
 
 
 async def channels_by_name(

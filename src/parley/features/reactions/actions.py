@@ -12,13 +12,11 @@ from parley.features.messages.interface import Message, access_message
 from parley.features.reactions import store
 from parley.features.reactions.models import Reaction
 from parley.features.reactions.schemas import reaction_event
-from parley.features.users import store as user_store
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import conversation_audience, emit
-from parley.platform.ids import looks_like
 from parley.platform.spaces import Conversation
 
 # Slack's limits: distinct emoji on one message, and names one person may put on it.
@@ -123,17 +121,3 @@ async def check_remove_reaction(
         raise ApiError("invalid_name")
     target = await access_message(uow.session, principal, channel, timestamp, for_update=True)
     await do_remove_reaction(uow, principal.user_id, target.conversation, target.message, name)
-
-
-async def check_reacting_user(
-    session: AsyncSession, principal: Principal, user_id: str | None
-) -> str:
-    """reactions.list: whose reactions to list (the caller by default); someone else must
-    exist in the workspace (`user_not_found`)."""
-    if not user_id or user_id == principal.user_id:
-        return principal.user_id
-    if not looks_like(user_id, "U", "W"):
-        raise ApiError("user_not_found")
-    if await user_store.get_user(session, principal.workspace_id, user_id) is None:
-        raise ApiError("user_not_found")
-    return user_id

@@ -15,6 +15,7 @@ from parley.features.messages.interface import (
 )
 from parley.features.reactions import actions, store
 from parley.features.reactions.schemas import message_item
+from parley.features.users.interface import check_user_in_workspace
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import Tier, api_method
@@ -110,7 +111,7 @@ async def reactions_list(call: Call, params: ReactionsListParams) -> dict[str, A
     principal = call.principal
     win = window(count=params.count, page=params.page, limit=params.limit, cursor=params.cursor)
     async with call.services.db.read() as session:
-        user_id = await actions.check_reacting_user(session, principal, params.user)
+        user_id = await check_user_in_workspace(session, principal, params.user)
         rows = await store.list_user_reactions(
             session,
             principal.workspace_id,

@@ -11,7 +11,7 @@ from typing import Any
 from parley.features.messages.interface import Message
 from parley.features.search.query import Term
 from parley.features.search.store import Hit
-from parley.features.users.models import User
+from parley.features.users.interface import User
 from parley.platform.spaces import Conversation
 
 # Slack wraps each hit in these private-use characters when `highlight=true`.

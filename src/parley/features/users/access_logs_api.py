@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.audit import store as audit_store
+from parley.features.audit.interface import login_summary
 from parley.features.users import store
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
@@ -34,7 +34,7 @@ async def team_access_logs(call: Call, params: AccessLogsParams) -> dict[str, An
     if not principal.is_admin:
         raise ApiError("not_an_admin")
     async with call.services.db.read() as session:
-        rows = await audit_store.login_summary(
+        rows = await login_summary(
             session,
             principal.workspace_id,
             before=params.before,

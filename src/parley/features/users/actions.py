@@ -8,11 +8,12 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.accounts.actions import do_account_for_member
-from parley.features.audit.actions import record
+from parley.features.accounts.interface import do_account_for_member
+from parley.features.audit.interface import record
 from parley.features.users import store
-from parley.features.users.interface import member_created
+from parley.features.users.hooks import member_created
 from parley.features.users.models import ROLES, User
 from parley.features.users.schemas import user_object
 from parley.platform.auth.principal import Principal
@@ -20,7 +21,7 @@ from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit, workspace_audience
-from parley.platform.ids import new_id
+from parley.platform.ids import looks_like, new_id
 from parley.platform.origin import Origin
 
 EMAIL_RE = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[^@\s<>.]{1,63}$")
@@ -46,6 +47,7 @@ _EMOJI_RE = re.compile(r"^:[a-z0-9_+'-]{1,98}:$")
 
 
 def check_email(email: str) -> str:
+    """The address without surrounding spaces, or `invalid_email`."""
     email = email.strip()
     if not EMAIL_RE.match(email):
         raise ApiError("invalid_email")
@@ -53,6 +55,7 @@ def check_email(email: str) -> str:
 
 
 def check_password(password: str) -> str:
+    """A new password of an allowed length, or `password_too_short` / `password_too_long`."""
     if len(password) < MIN_PASSWORD:
         raise ApiError("password_too_short", minimum=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
@@ -61,9 +64,26 @@ def check_password(password: str) -> str:
 
 
 def check_role(role: str) -> str:
+    """One of the member roles (`ROLES`), or `invalid_role`."""
     if role not in ROLES:
         raise ApiError("invalid_role")
     return role
+
+
+async def check_user_in_workspace(
+    session: AsyncSession, principal: Principal, user_id: str | None
+) -> str:
+    """The member a request names (the caller when none is named); anyone else must exist in
+    the caller's workspace, else `user_not_found`. What of theirs the caller may then see is
+    the calling feature's rule (reactions.list, users.conversations)."""
+    if not user_id or user_id == principal.user_id:
+        return principal.user_id
+    # A malformed id is answered like an unknown one, without a query.
+    if not looks_like(user_id, "U", "W"):
+        raise ApiError("user_not_found")
+    if await store.get_user(session, principal.workspace_id, user_id) is None:
+        raise ApiError("user_not_found")
+    return user_id
 
 
 async def _unique_name(uow: UnitOfWork, workspace_id: str, wanted: str) -> str:
@@ -90,7 +110,7 @@ async def do_create_user(
 ) -> User:
     """Create a member (person or bot) and announce `team_join`. A person with an email
     signs in with the account of that email, made or found here (see accounts.actions for
-    the password rule); features above hear of the member through `interface`."""
+    the password rule); features above hear of the member through `hooks.on_member_created`."""
     if email is not None and await store.get_user_by_email(uow.session, workspace_id, email):
         raise ApiError("already_in_team")
     account = await do_account_for_member(uow, email, password) if email and not is_bot else None
@@ -202,6 +222,8 @@ async def do_set_role(uow: UnitOfWork, user: User, role: str) -> User:
 
 
 async def do_set_deactivated(uow: UnitOfWork, user: User, deactivated: bool) -> User:
+    """Deactivate (or reactivate) a member and announce the change as `user_change`; the
+    primary owner cannot be deactivated (`cant_deactivate_primary_owner`)."""
     if user.is_primary_owner and deactivated:
         raise ApiError("cant_deactivate_primary_owner")
     user.deleted = deactivated

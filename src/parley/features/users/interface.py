@@ -1,29 +1,54 @@
-"""What the users feature offers features above it: hooks that run when a member arrives.
+"""The users feature as other features may use it; nothing else of it is public.
 
-Identity never calls chat. A feature that must act when someone joins a workspace (the
-conversations feature puts them in #general) registers a hook from its `feature.py`; the
-hook runs inside the transaction that creates the member, so both commit or neither.
+- Who a member is: `get_user`, `get_users`, `get_user_by_email`, `get_bot_of_app`;
+  `User` for type annotations (a feature that joins the table in SQL is listed in
+  `tests/test_architecture.py`).
+- Resolving what a message names: `existing_user_ids`, `display_names`, `users_by_name`.
+- Rules: `check_user_in_workspace` (the member a request names must exist here),
+  `check_email`, `check_password`, `check_role`.
+- Actions: `do_create_user`, `do_set_deactivated`.
+- Hooks that features above provide: `on_member_created` (`MemberCreated`).
+
+Each name is the feature's own function, re-exported: its docstring is the contract.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
+from parley.features.users.actions import (
+    check_email,
+    check_password,
+    check_role,
+    check_user_in_workspace,
+    do_create_user,
+    do_set_deactivated,
+)
+from parley.features.users.hooks import MemberCreated, on_member_created
 from parley.features.users.models import User
-from parley.platform.db import UnitOfWork
+from parley.features.users.store import (
+    display_names,
+    existing_user_ids,
+    get_bot_of_app,
+    get_user,
+    get_user_by_email,
+    get_users,
+    users_by_name,
+)
 
-MemberCreated = Callable[[UnitOfWork, User], Awaitable[None]]
-
-_member_created: list[MemberCreated] = []
-
-
-def on_member_created(hook: MemberCreated) -> None:
-    """Run `hook(uow, user)` after every new member (person or bot) is written."""
-    if hook not in _member_created:  # registration runs once per process, but be safe
-        _member_created.append(hook)
-
-
-async def member_created(uow: UnitOfWork, user: User) -> None:
-    """Called by `do_create_user` only."""
-    for hook in _member_created:
-        await hook(uow, user)
+__all__ = [
+    "MemberCreated",
+    "User",
+    "check_email",
+    "check_password",
+    "check_role",
+    "check_user_in_workspace",
+    "display_names",
+    "do_create_user",
+    "do_set_deactivated",
+    "existing_user_ids",
+    "get_bot_of_app",
+    "get_user",
+    "get_user_by_email",
+    "get_users",
+    "on_member_created",
+    "users_by_name",
+]

@@ -12,6 +12,7 @@ from parley.platform.tenancy import Workspace
 
 
 async def get_user(session: AsyncSession, workspace_id: str, user_id: str) -> User | None:
+    """The member `user_id` of the workspace (person or bot, active or not), else None."""
     return (
         await session.execute(
             select(User).where(User.workspace_id == workspace_id, User.id == user_id)
@@ -20,6 +21,7 @@ async def get_user(session: AsyncSession, workspace_id: str, user_id: str) -> Us
 
 
 async def get_user_by_email(session: AsyncSession, workspace_id: str, email: str) -> User | None:
+    """The member of the workspace with this email (any case), else None."""
     return (
         await session.execute(
             select(User).where(
@@ -49,6 +51,8 @@ async def list_users_page(
 async def get_users(
     session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
 ) -> list[User]:
+    """The members of the workspace among `user_ids`, in no particular order; unknown ids
+    and other workspaces' ids are left out."""
     if not user_ids:
         return []
     rows = await session.execute(
@@ -60,3 +64,54 @@ async def get_users(
 async def get_workspace(session: AsyncSession, workspace_id: str) -> Workspace | None:
     """The member's workspace (users.identity shows it)."""
     return await session.get(Workspace, workspace_id)
+
+
+async def existing_user_ids(
+    session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
+) -> list[str]:
+    """Which of `user_ids` are users of the workspace (mentions of strangers are ignored)."""
+    if not user_ids:
+        return []
+    rows = await session.execute(
+        select(User.id).where(User.workspace_id == workspace_id, User.id.in_(list(user_ids)))
+    )
+    return sorted(rows.scalars().all())
+
+
+async def display_names(
+    session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
+) -> dict[str, str]:
+    """`user id -> name to show` (display name, else real name, else handle)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, User.display_name, User.real_name, User.name).where(
+            User.workspace_id == workspace_id, User.id.in_(list(user_ids))
+        )
+    )
+    return {uid: display or real or handle for uid, display, real, handle in rows}
+
+
+async def users_by_name(
+    session: AsyncSession, workspace_id: str, names: Sequence[str]
+) -> dict[str, str]:
+    """`handle -> user id` of active members with the given handles (for `link_names`)."""
+    if not names:
+        return {}
+    rows = await session.execute(
+        select(User.name, User.id).where(
+            User.workspace_id == workspace_id, User.name.in_(list(names)), User.deleted.is_(False)
+        )
+    )
+    return {name: uid for name, uid in rows}
+
+
+async def get_bot_of_app(session: AsyncSession, workspace_id: str, app_id: str) -> User | None:
+    """The app's bot user in a workspace (kept, deactivated, when the app is uninstalled)."""
+    rows = await session.execute(
+        select(User)
+        .where(User.workspace_id == workspace_id, User.app_id == app_id, User.is_bot.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    return rows.scalar_one_or_none()

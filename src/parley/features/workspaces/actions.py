@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parley.features.audit.actions import record
-from parley.features.auth.actions import NewSession, do_issue_token, do_start_session
-from parley.features.users.actions import check_email, check_password, do_create_user
-from parley.features.users.models import User
+from parley.features.audit.interface import record
+from parley.features.auth.interface import NewSession, do_issue_token, do_start_session
+from parley.features.users.interface import User, check_email, check_password, do_create_user
 from parley.features.workspaces import store
-from parley.features.workspaces.interface import workspace_created
+from parley.features.workspaces.hooks import workspace_created
 from parley.platform.clock import utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError

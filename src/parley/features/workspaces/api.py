@@ -6,8 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.auth.cookies import session_body, start_cookies
-from parley.features.auth.wire import SessionResponse
+from parley.features.auth.interface import SessionResponse, session_body, start_cookies
 from parley.features.workspaces import actions, store
 from parley.features.workspaces.schemas import team_object
 from parley.features.workspaces.wire import TeamInfoResponse

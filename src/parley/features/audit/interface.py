@@ -1,0 +1,14 @@
+"""The audit feature as other features may use it; nothing else of it is public.
+
+- Writing: `record` (one entry, in the caller's transaction).
+- Reading: `login_summary` / `LoginRow` (who signed in from where, for team.accessLogs).
+
+Each name is the feature's own function, re-exported: its docstring is the contract.
+"""
+
+from __future__ import annotations
+
+from parley.features.audit.actions import record
+from parley.features.audit.store import LoginRow, login_summary
+
+__all__ = ["LoginRow", "login_summary", "record"]
