@@ -164,3 +164,16 @@ async def test_presence_is_the_callers_own_and_one_of_auto_or_away(
     async with services.db.write() as uow:
         user = await actions.check_set_presence(uow, owner, "away")
     assert (user.id, user.manual_presence) == (team.owner.user_id, "away")
+
+
+async def test_only_admins_read_who_signed_in(factory: Factory, services: Services) -> None:
+    team = await factory.workspace()
+    member = await principal_of(services, await factory.user(team))
+    owner = await principal_of(services, team.owner)
+    async with services.db.read() as session:
+        code = await refusal(
+            actions.access_logins(session, member, before=None, limit=10, offset=0)
+        )
+        assert code == "not_an_admin"
+        rows, _users = await actions.access_logins(session, owner, before=None, limit=10, offset=0)
+    assert list(rows) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.accounts.interface import do_account_for_member
-from parley.features.audit.interface import record
+from parley.features.audit.interface import LoginRow, login_summary, record
 from parley.features.users import store
 from parley.features.users.hooks import member_created
 from parley.features.users.models import ROLES, User
@@ -341,3 +342,18 @@ async def check_set_active(
         origin=origin,
     )
     return user
+
+
+async def access_logins(
+    session: AsyncSession, principal: Principal, *, before: int | None, limit: int, offset: int
+) -> tuple[Sequence[LoginRow], dict[str, User]]:
+    """team.accessLogs: who signed in from where is for admins (`not_an_admin`); the rows,
+    and the members they name by id."""
+    if not principal.is_admin:
+        raise ApiError("not_an_admin")
+    rows = await login_summary(
+        session, principal.workspace_id, before=before, limit=limit, offset=offset
+    )
+    named = [r.actor_id for r in rows if r.actor_id]
+    users = await store.get_users(session, principal.workspace_id, named)
+    return rows, {u.id: u for u in users}
