@@ -3,19 +3,24 @@ HTTP): a CLI or an admin console that manages apps gets the same rules."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
-from parley.features.apps import actions, oauth, store
+from parley.features.apps import actions, oauth, store, views
+from parley.features.apps.actions import CreatedApp
 from parley.features.audit.models import AuditEntry
 from parley.platform.errors import ApiError
 from parley.platform.origin import Origin
 from parley.platform.services import Services
-from tests.factories import Factory
+from tests.conftest import Api
+from tests.factories import Factory, Team
 from tests.features.apps.helpers import create_app, manifest
 from tests.features.principals import principal_of, refusal, refusal_in
 
 CONSOLE = Origin(ip_address="203.0.113.7", user_agent="admin-console")
+TEXT = {"type": "plain_text", "text": "Go"}
 
 
 async def test_only_admins_manage_apps_and_that_is_checked_first(
@@ -167,3 +172,188 @@ def test_other_grants_are_refused(grant_type: str) -> None:
     with pytest.raises(ApiError) as refused:
         oauth.check_grant_type(grant_type)
     assert refused.value.code == "invalid_grant_type"
+
+
+# --- what a person may trigger, and what an app may do with views -------------------------
+
+BUTTON = [
+    {
+        "type": "actions",
+        "block_id": "b1",
+        "elements": [{"type": "button", "action_id": "approve", "text": TEXT, "value": "1"}],
+    }
+]
+
+
+async def _channel_with_app(
+    api: Api, factory: Factory, services: Services
+) -> tuple[Team, CreatedApp, str]:
+    team = await factory.workspace()
+    created = await create_app(
+        services.db,
+        team,
+        manifest(
+            socket_mode=True, commands=("/deploy",), shortcuts=(("global", "g"), ("message", "m"))
+        ),
+    )
+    channel = (await api("conversations.create", team.owner.token, name="ops"))["channel"]["id"]
+    return team, created, channel
+
+
+async def test_commands_and_message_actions_need_a_readable_channel_then_an_app_here(
+    api: Api, factory: Factory, services: Services
+) -> None:
+    team, created, channel = await _channel_with_app(api, factory, services)
+    owner = await principal_of(services, team.owner)
+    stranger = await principal_of(services, (await factory.workspace()).owner)
+    async with services.db.read() as session:
+        # Another workspace's person cannot tell the channel exists, whatever the command.
+        assert await refusal(actions.access_command(session, stranger, channel, "/nope")) == (
+            "channel_not_found"
+        )
+        assert await refusal(actions.access_command(session, owner, channel, "/nope")) == (
+            "invalid_command"
+        )
+        target = await actions.access_command(session, owner, channel, " /DEPLOY ")
+    assert (target.app.id, target.command.command) == (created.app.id, "/deploy")
+
+    posted = await api(
+        "chat.postMessage", team.owner.token, channel=channel, text="x", blocks=json.dumps(BUTTON)
+    )
+    plain = await api("chat.postMessage", team.owner.token, channel=channel, text="plain")
+    access = actions.access_message_action
+    async with services.db.read() as session:
+        assert await refusal(access(session, owner, channel, "1.000001", "approve", None)) == (
+            "message_not_found"
+        )
+        assert await refusal(access(session, owner, channel, plain["ts"], "approve", None)) == (
+            "action_not_found"
+        )
+        # A person's own message with a button is no app's: nobody to send the click to.
+        assert await refusal(access(session, owner, channel, posted["ts"], "approve", None)) == (
+            "app_not_found"
+        )
+
+
+async def test_shortcuts_are_the_apps_own_of_the_right_kind(
+    api: Api, factory: Factory, services: Services
+) -> None:
+    team, created, channel = await _channel_with_app(api, factory, services)
+    elsewhere = await create_app(services.db, await factory.workspace(), manifest(socket_mode=True))
+    owner = await principal_of(services, team.owner)
+    app_id = created.app.id
+    access = actions.access_shortcut
+    async with services.db.read() as session:
+        assert await refusal(access(session, owner, elsewhere.app.id, "g", None, None)) == (
+            "app_not_found"
+        )
+        # "m" is a message shortcut: without a message it is not a global one.
+        assert await refusal(access(session, owner, app_id, "m", None, None)) == (
+            "shortcut_not_found"
+        )
+        assert await refusal(access(session, owner, app_id, "m", "Cnope", "1.000001")) == (
+            "channel_not_found"
+        )
+        assert await refusal(access(session, owner, app_id, "m", channel, "1.000001")) == (
+            "message_not_found"
+        )
+        found = await access(session, owner, app_id, "g", None, None)
+    assert (found.shortcut.callback_id, found.conversation, found.message) == ("g", None, None)
+
+
+async def test_only_admins_or_webhook_apps_make_incoming_webhooks(
+    api: Api, factory: Factory, services: Services
+) -> None:
+    team, _created, channel = await _channel_with_app(api, factory, services)
+    member = await principal_of(services, await factory.user(team))
+    owner = await principal_of(services, team.owner)
+    # no_permission before the channel is even looked at.
+    assert await refusal_in(services, actions.check_create_webhook, member, "Cnope") == (
+        "no_permission"
+    )
+    assert await refusal_in(services, actions.check_create_webhook, owner, "Cnope") == (
+        "channel_not_found"
+    )
+    async with services.db.write() as uow:
+        made = await actions.check_create_webhook(uow, owner, channel)
+    assert (made.conversation.id, made.hook.app_id, made.hook.created_by) == (
+        channel,
+        None,
+        team.owner.user_id,
+    )
+
+
+async def test_views_belong_to_the_calling_app_and_its_triggers(
+    factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    created = await create_app(services.db, team, manifest(socket_mode=True))
+    app = await principal_of(services, created.bot_token)
+    person = await principal_of(services, team.owner)
+    stranger = await factory.workspace()
+    modal = {"type": "modal", "title": TEXT, "blocks": []}
+    home = {"type": "home", "blocks": []}
+    # A person's token is no app's: views are refused before the view is read.
+    assert await refusal_in(services, views.check_open_view, person, {}, "t") == (
+        "not_allowed_token_type"
+    )
+    assert await refusal_in(services, views.check_open_view, app, {}, "t") == "invalid_arguments"
+    assert await refusal_in(services, views.check_open_view, app, modal, "t") == (
+        "invalid_trigger_id"
+    )
+    async with services.db.write() as uow:
+        trigger = await views.do_create_trigger(uow, created.app, team.owner.user_id)
+    # A trigger with no modal open to push onto is not a push trigger (and is used up).
+    assert await refusal_in(services, views.check_push_view, app, modal, trigger) == (
+        "invalid_trigger_id"
+    )
+    assert await refusal_in(
+        services, views.check_publish_home, app, stranger.owner.user_id, home, None
+    ) == ("user_not_found")
+    async with services.db.write() as uow:
+        row, _ = await views.check_publish_home(uow, app, team.owner.user_id, home, None)
+    assert await refusal_in(services, views.check_update_view, app, None, "ext", home, None) == (
+        "not_found"
+    )
+    assert await refusal_in(services, views.check_update_view, app, row.id, None, home, "1.x") == (
+        "hash_conflict"
+    )
+
+
+async def test_a_person_acts_only_on_their_own_open_views(
+    factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    created = await create_app(services.db, team, manifest(socket_mode=True))
+    app = await principal_of(services, created.bot_token)
+    owner = await principal_of(services, team.owner)
+    other = await principal_of(services, await factory.user(team))
+    select_menu = {"type": "static_select", "action_id": "pick"}
+    home = {
+        "type": "home",
+        "blocks": [{"type": "actions", "block_id": "b", "elements": [select_menu]}],
+    }
+    async with services.db.write() as uow:
+        row, _ = await views.check_publish_home(uow, app, team.owner.user_id, home, None)
+    async with services.db.read() as session:
+        assert await refusal(views.access_own_view(session, other, row.id)) == "not_found"
+        assert await refusal(views.access_view_element(session, owner, row.id, "nope", None)) == (
+            "action_not_found"
+        )
+        # Only an external select loads options from the app.
+        suggest = views.access_view_element(
+            session, owner, row.id, "pick", None, types=("external_select",)
+        )
+        assert await refusal(suggest) == "action_not_found"
+        found = await views.access_view_element(session, owner, row.id, "pick", "b")
+    assert (found.view.id, found.block_id, found.element) == (row.id, "b", select_menu)
+    # The tab is checked before the app.
+    assert await refusal_in(services, views.check_open_home, owner, "Anope", "inbox") == (
+        "invalid_tab"
+    )
+    assert await refusal_in(services, views.check_open_home, owner, "Anope", "home") == (
+        "app_not_found"
+    )
+    async with services.db.write() as uow:
+        opened = await views.check_open_home(uow, owner, created.app.id, "home")
+    assert opened.view is not None and opened.view["id"] == row.id

@@ -15,6 +15,7 @@ from parley.platform.errors import ApiError
 from parley.platform.origin import CLI_ORIGIN, Origin
 from parley.platform.services import Services
 from tests.factories import PASSWORD, Factory
+from tests.features.principals import principal_of, refusal
 
 WEB = Origin(ip_address="203.0.113.7", user_agent="test-browser")
 
@@ -131,3 +132,12 @@ async def test_a_session_needs_an_account(services: Services, factory: Factory) 
         with pytest.raises(ApiError) as refused:
             await actions.do_start_session(uow, user)
     assert refused.value.code == "invalid_auth"
+
+
+async def test_only_admins_list_invitations(factory: Factory, services: Services) -> None:
+    team = await factory.workspace()
+    member = await principal_of(services, await factory.user(team))
+    owner = await principal_of(services, team.owner)
+    async with services.db.read() as session:
+        assert await refusal(actions.access_invitations(session, member)) == "not_an_admin"
+        assert list(await actions.access_invitations(session, owner)) == []

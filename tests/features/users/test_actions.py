@@ -17,7 +17,7 @@ from parley.platform.errors import ApiError
 from parley.platform.origin import Origin
 from parley.platform.services import Services
 from tests.factories import Factory
-from tests.features.principals import principal_of, refusal
+from tests.features.principals import principal_of, refusal, refusal_in
 
 WEB = Origin(ip_address="203.0.113.9", user_agent="test-browser")
 
@@ -131,3 +131,49 @@ async def test_a_named_member_must_exist_in_the_callers_workspace(
         assert await check(session, owner, bob.user_id) == bob.user_id
         for stranger in ("nobody", elsewhere.owner.user_id):
             assert await refusal(check(session, owner, stranger)) == "user_not_found"
+
+
+async def test_members_are_found_only_in_the_callers_workspace(
+    factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    other = await factory.workspace()
+    owner = await principal_of(services, team.owner)
+    member = await factory.user(team)
+    async with services.db.read() as session:
+        for user_id in (None, "", "nonsense", "C123", other.owner.user_id):
+            assert await refusal(actions.access_user(session, owner, user_id)) == "user_not_found"
+        assert (await actions.access_user(session, owner, member.user_id)).id == member.user_id
+        # Slack's plural error name for an unknown email; another workspace's is unknown.
+        code = await refusal(actions.access_user_by_email(session, owner, other.owner.email))
+        assert code == "users_not_found"
+        found = await actions.access_user_by_email(session, owner, member.email)
+        assert found.id == member.user_id
+        user, workspace = await actions.access_identity(session, owner)
+    assert (user.id, workspace.id) == (team.owner.user_id, team.team_id)
+
+
+async def test_presence_is_the_callers_own_and_one_of_auto_or_away(
+    factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    owner = await principal_of(services, team.owner)
+    assert await refusal_in(services, actions.check_set_presence, owner, "busy") == (
+        "invalid_presence"
+    )
+    async with services.db.write() as uow:
+        user = await actions.check_set_presence(uow, owner, "away")
+    assert (user.id, user.manual_presence) == (team.owner.user_id, "away")
+
+
+async def test_only_admins_read_who_signed_in(factory: Factory, services: Services) -> None:
+    team = await factory.workspace()
+    member = await principal_of(services, await factory.user(team))
+    owner = await principal_of(services, team.owner)
+    async with services.db.read() as session:
+        code = await refusal(
+            actions.access_logins(session, member, before=None, limit=10, offset=0)
+        )
+        assert code == "not_an_admin"
+        rows, _users = await actions.access_logins(session, owner, before=None, limit=10, offset=0)
+    assert list(rows) == []

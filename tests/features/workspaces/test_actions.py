@@ -12,10 +12,11 @@ import parley
 from parley.features.audit.models import AuditEntry
 from parley.features.conversations import store as conversation_store
 from parley.features.users.store import get_user
-from parley.features.workspaces.actions import check_sign_up
+from parley.features.workspaces.actions import access_team, check_sign_up
 from parley.platform.origin import Origin
 from parley.platform.services import Services
 from tests.factories import PASSWORD, Factory
+from tests.features.principals import principal_of, refusal
 
 WEB = Origin(ip_address="198.51.100.4", user_agent="test-browser")
 IDENTITY = ("accounts", "audit", "auth", "users", "workspaces")
@@ -80,3 +81,16 @@ def _imported(node: ast.AST) -> list[str]:
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     return []
+
+
+async def test_team_info_reaches_only_the_callers_workspace(
+    factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    other = await factory.workspace()
+    owner = await principal_of(services, team.owner)
+    async with services.db.read() as session:
+        assert await refusal(access_team(session, owner, other.team_id, None)) == "team_not_found"
+        assert await refusal(access_team(session, owner, None, other.domain)) == "team_not_found"
+        found = await access_team(session, owner, team.team_id, team.domain)
+    assert found.id == team.team_id

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.apps import store
-from parley.features.apps.manifest import Manifest, check_manifest
+from parley.features.apps.manifest import Manifest, Shortcut, check_manifest, shortcuts_of
 from parley.features.apps.models import (
     App,
     AppCommand,
@@ -26,6 +26,8 @@ from parley.features.apps.models import (
 from parley.features.audit.interface import record
 from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
+from parley.features.conversations.interface import access_conversation
+from parley.features.messages.interface import Message, get_message
 from parley.features.users.interface import User, do_create_user, do_set_deactivated, get_user
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import as_utc, utc_now
@@ -34,6 +36,7 @@ from parley.platform.errors import ApiError
 from parley.platform.ids import looks_like, new_id
 from parley.platform.origin import Origin
 from parley.platform.security import hash_secret, new_secret
+from parley.platform.spaces import Conversation
 from parley.platform.tenancy import Workspace
 
 RESPONSE_URL_USES = 5
@@ -315,6 +318,125 @@ async def check_delete_app(
     return await do_delete_app(uow, app) | {holders}
 
 
+# --- what a person may trigger in an app: commands, message actions, shortcuts ------------
+
+
+@dataclass(frozen=True)
+class CommandTarget:
+    conversation: Conversation
+    command: AppCommand
+    app: App
+
+
+@dataclass(frozen=True)
+class MessageActionTarget:
+    conversation: Conversation
+    message: Message
+    block_id: str
+    element: dict[str, Any]
+    app: App
+
+
+@dataclass(frozen=True)
+class ShortcutTarget:
+    app: App
+    shortcut: Shortcut
+    conversation: Conversation | None  # both set for a message shortcut, None for global
+    message: Message | None
+
+
+async def access_app_here(session: AsyncSession, principal: Principal, app_id: str | None) -> App:
+    """An app created in or installed into the caller's workspace, else `app_not_found`:
+    what a person may interact with (unlike `access_app`, which is about managing)."""
+    app = await store.get_app(session, principal.workspace_id, app_id or "")
+    if app is None:
+        raise ApiError("app_not_found")
+    return app
+
+
+async def _live_message(
+    session: AsyncSession, conversation: Conversation, ts: str | None
+) -> Message:
+    message = await get_message(session, conversation.id, ts or "")
+    if message is None or message.is_deleted:
+        raise ApiError("message_not_found")
+    return message
+
+
+def find_action(
+    blocks: list[dict[str, Any]] | None, action_id: str, block_id: str | None
+) -> tuple[str, dict[str, Any]] | None:
+    """(block_id, element) of the interactive element `action_id` in a message's blocks."""
+    for block in blocks or []:
+        if block_id and block.get("block_id") != block_id:
+            continue
+        candidates = list(block.get("elements") or [])
+        if isinstance(block.get("accessory"), dict):
+            candidates.append(block["accessory"])
+        for element in candidates:
+            if isinstance(element, dict) and element.get("action_id") == action_id:
+                return str(block.get("block_id") or ""), element
+    return None
+
+
+async def access_command(
+    session: AsyncSession, principal: Principal, channel: str | None, command: str | None
+) -> CommandTarget:
+    """commands.invoke: a conversation the caller can read, then a slash command an app of
+    this workspace registered (`channel_not_found`, `invalid_command`, `app_not_found`)."""
+    conversation = (await access_conversation(session, principal, channel)).conversation
+    name = (command or "").strip().lower()
+    found = await store.get_command(session, principal.workspace_id, name)
+    if found is None:
+        raise ApiError("invalid_command")
+    app = await access_app_here(session, principal, found.app_id)
+    return CommandTarget(conversation, found, app)
+
+
+async def access_message_action(
+    session: AsyncSession,
+    principal: Principal,
+    channel: str | None,
+    ts: str | None,
+    action_id: str | None,
+    block_id: str | None,
+) -> MessageActionTarget:
+    """interactions.blockAction: an element of an app's message the caller can read
+    (`channel_not_found`, `message_not_found`, `action_not_found`, `app_not_found`)."""
+    conversation = (await access_conversation(session, principal, channel)).conversation
+    message = await _live_message(session, conversation, ts)
+    found = find_action(message.blocks, action_id or "", block_id)
+    if found is None:
+        raise ApiError("action_not_found")
+    app = await access_app_here(session, principal, message.app_id)
+    return MessageActionTarget(conversation, message, found[0], found[1], app)
+
+
+async def access_shortcut(
+    session: AsyncSession,
+    principal: Principal,
+    app_id: str | None,
+    callback_id: str | None,
+    channel: str | None,
+    ts: str | None,
+) -> ShortcutTarget:
+    """interactions.shortcut: an app's global shortcut, or its message shortcut on a message
+    the caller can read (a channel or ts makes it a message shortcut)."""
+    app = await access_app_here(session, principal, app_id)
+    kind = "message" if channel or ts else "global"
+    shortcut = next(
+        (s for s in shortcuts_of(app.manifest) if s.callback_id == callback_id and s.type == kind),
+        None,
+    )
+    if shortcut is None:
+        raise ApiError("shortcut_not_found")
+    if kind == "global":
+        return ShortcutTarget(app, shortcut, None, None)
+    conversation = (await access_conversation(session, principal, channel)).conversation
+    message = await _live_message(session, conversation, ts)
+    return ShortcutTarget(app, shortcut, conversation, message)
+
+
 # --- deliveries ----------------------------------------------------------------------------
 
 
@@ -487,6 +609,32 @@ async def use_response_url(uow: UnitOfWork, token: str) -> ResponseUrl | None:
     row.uses += 1
     await uow.session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class CreatedWebhook:
+    hook: IncomingWebhook
+    secret: str
+    conversation: Conversation
+
+
+async def check_create_webhook(
+    uow: UnitOfWork, principal: Principal, channel: str | None
+) -> CreatedWebhook:
+    """incomingWebhooks.create: anyone who can post through the URL must have been allowed
+    to hand it out, so only admins or apps with `incoming-webhook` (`no_permission` first),
+    into a conversation they can read. An app's hook is tied to the app."""
+    if not (principal.is_admin or principal.has_scope("incoming-webhook")):
+        raise ApiError("no_permission")
+    conversation = (await access_conversation(uow.session, principal, channel)).conversation
+    hook, secret = await do_create_webhook(
+        uow,
+        principal.workspace_id,
+        conversation.id,
+        created_by=principal.user_id,
+        app_id=principal.app_id if principal.is_bot else None,
+    )
+    return CreatedWebhook(hook, secret, conversation)
 
 
 async def do_create_webhook(

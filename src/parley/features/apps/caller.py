@@ -1,6 +1,7 @@
-"""The calling person's side of an interaction: who clicked, which app, which open view,
-and the one way an interactive payload goes to the app. Shared by the Web API methods the
-web client calls (`commands.invoke`, `interactions.*`, `views.submit/close`, `apps.home.open`)."""
+"""The calling person's side of an interaction: who clicked, and the one way an
+interactive payload goes to the app (the rules of which app and which view are actions:
+`actions.access_app_here`, `views.access_own_view`). Shared by the Web API methods the web
+client calls (`commands.invoke`, `interactions.*`, `views.submit/close`, `apps.home.open`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from typing import Any
 
 import orjson
 
-from parley.features.apps import store
 from parley.features.apps.interactive import send_to_app
-from parley.features.apps.models import App, AppView
-from parley.platform.errors import ApiError
+from parley.features.apps.models import App
 from parley.platform.webapi.context import Call
 
 
@@ -24,25 +23,6 @@ def user_object(call: Call) -> dict[str, Any]:
         "name": principal.user_name,
         "team_id": principal.workspace_id,
     }
-
-
-async def app_of_workspace(call: Call, app_id: str | None) -> App:
-    """An app created in or installed into the caller's workspace, else `app_not_found`."""
-    async with call.services.db.read() as session:
-        app = await store.get_app(session, call.principal.workspace_id, app_id or "")
-    if app is None:
-        raise ApiError("app_not_found")
-    return app
-
-
-async def own_view(call: Call, view_id: str | None) -> tuple[AppView, App]:
-    """The caller's open view (a modal on screen or their App Home) and its app."""
-    async with call.services.db.read() as session:
-        row = await session.get(AppView, view_id or "")
-        app = await store.get_app(session, call.principal.workspace_id, row.app_id) if row else None
-    if row is None or app is None or row.user_id != call.principal.user_id or not row.is_open:
-        raise ApiError("not_found")
-    return row, app
 
 
 async def send_interactive(

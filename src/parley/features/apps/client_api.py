@@ -8,20 +8,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from parley.features.apps import store
-from parley.features.apps.caller import app_of_workspace, own_view, send_interactive, user_object
+from parley.features.apps.caller import send_interactive, user_object
 from parley.features.apps.models import App
-from parley.features.apps.views import do_create_trigger, view_object
+from parley.features.apps.views import (
+    access_view_element,
+    check_open_home,
+    do_create_trigger,
+    view_object,
+)
 from parley.features.apps.wire import AppHomeResponse, BlockSuggestionResponse
-from parley.features.conversations.interface import do_open_dm
-from parley.platform.clock import event_ts
-from parley.platform.errors import ApiError
-from parley.platform.events.emit import emit, users_audience
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import JsonList, JsonObject, Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 MAX_OPTIONS = 100
+EXTERNAL_SELECTS = ("external_select", "multi_external_select")
 _SELECTIONS = (
     "selected_option",
     "selected_options",
@@ -72,24 +73,6 @@ def _team(call: Call, app: App) -> dict[str, Any]:
     return {"id": app.workspace_id, "domain": call.principal.team_domain}
 
 
-def find_view_element(
-    blocks: Any, action_id: str, block_id: str | None
-) -> tuple[str, dict[str, Any]] | None:
-    """(block_id, element) of `action_id` in a view: actions/context elements, a section's
-    accessory or an input block's element."""
-    for block in blocks if isinstance(blocks, list) else []:
-        if not isinstance(block, dict) or (block_id and block.get("block_id") != block_id):
-            continue
-        candidates = [e for e in block.get("elements") or [] if isinstance(e, dict)]
-        for single in ("accessory", "element"):
-            if isinstance(block.get(single), dict):
-                candidates.append(block[single])
-        for element in candidates:
-            if element.get("action_id") == action_id:
-                return str(block.get("block_id") or ""), element
-    return None
-
-
 def _action_object(
     block_id: str, element: dict[str, Any], params: ViewActionParams
 ) -> dict[str, Any]:
@@ -131,35 +114,9 @@ async def apps_home_open(call: Call, params: HomeParams) -> dict[str, Any]:
 
     The app hears Slack's `app_home_opened` (with the published view on the Home tab, if
     any) when it subscribed to it; the answer holds that view and the DM with the bot."""
-    if params.tab not in ("home", "messages"):
-        raise ApiError("invalid_tab")
-    app = await app_of_workspace(call, params.app_id)
-    principal = call.principal
     async with call.services.db.write() as uow:
-        dm = await do_open_dm(uow, app.workspace_id, principal.user_id, app.bot_user_id)
-        home = next(
-            (
-                row
-                for row in await store.open_views_of_user(
-                    uow.session, app.workspace_id, principal.user_id
-                )
-                if row.app_id == app.id and row.type == "home"
-            ),
-            None,
-        )
-        view = view_object(home, app) if home is not None else None
-        event: dict[str, Any] = {
-            "type": "app_home_opened",
-            "user": principal.user_id,
-            "channel": dm.id,
-            "tab": params.tab,
-            "event_ts": event_ts(),
-        }
-        if view is not None and params.tab == "home":
-            event["view"] = view
-        # Only this app's bot is in the audience: no other app or person receives it.
-        await emit(uow, app.workspace_id, event, users_audience([app.bot_user_id]))
-    return {"channel": dm.id, "view": view}
+        opened = await check_open_home(uow, call.principal, params.app_id, params.tab)
+    return {"channel": opened.channel_id, "view": opened.view}
 
 
 @api_method(
@@ -176,10 +133,11 @@ async def interactions_view_action(call: Call, params: ViewActionParams) -> dict
 
     The payload has the view (with the current input `state`) as its container, and a
     `trigger_id` the app may use to open, or push onto, a modal."""
-    row, app = await own_view(call, params.view_id)
-    found = find_view_element(row.view.get("blocks"), params.action_id or "", params.block_id)
-    if found is None:
-        raise ApiError("action_not_found")
+    async with call.services.db.read() as session:
+        target = await access_view_element(
+            session, call.principal, params.view_id, params.action_id, params.block_id
+        )
+    row, app = target.view, target.app
     async with call.services.db.write() as uow:
         trigger_id = await do_create_trigger(
             uow, app, call.principal.user_id, view_id=row.id if row.type == "modal" else None
@@ -195,7 +153,7 @@ async def interactions_view_action(call: Call, params: ViewActionParams) -> dict
         "enterprise": None,
         "is_enterprise_install": False,
         "view": view_object(row, app, {"values": params.values or {}}),
-        "actions": [_action_object(*found, params)],
+        "actions": [_action_object(target.block_id, target.element, params)],
     }
     await send_interactive(call, app, payload)
     return {}
@@ -249,10 +207,16 @@ async def interactions_block_suggestion(call: Call, params: SuggestionParams) ->
 
     The app's options load URL (or Socket Mode) gets Slack's `block_suggestion` payload and
     answers `options` or `option_groups`; malformed options are dropped."""
-    row, app = await own_view(call, params.view_id)
-    found = find_view_element(row.view.get("blocks"), params.action_id or "", params.block_id)
-    if found is None or found[1].get("type") not in ("external_select", "multi_external_select"):
-        raise ApiError("action_not_found")
+    async with call.services.db.read() as session:
+        target = await access_view_element(
+            session,
+            call.principal,
+            params.view_id,
+            params.action_id,
+            params.block_id,
+            types=EXTERNAL_SELECTS,
+        )
+    row, app = target.view, target.app
     payload: dict[str, Any] = {
         "type": "block_suggestion",
         "user": user_object(call),
@@ -260,7 +224,7 @@ async def interactions_block_suggestion(call: Call, params: SuggestionParams) ->
         "api_app_id": app.id,
         "token": app.verification_token,
         "action_id": params.action_id,
-        "block_id": found[0],
+        "block_id": target.block_id,
         "value": params.value[:150],
         "team": _team(call, app),
         "enterprise": None,

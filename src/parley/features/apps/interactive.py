@@ -197,19 +197,3 @@ async def new_response_url(
             uow, app, channel_id=channel_id, user_id=user_id, message_ts=message_ts
         )
     return response_url_for(base_url, token)
-
-
-def find_action(
-    blocks: list[dict[str, Any]] | None, action_id: str, block_id: str | None
-) -> tuple[str, dict[str, Any]] | None:
-    """(block_id, element) of the interactive element `action_id` in a message's blocks."""
-    for block in blocks or []:
-        if block_id and block.get("block_id") != block_id:
-            continue
-        candidates = list(block.get("elements") or [])
-        if isinstance(block.get("accessory"), dict):
-            candidates.append(block["accessory"])
-        for element in candidates:
-            if isinstance(element, dict) and element.get("action_id") == action_id:
-                return str(block.get("block_id") or ""), element
-    return None

@@ -11,22 +11,13 @@ import orjson
 
 from parley.features.apps import actions, store
 from parley.features.apps.api import _base_url
-from parley.features.apps.caller import app_of_workspace, send_interactive, user_object
-from parley.features.apps.interactive import (
-    find_action,
-    new_response_url,
-    parse_reply,
-    post_reply,
-    send_to_app,
-)
+from parley.features.apps.caller import send_interactive, user_object
+from parley.features.apps.interactive import new_response_url, parse_reply, post_reply, send_to_app
 from parley.features.apps.manifest import shortcuts_of
 from parley.features.apps.models import App
 from parley.features.apps.views import do_create_trigger
 from parley.features.apps.wire import CommandsListResponse, ShortcutsListResponse
-from parley.features.conversations.interface import access_conversation
-from parley.features.messages.interface import get_message, message_object
-from parley.platform.errors import ApiError
-from parley.platform.spaces import Conversation
+from parley.features.messages.interface import message_object
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
@@ -51,12 +42,6 @@ class WebhookParams(Params):
     channel: str | None = None
 
 
-async def _conversation(call: Call, channel: str | None) -> Conversation:
-    async with call.services.db.read() as session:
-        access = await access_conversation(session, call.principal, channel)
-    return access.conversation
-
-
 async def _trigger(call: Call, app: App) -> str:
     async with call.services.db.write() as uow:
         return await do_create_trigger(uow, app, call.principal.user_id)
@@ -77,13 +62,9 @@ async def commands_invoke(call: Call, params: InvokeParams) -> dict[str, Any]:
     The app gets Slack's slash command payload (signed POST or Socket Mode); its immediate
     answer is shown (ephemeral unless `response_type` is `in_channel`)."""
     principal = call.principal
-    conversation = await _conversation(call, params.channel)
-    name = (params.command or "").strip().lower()
     async with call.services.db.read() as session:
-        command = await store.get_command(session, principal.workspace_id, name)
-    if command is None:
-        raise ApiError("invalid_command")
-    app = await app_of_workspace(call, command.app_id)
+        target = await actions.access_command(session, principal, params.channel, params.command)
+    conversation, command, app = target.conversation, target.command, target.app
     response_url = await new_response_url(
         call.services,
         _base_url(call),
@@ -189,15 +170,11 @@ async def interactions_block_action(call: Call, params: BlockActionParams) -> di
 
     The app gets Slack's `block_actions` payload with `response_url` and `trigger_id`."""
     principal = call.principal
-    conversation = await _conversation(call, params.channel)
     async with call.services.db.read() as session:
-        message = await get_message(session, conversation.id, params.ts or "")
-    if message is None or message.is_deleted:
-        raise ApiError("message_not_found")
-    found = find_action(message.blocks, params.action_id or "", params.block_id)
-    if found is None:
-        raise ApiError("action_not_found")
-    app = await app_of_workspace(call, message.app_id)
+        target = await actions.access_message_action(
+            session, principal, params.channel, params.ts, params.action_id, params.block_id
+        )
+    conversation, message, app = target.conversation, target.message, target.app
     response_url = await new_response_url(
         call.services,
         _base_url(call),
@@ -225,7 +202,7 @@ async def interactions_block_action(call: Call, params: BlockActionParams) -> di
         "message": message_object(message),
         "state": {"values": {}},
         "response_url": response_url,
-        "actions": [_action_object(*found, params)],
+        "actions": [_action_object(target.block_id, target.element, params)],
     }
     await send_interactive(call, app, payload)
     return {}
@@ -244,19 +221,10 @@ async def incoming_webhooks_create(call: Call, params: WebhookParams) -> dict[st
 
     For workspace admins, or apps with the `incoming-webhook` scope."""
     principal = call.principal
-    if not (principal.is_admin or principal.has_scope("incoming-webhook")):
-        raise ApiError("no_permission")
-    conversation = await _conversation(call, params.channel)
-    app_id = principal.app_id if principal.is_bot else None
     async with call.services.db.write() as uow:
-        hook, secret = await actions.do_create_webhook(
-            uow,
-            principal.workspace_id,
-            conversation.id,
-            created_by=principal.user_id,
-            app_id=app_id,
-        )
-    url = f"{_base_url(call)}/services/{principal.workspace_id}/{hook.id}/{secret}"
+        created = await actions.check_create_webhook(uow, principal, params.channel)
+    conversation = created.conversation
+    url = f"{_base_url(call)}/services/{principal.workspace_id}/{created.hook.id}/{created.secret}"
     return {
         "incoming_webhook": {
             "channel": conversation.name or conversation.id,
@@ -314,20 +282,13 @@ async def interactions_shortcut(call: Call, params: ShortcutParams) -> dict[str,
 
     The app gets Slack's `shortcut` or `message_action` payload with a `trigger_id`."""
     principal = call.principal
-    app = await app_of_workspace(call, params.app_id)
-    kind = "message" if params.channel or params.ts else "global"
-    shortcut = next(
-        (
-            s
-            for s in shortcuts_of(app.manifest)
-            if s.callback_id == params.callback_id and s.type == kind
-        ),
-        None,
-    )
-    if shortcut is None:
-        raise ApiError("shortcut_not_found")
+    async with call.services.db.read() as session:
+        target = await actions.access_shortcut(
+            session, principal, params.app_id, params.callback_id, params.channel, params.ts
+        )
+    app, shortcut = target.app, target.shortcut
     payload: dict[str, Any] = {
-        "type": "shortcut" if kind == "global" else "message_action",
+        "type": "shortcut" if target.message is None else "message_action",
         "callback_id": shortcut.callback_id,
         "trigger_id": await _trigger(call, app),
         "action_ts": f"{time.time():.6f}",
@@ -338,12 +299,8 @@ async def interactions_shortcut(call: Call, params: ShortcutParams) -> dict[str,
         "is_enterprise_install": False,
         "enterprise": None,
     }
-    if kind == "message":
-        conversation = await _conversation(call, params.channel)
-        async with call.services.db.read() as session:
-            message = await get_message(session, conversation.id, params.ts or "")
-        if message is None or message.is_deleted:
-            raise ApiError("message_not_found")
+    conversation, message = target.conversation, target.message
+    if conversation is not None and message is not None:
         payload.update(
             channel={"id": conversation.id, "name": conversation.name or conversation.id},
             message=message_object(message),

@@ -6,14 +6,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import orjson
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from parley.features.apps import store
+from parley.features.apps.actions import access_app_here
 from parley.features.apps.models import App, AppTrigger, AppView
-from parley.platform.clock import as_utc, utc_now
+from parley.features.conversations.interface import do_open_dm
+from parley.features.users.interface import get_user
+from parley.platform.auth.principal import Principal
+from parley.platform.clock import as_utc, event_ts, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit, users_audience
@@ -258,3 +265,175 @@ async def get_view(
     if row is None or row.app_id != app_id:
         raise ApiError("not_found")
     return row
+
+
+# --- the rules of views.*: which app calls, whose view, which trigger -----------------------
+
+
+@dataclass(frozen=True)
+class ViewElement:
+    """An interactive element of a view the caller has open."""
+
+    view: AppView
+    app: App
+    block_id: str
+    element: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OpenedHome:
+    channel_id: str  # the DM with the app's bot (the Messages tab)
+    view: dict[str, Any] | None  # the Home view published for the caller, if any
+
+
+async def access_calling_app(session: AsyncSession, principal: Principal) -> App:
+    """The app whose bot token calls: views belong to an app, so any other credential (or
+    an app no longer here) is `not_allowed_token_type`."""
+    app = await store.get_app(session, principal.workspace_id, principal.app_id or "")
+    if app is None:
+        raise ApiError("not_allowed_token_type")
+    return app
+
+
+async def access_own_view(
+    session: AsyncSession, principal: Principal, view_id: str | None
+) -> tuple[AppView, App]:
+    """The caller's open view (a modal on screen or their App Home) and its app; anyone
+    else's view, a closed one or one of an app gone from here is `not_found`."""
+    row = await session.get(AppView, view_id or "")
+    app = await store.get_app(session, principal.workspace_id, row.app_id) if row else None
+    if row is None or app is None or row.user_id != principal.user_id or not row.is_open:
+        raise ApiError("not_found")
+    return row, app
+
+
+def find_view_element(
+    blocks: Any, action_id: str, block_id: str | None
+) -> tuple[str, dict[str, Any]] | None:
+    """(block_id, element) of `action_id` in a view: actions/context elements, a section's
+    accessory or an input block's element."""
+    for block in blocks if isinstance(blocks, list) else []:
+        if not isinstance(block, dict) or (block_id and block.get("block_id") != block_id):
+            continue
+        candidates = [e for e in block.get("elements") or [] if isinstance(e, dict)]
+        for single in ("accessory", "element"):
+            if isinstance(block.get(single), dict):
+                candidates.append(block[single])
+        for element in candidates:
+            if element.get("action_id") == action_id:
+                return str(block.get("block_id") or ""), element
+    return None
+
+
+async def access_view_element(
+    session: AsyncSession,
+    principal: Principal,
+    view_id: str | None,
+    action_id: str | None,
+    block_id: str | None,
+    *,
+    types: tuple[str, ...] | None = None,
+) -> ViewElement:
+    """An element of the caller's open view (`not_found`, then `action_not_found`, also
+    when it is not one of `types`, e.g. only external selects load options)."""
+    row, app = await access_own_view(session, principal, view_id)
+    found = find_view_element(row.view.get("blocks"), action_id or "", block_id)
+    if found is None or (types is not None and found[1].get("type") not in types):
+        raise ApiError("action_not_found")
+    return ViewElement(row, app, found[0], found[1])
+
+
+async def check_open_view(
+    uow: UnitOfWork, principal: Principal, raw_view: Any, trigger_id: str | None
+) -> tuple[AppView, App]:
+    """views.open: the calling app opens a modal for the person whose interaction gave it
+    `trigger_id` (the app, then the view, then the trigger, which is used up)."""
+    app = await access_calling_app(uow.session, principal)
+    view = check_view(raw_view, kind="modal")
+    trigger = await redeem_trigger(uow, app.id, trigger_id or "")
+    return await do_open_view(uow, app, trigger.user_id, view, parent=None), app
+
+
+async def check_push_view(
+    uow: UnitOfWork, principal: Principal, raw_view: Any, trigger_id: str | None
+) -> tuple[AppView, App]:
+    """views.push: like views.open, on top of the modal the trigger came from (or the
+    person's top modal); with no open modal there the trigger is `invalid_trigger_id`."""
+    app = await access_calling_app(uow.session, principal)
+    view = check_view(raw_view, kind="modal")
+    trigger = await redeem_trigger(uow, app.id, trigger_id or "")
+    parent = (
+        await uow.session.get(AppView, trigger.view_id)
+        if trigger.view_id
+        else await top_modal(uow, app.id, trigger.user_id)
+    )
+    if parent is None or not parent.is_open:
+        raise ApiError("invalid_trigger_id")
+    return await do_open_view(uow, app, trigger.user_id, view, parent=parent), app
+
+
+async def check_update_view(
+    uow: UnitOfWork,
+    principal: Principal,
+    view_id: str | None,
+    external_id: str | None,
+    raw_view: Any,
+    expected_hash: str | None,
+) -> tuple[AppView, App]:
+    """views.update: the calling app replaces one of its own views, checked against the
+    view's type; `hash` guards against a race with another update."""
+    app = await access_calling_app(uow.session, principal)
+    row = await get_view(uow, app.id, view_id, external_id)
+    view = check_view(raw_view, kind=row.type)
+    return await do_update_view(uow, app, row, view, expected_hash), app
+
+
+async def check_publish_home(
+    uow: UnitOfWork,
+    principal: Principal,
+    user_id: str | None,
+    raw_view: Any,
+    expected_hash: str | None,
+) -> tuple[AppView, App]:
+    """views.publish: the calling app's Home tab for a member of the workspace it works in
+    (`user_not_found` for anyone else)."""
+    app = await access_calling_app(uow.session, principal)
+    view = check_view(raw_view, kind="home")
+    user = await get_user(uow.session, app.workspace_id, user_id or "")
+    if user is None:
+        raise ApiError("user_not_found")
+    return await do_publish_home(uow, app, user.id, view, expected_hash), app
+
+
+async def check_open_home(
+    uow: UnitOfWork, principal: Principal, app_id: str | None, tab: str
+) -> OpenedHome:
+    """apps.home.open: the caller opened an app's Home or Messages tab (`invalid_tab`, then
+    `app_not_found`); the app's bot alone hears `app_home_opened`, with the Home view."""
+    if tab not in ("home", "messages"):
+        raise ApiError("invalid_tab")
+    app = await access_app_here(uow.session, principal, app_id)
+    dm = await do_open_dm(uow, app.workspace_id, principal.user_id, app.bot_user_id)
+    home = next(
+        (
+            row
+            for row in await store.open_views_of_user(
+                uow.session, app.workspace_id, principal.user_id
+            )
+            if row.app_id == app.id and row.type == "home"
+        ),
+        None,
+    )
+    view = view_object(home, app) if home is not None else None
+    event: dict[str, Any] = {
+        "type": "app_home_opened",
+        "user": principal.user_id,
+        "channel": dm.id,
+        "tab": tab,
+        "event_ts": event_ts(),
+    }
+    if view is not None and tab == "home":
+        event["view"] = view
+    # Only this app's bot is in the audience: no other app or person receives it.
+    await emit(uow, app.workspace_id, event, users_audience([app.bot_user_id]))
+    return OpenedHome(dm.id, view)

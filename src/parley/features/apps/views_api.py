@@ -7,22 +7,22 @@ import contextlib
 from typing import Any
 
 from parley.features.apps import store
-from parley.features.apps.caller import own_view, send_interactive, user_object
-from parley.features.apps.models import App, AppView
+from parley.features.apps.caller import send_interactive, user_object
+from parley.features.apps.models import AppView
 from parley.features.apps.views import (
+    access_own_view,
+    check_open_view,
+    check_publish_home,
+    check_push_view,
+    check_update_view,
     check_view,
     do_close_views,
     do_create_trigger,
     do_open_view,
-    do_publish_home,
     do_update_view,
-    get_view,
-    redeem_trigger,
-    top_modal,
     view_object,
 )
 from parley.features.apps.wire import ViewsListResponse, ViewSubmitResponse
-from parley.features.users.interface import get_user
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import JsonObject, Params
@@ -60,14 +60,6 @@ class SubmitParams(Params):
     values: JsonObject = None
 
 
-async def _calling_app(call: Call) -> App:
-    async with call.services.db.read() as session:
-        app = await store.get_app(session, call.principal.workspace_id, call.principal.app_id or "")
-    if app is None:
-        raise ApiError("not_allowed_token_type")
-    return app
-
-
 @api_method(
     "views.open",
     params=OpenParams,
@@ -78,13 +70,9 @@ async def _calling_app(call: Call) -> App:
 )
 async def views_open(call: Call, params: OpenParams) -> dict[str, Any]:
     """Open a modal for the person whose interaction gave the `trigger_id`."""
-    app = await _calling_app(call)
-    view = check_view(params.view, kind="modal")
+    trigger_id = params.trigger_id or params.interactivity_pointer
     async with call.services.db.write() as uow:
-        trigger = await redeem_trigger(
-            uow, app.id, params.trigger_id or params.interactivity_pointer or ""
-        )
-        row = await do_open_view(uow, app, trigger.user_id, view, parent=None)
+        row, app = await check_open_view(uow, call.principal, params.view, trigger_id)
     return {"view": view_object(row, app)}
 
 
@@ -97,20 +85,9 @@ async def views_open(call: Call, params: OpenParams) -> dict[str, Any]:
 )
 async def views_push(call: Call, params: OpenParams) -> dict[str, Any]:
     """Push a modal on top of the person's open modal stack (at most 3)."""
-    app = await _calling_app(call)
-    view = check_view(params.view, kind="modal")
+    trigger_id = params.trigger_id or params.interactivity_pointer
     async with call.services.db.write() as uow:
-        trigger = await redeem_trigger(
-            uow, app.id, params.trigger_id or params.interactivity_pointer or ""
-        )
-        parent = (
-            await uow.session.get(AppView, trigger.view_id)
-            if trigger.view_id
-            else await top_modal(uow, app.id, trigger.user_id)
-        )
-        if parent is None or not parent.is_open:
-            raise ApiError("invalid_trigger_id")
-        row = await do_open_view(uow, app, trigger.user_id, view, parent=parent)
+        row, app = await check_push_view(uow, call.principal, params.view, trigger_id)
     return {"view": view_object(row, app)}
 
 
@@ -123,11 +100,10 @@ async def views_push(call: Call, params: OpenParams) -> dict[str, Any]:
 )
 async def views_update(call: Call, params: UpdateParams) -> dict[str, Any]:
     """Replace a view (by `view_id` or `external_id`); `hash` guards against races."""
-    app = await _calling_app(call)
     async with call.services.db.write() as uow:
-        row = await get_view(uow, app.id, params.view_id, params.external_id)
-        view = check_view(params.view, kind=row.type)
-        row = await do_update_view(uow, app, row, view, params.hash)
+        row, app = await check_update_view(
+            uow, call.principal, params.view_id, params.external_id, params.view, params.hash
+        )
     return {"view": view_object(row, app)}
 
 
@@ -140,13 +116,10 @@ async def views_update(call: Call, params: UpdateParams) -> dict[str, Any]:
 )
 async def views_publish(call: Call, params: PublishParams) -> dict[str, Any]:
     """Publish the app's Home tab for one person."""
-    app = await _calling_app(call)
-    view = check_view(params.view, kind="home")
     async with call.services.db.write() as uow:
-        user = await get_user(uow.session, app.workspace_id, params.user_id or "")
-        if user is None:
-            raise ApiError("user_not_found")
-        row = await do_publish_home(uow, app, user.id, view, params.hash)
+        row, app = await check_publish_home(
+            uow, call.principal, params.user_id, params.view, params.hash
+        )
     return {"view": view_object(row, app)}
 
 
@@ -180,7 +153,8 @@ async def views_submit(call: Call, params: SubmitParams) -> dict[str, Any]:
 
     Errors are returned for the client to show next to their blocks; `update`, `push` and
     `clear` answers are applied."""
-    row, app = await own_view(call, params.view_id)
+    async with call.services.db.read() as session:
+        row, app = await access_own_view(session, call.principal, params.view_id)
     state = {"values": params.values or {}}
     async with call.services.db.write() as uow:
         trigger_id = await do_create_trigger(uow, app, call.principal.user_id, view_id=row.id)
@@ -232,7 +206,8 @@ async def views_submit(call: Call, params: SubmitParams) -> dict[str, Any]:
 )
 async def views_close(call: Call, params: ViewIdParams) -> dict[str, Any]:
     """Parley: the person dismissed a modal; the app hears `view_closed` if it asked to."""
-    row, app = await own_view(call, params.view_id)
+    async with call.services.db.read() as session:
+        row, app = await access_own_view(session, call.principal, params.view_id)
     async with call.services.db.write() as uow:
         current = await uow.session.get(AppView, row.id)
         assert current is not None

@@ -6,14 +6,20 @@ There is deliberately no update or delete: nothing in Parley changes an entry on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from parley.features.audit import store
 from parley.features.audit.models import AuditEntry
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import unix_now
 from parley.platform.db import UnitOfWork
+from parley.platform.errors import ApiError
 from parley.platform.origin import Origin
+from parley.platform.webapi.pagination import decode_cursor
 
 
 async def record(
@@ -41,4 +47,31 @@ async def record(
             ip_address=origin.ip_address[:64],
             user_agent=origin.user_agent[:512],
         )
+    )
+
+
+async def access_audit_entries(
+    session: AsyncSession,
+    principal: Principal,
+    cursor: str | None,
+    *,
+    limit: int,
+    action: str | None,
+    actor_id: str | None,
+) -> Sequence[AuditEntry]:
+    """admin.audit: the log names who did what to whom, so owners alone read it
+    (`not_an_owner` before the cursor is even read); up to `limit` + 1 entries, newest
+    first, before the entry the cursor names."""
+    if not principal.is_owner:
+        raise ApiError("not_an_owner")
+    position = decode_cursor(cursor)
+    if position is not None and not position.isdigit():
+        raise ApiError("invalid_cursor")
+    return await store.list_entries(
+        session,
+        principal.workspace_id,
+        before_id=int(position) if position else None,
+        limit=limit,
+        action=action,
+        actor_id=actor_id,
     )

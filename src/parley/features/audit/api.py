@@ -8,11 +8,10 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.audit import store
+from parley.features.audit import actions
 from parley.features.audit.models import AuditEntry
-from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
+from parley.platform.webapi.pagination import clamp_limit, page_metadata
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
@@ -50,18 +49,12 @@ class AuditParams(Params):
 async def admin_audit(call: Call, params: AuditParams) -> dict[str, Any]:
     """Reads the audit log (owners only): role changes, deactivations, tokens, sign-ins…
     There is no method that changes or deletes an entry."""
-    principal = call.principal
-    if not principal.is_owner:
-        raise ApiError("not_an_owner")
     limit = clamp_limit(params.limit, default=100, maximum=1000)
-    position = decode_cursor(params.cursor)
-    if position is not None and not position.isdigit():
-        raise ApiError("invalid_cursor")
     async with call.services.db.read() as session:
-        rows = await store.list_entries(
+        rows = await actions.access_audit_entries(
             session,
-            principal.workspace_id,
-            before_id=int(position) if position else None,
+            call.principal,
+            params.cursor,
             limit=limit,
             action=params.action,
             actor_id=params.actor,

@@ -7,10 +7,12 @@ through these actions, so each gets the same rules and leaves the same audit tra
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.accounts.interface import password_matches
 from parley.features.audit.interface import record
@@ -409,3 +411,10 @@ async def check_accept_invitation(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError("invite_already_used")
     return await do_start_session(uow, user)
+
+
+async def access_invitations(session: AsyncSession, principal: Principal) -> Sequence[Invitation]:
+    """admin.invites.list: who was invited and by whom is for admins (`not_an_admin`)."""
+    if not principal.is_admin:
+        raise ApiError("not_an_admin")
+    return await store.list_invitations(session, principal.workspace_id)

@@ -7,11 +7,10 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.auth import actions, store
+from parley.features.auth import actions
 from parley.features.auth.models import Invitation
 from parley.features.auth.wire import InviteCreateResponse
 from parley.platform.clock import as_utc
-from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
@@ -71,10 +70,8 @@ async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, An
 )
 async def admin_invites_list(call: Call, params: Params) -> dict[str, Any]:
     """Lists the workspace's invitations, newest first."""
-    if not call.principal.is_admin:
-        raise ApiError("not_an_admin")
     async with call.services.db.read() as session:
-        rows = await store.list_invitations(session, call.principal.workspace_id)
+        rows = await actions.access_invitations(session, call.principal)
     return {"invites": [invitation_object(i) for i in rows]}
 
 

@@ -6,9 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.audit.interface import login_summary
-from parley.features.users import store
-from parley.platform.errors import ApiError
+from parley.features.users import actions
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
@@ -30,23 +28,14 @@ class AccessLogsParams(Params):
 )
 async def team_access_logs(call: Call, params: AccessLogsParams) -> dict[str, Any]:
     """Gets the workspace's sign-ins: one row per user, address and client, newest first."""
-    principal = call.principal
-    if not principal.is_admin:
-        raise ApiError("not_an_admin")
     async with call.services.db.read() as session:
-        rows = await login_summary(
+        rows, users = await actions.access_logins(
             session,
-            principal.workspace_id,
+            call.principal,
             before=params.before,
             limit=params.count,
             offset=(params.page - 1) * params.count,
         )
-        users = {
-            u.id: u
-            for u in await store.get_users(
-                session, principal.workspace_id, [r.actor_id for r in rows if r.actor_id]
-            )
-        }
     logins = [
         {
             "user_id": row.actor_id,

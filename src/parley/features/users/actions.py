@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.accounts.interface import do_account_for_member
-from parley.features.audit.interface import record
+from parley.features.audit.interface import LoginRow, login_summary, record
 from parley.features.users import store
 from parley.features.users.hooks import member_created
 from parley.features.users.models import ROLES, User
@@ -23,6 +24,7 @@ from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit, workspace_audience
 from parley.platform.ids import looks_like, new_id
 from parley.platform.origin import Origin
+from parley.platform.tenancy import Workspace
 
 EMAIL_RE = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[^@\s<>.]{1,63}$")
 MIN_PASSWORD = 8
@@ -84,6 +86,36 @@ async def check_user_in_workspace(
     if await store.get_user(session, principal.workspace_id, user_id) is None:
         raise ApiError("user_not_found")
     return user_id
+
+
+async def access_user(session: AsyncSession, principal: Principal, user_id: str | None) -> User:
+    """A member of the caller's workspace, deactivated ones included, else `user_not_found`
+    (also for another workspace's id: the same answer as an unknown one)."""
+    if not user_id or not looks_like(user_id, "U", "W"):
+        raise ApiError("user_not_found")
+    user = await store.get_user(session, principal.workspace_id, user_id)
+    if user is None:
+        raise ApiError("user_not_found")
+    return user
+
+
+async def access_user_by_email(session: AsyncSession, principal: Principal, email: str) -> User:
+    """users.lookupByEmail: the member of the caller's workspace with that email, else
+    Slack's `users_not_found` (another workspace's members are never found)."""
+    user = await store.get_user_by_email(session, principal.workspace_id, email)
+    if user is None:
+        raise ApiError("users_not_found")
+    return user
+
+
+async def access_identity(session: AsyncSession, principal: Principal) -> tuple[User, Workspace]:
+    """users.identity: the signed-in member and their workspace; a credential whose member
+    or workspace is gone identifies nobody (`invalid_auth`)."""
+    user = await store.get_user(session, principal.workspace_id, principal.user_id)
+    workspace = await store.get_workspace(session, principal.workspace_id)
+    if user is None or workspace is None:
+        raise ApiError("invalid_auth")
+    return user, workspace
 
 
 async def _unique_name(uow: UnitOfWork, workspace_id: str, wanted: str) -> str:
@@ -221,6 +253,16 @@ async def do_set_role(uow: UnitOfWork, user: User, role: str) -> User:
     return await do_update_profile(uow, user, {})
 
 
+async def check_set_presence(uow: UnitOfWork, actor: Principal, presence: str) -> User:
+    """users.setPresence: the caller sets their own manual presence (a caller whose member
+    row is gone is `user_not_found`, then `invalid_presence`)."""
+    user = await store.get_user(uow.session, actor.workspace_id, actor.user_id)
+    if user is None:
+        raise ApiError("user_not_found")
+    await do_set_manual_presence(uow, user, presence)
+    return user
+
+
 async def do_set_deactivated(uow: UnitOfWork, user: User, deactivated: bool) -> User:
     """Deactivate (or reactivate) a member and announce the change as `user_change`; the
     primary owner cannot be deactivated (`cant_deactivate_primary_owner`)."""
@@ -300,3 +342,18 @@ async def check_set_active(
         origin=origin,
     )
     return user
+
+
+async def access_logins(
+    session: AsyncSession, principal: Principal, *, before: int | None, limit: int, offset: int
+) -> tuple[Sequence[LoginRow], dict[str, User]]:
+    """team.accessLogs: who signed in from where is for admins (`not_an_admin`); the rows,
+    and the members they name by id."""
+    if not principal.is_admin:
+        raise ApiError("not_an_admin")
+    rows = await login_summary(
+        session, principal.workspace_id, before=before, limit=limit, offset=offset
+    )
+    named = [r.actor_id for r in rows if r.actor_id]
+    users = await store.get_users(session, principal.workspace_id, named)
+    return rows, {u.id: u for u in users}

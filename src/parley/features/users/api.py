@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import Field
 
 from parley.features.users import actions, store
-from parley.features.users.models import User
 from parley.features.users.schemas import profile_object, user_object
 from parley.features.users.wire import (
     PresenceResponse,
@@ -16,8 +15,6 @@ from parley.features.users.wire import (
     UsersListResponse,
 )
 from parley.platform.clock import unix_now
-from parley.platform.errors import ApiError
-from parley.platform.ids import looks_like
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
 from parley.platform.webapi.params import JsonObject, Params, SlackBool
@@ -26,17 +23,6 @@ from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 def _can_read_email(call: Call) -> bool:
     return call.principal.has_scope("users:read.email")
-
-
-async def access_user(call: Call, user_id: str | None) -> User:
-    """A user of the caller's workspace, or `user_not_found` (also for other workspaces' ids)."""
-    if not user_id or not looks_like(user_id, "U", "W"):
-        raise ApiError("user_not_found")
-    async with call.services.db.read() as session:
-        user = await store.get_user(session, call.principal.workspace_id, user_id)
-    if user is None:
-        raise ApiError("user_not_found")
-    return user
 
 
 class UsersListParams(Params):
@@ -85,7 +71,8 @@ class UserParams(Params):
 )
 async def users_info(call: Call, params: UserParams) -> dict[str, Any]:
     """Gets information about a user."""
-    user = await access_user(call, params.user)
+    async with call.services.db.read() as session:
+        user = await actions.access_user(session, call.principal, params.user)
     return {"user": user_object(user, include_email=_can_read_email(call))}
 
 
@@ -104,9 +91,7 @@ class LookupByEmailParams(Params):
 async def users_lookup_by_email(call: Call, params: LookupByEmailParams) -> dict[str, Any]:
     """Finds a user by email address."""
     async with call.services.db.read() as session:
-        user = await store.get_user_by_email(session, call.principal.workspace_id, params.email)
-    if user is None:
-        raise ApiError("users_not_found")
+        user = await actions.access_user_by_email(session, call.principal, params.email)
     return {"user": user_object(user, include_email=True)}
 
 
@@ -125,7 +110,10 @@ class ProfileGetParams(Params):
 )
 async def users_profile_get(call: Call, params: ProfileGetParams) -> dict[str, Any]:
     """Gets a user's profile (the caller's by default)."""
-    user = await access_user(call, params.user or call.principal.user_id)
+    async with call.services.db.read() as session:
+        user = await actions.access_user(
+            session, call.principal, params.user or call.principal.user_id
+        )
     email = _can_read_email(call) or user.id == call.principal.user_id
     return {"profile": profile_object(user, include_email=email)}
 
@@ -172,12 +160,7 @@ class SetPresenceParams(Params):
 async def users_set_presence(call: Call, params: SetPresenceParams) -> dict[str, Any]:
     """Manually sets presence to `auto` or `away`."""
     async with call.services.db.write() as uow:
-        user = await store.get_user(
-            uow.session, call.principal.workspace_id, call.principal.user_id
-        )
-        if user is None:
-            raise ApiError("user_not_found")
-        await actions.do_set_manual_presence(uow, user, params.presence)
+        user = await actions.check_set_presence(uow, call.principal, params.presence)
     # presence_change is ephemeral (not in the outbox): announced after the commit.
     view = await call.services.realtime.presence_view(user.id, params.presence)
     await call.services.realtime.announce_presence(user.workspace_id, user.id, view.presence)
@@ -198,7 +181,10 @@ class GetPresenceParams(Params):
 )
 async def users_get_presence(call: Call, params: GetPresenceParams) -> dict[str, Any]:
     """Gets a user's presence; the caller gets the detailed view of their own."""
-    user = await access_user(call, params.user or call.principal.user_id)
+    async with call.services.db.read() as session:
+        user = await actions.access_user(
+            session, call.principal, params.user or call.principal.user_id
+        )
     view = await call.services.realtime.presence_view(user.id, user.manual_presence)
     if user.is_bot:
         return {"presence": "active" if not user.deleted else "away"}
@@ -221,10 +207,7 @@ async def users_identity(call: Call, params: Params) -> dict[str, Any]:
     """Gets the identity of the signed-in user ("Sign in with Parley")."""
     principal = call.principal
     async with call.services.db.read() as session:
-        user = await store.get_user(session, principal.workspace_id, principal.user_id)
-        workspace = await store.get_workspace(session, principal.workspace_id)
-    if user is None or workspace is None:
-        raise ApiError("invalid_auth")
+        user, workspace = await actions.access_identity(session, principal)
     body_user: dict[str, Any] = {"name": user.real_name or user.name, "id": user.id}
     if principal.has_scope("identity.email") and user.email:
         body_user["email"] = user.email

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from parley.features.audit.interface import record
 from parley.features.auth.interface import NewSession, do_issue_token, do_start_session
 from parley.features.users.interface import User, check_email, check_password, do_create_user
 from parley.features.workspaces import store
 from parley.features.workspaces.hooks import workspace_created
+from parley.platform.auth.principal import Principal
 from parley.platform.clock import utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
@@ -109,3 +112,16 @@ async def check_sign_up(
         origin=origin,
     )
     return new
+
+
+async def access_team(
+    session: AsyncSession, principal: Principal, team_id: str | None, domain: str | None
+) -> Workspace:
+    """team.info: the caller's own workspace; naming another one (by id or domain) is
+    `team_not_found`, so other workspaces cannot be probed."""
+    if team_id and team_id != principal.workspace_id:
+        raise ApiError("team_not_found")
+    workspace = await store.get_workspace(session, principal.workspace_id)
+    if workspace is None or (domain and domain != workspace.domain):
+        raise ApiError("team_not_found")
+    return workspace

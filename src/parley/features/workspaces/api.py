@@ -7,10 +7,9 @@ from typing import Any
 from pydantic import Field
 
 from parley.features.auth.interface import SessionResponse, session_body, start_cookies
-from parley.features.workspaces import actions, store
+from parley.features.workspaces import actions
 from parley.features.workspaces.schemas import team_object
 from parley.features.workspaces.wire import TeamInfoResponse
-from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import Auth, Tier, api_method
@@ -31,13 +30,8 @@ class TeamInfoParams(Params):
 )
 async def team_info(call: Call, params: TeamInfoParams) -> dict[str, Any]:
     """Gets information about the caller's workspace (other workspaces are not visible)."""
-    workspace_id = call.principal.workspace_id
-    if params.team and params.team != workspace_id:
-        raise ApiError("team_not_found")
     async with call.services.db.read() as session:
-        workspace = await store.get_workspace(session, workspace_id)
-    if workspace is None or (params.domain and params.domain != workspace.domain):
-        raise ApiError("team_not_found")
+        workspace = await actions.access_team(session, call.principal, params.team, params.domain)
     return {"team": team_object(workspace, call.services.settings.base_url)}
 
 
