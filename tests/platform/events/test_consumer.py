@@ -20,12 +20,11 @@ from parley.platform.events.consumer import (
     LogConsumer,
     cursors,
     follow_from_now,
-    leadership,
-    try_lease,
 )
 from parley.platform.events.emit import emit, workspace_audience
 from parley.platform.events.models import EventLogConsumerLease
 from parley.platform.events.store import Row
+from parley.platform.leadership import leadership, try_lease
 from parley.platform.services import Services
 from tests.factories import Factory
 

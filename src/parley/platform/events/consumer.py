@@ -6,12 +6,9 @@ as a worker. Each consumer has
   it in batches, in `seq` order, per workspace, and the cursor moves past a batch only once
   the handler returned. Delivery is at least once: a crash (or a handler raising) between
   the two means the batch is handled again, so handlers must tolerate repeats.
-- leadership: only one node runs a given consumer at a time. A lease row
-  (`event_log_consumer_leases`) names the holder and an expiry; the holder renews it while it
-  runs and deletes it when it stops; a crashed holder's lease expires and another node takes
-  over. A lease row rather than a PostgreSQL advisory lock: the same code and tests on
-  SQLite and PostgreSQL, no database connection pinned for as long as the worker runs, and a
-  holder that is visible (`SELECT * FROM event_log_consumer_leases`).
+- leadership: only one node runs a given consumer at a time, holding the lease named after
+  it (`platform/leadership.py`: a lease row with an expiry, renewed while it runs, taken
+  over once a crashed holder's lease expired).
 
 Where a consumer starts: with `start="end"`, its first pass ever places the cursor of every
 existing workspace at the end of its log (history is not replayed); a workspace that
@@ -35,28 +32,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.platform.clock import utc_now
 from parley.platform.events import store
-from parley.platform.events.models import EventLogConsumerLease, EventLogCursor
+from parley.platform.events.models import EventLogCursor
 from parley.platform.events.store import Row
+
+# Re-exported: a consumer's feature may share its lease (unfurl's own workers do).
+from parley.platform.leadership import leadership as leadership
 from parley.platform.tenancy import Workspace
 
 if TYPE_CHECKING:
-    from parley.platform.db import Database, UnitOfWork
+    from parley.platform.db import UnitOfWork
     from parley.platform.services import Services
 
 log = logging.getLogger("parley.platform.events.consumer")
@@ -97,11 +92,6 @@ class LogConsumer:
     poll_interval: float = 0.2  # fallback: a pass also starts when events are published
     lease_seconds: float = 15.0
     retry_leadership: float = 1.0  # how often a node that is not the leader asks again
-
-
-def node_holder() -> str:
-    """A holder name unique to one leadership attempt, readable by an operator."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 # --- cursors ------------------------------------------------------------------------------
@@ -164,105 +154,8 @@ async def advance_cursor(
     return bool(getattr(result, "rowcount", 0))
 
 
-# --- leadership ---------------------------------------------------------------------------
-
-
-async def try_lease(db: Database, consumer: str, holder: str, seconds: float) -> bool:
-    """Take or renew the consumer's lease: free, expired, or already `holder`'s."""
-    now = utc_now()
-    expires = now + timedelta(seconds=seconds)
-    try:
-        async with db.write() as uow:
-            result = await uow.session.execute(
-                update(EventLogConsumerLease)
-                .where(
-                    EventLogConsumerLease.consumer == consumer,
-                    or_(
-                        EventLogConsumerLease.holder == holder,
-                        EventLogConsumerLease.expires < now,
-                    ),
-                )
-                .values(holder=holder, expires=expires)
-            )
-            if getattr(result, "rowcount", 0):
-                return True
-            held = await uow.session.get(EventLogConsumerLease, consumer)
-            if held is not None:
-                return False
-            uow.session.add(
-                EventLogConsumerLease(consumer=consumer, holder=holder, expires=expires)
-            )
-        return True
-    except IntegrityError:
-        return False  # another node inserted the lease first
-
-
-async def release_lease(db: Database, consumer: str, holder: str) -> None:
-    async with db.write() as uow:
-        await uow.session.execute(
-            delete(EventLogConsumerLease).where(
-                EventLogConsumerLease.consumer == consumer,
-                EventLogConsumerLease.holder == holder,
-            )
-        )
-
-
 class _CursorMoved(Exception):
     """Another holder moved the cursor: roll the transaction back."""
-
-
-class LostLeadership(RuntimeError):
-    """The lease could not be renewed in time: another node may be running the consumer."""
-
-
-@contextlib.asynccontextmanager
-async def leadership(
-    db: Database,
-    consumer: str,
-    *,
-    lease_seconds: float = 15.0,
-    retry: float = 1.0,
-) -> AsyncIterator[None]:
-    """Wait until this node holds the consumer's lease; hold (renew) it for the block.
-
-    If renewing fails for longer than the lease, the block is cancelled and
-    `LostLeadership` raised: the worker's supervisor restarts it, and it waits again.
-    """
-    holder = node_holder()
-    # Polling: the lease lives in the database; no other node can signal this one.
-    while not await try_lease(db, consumer, holder, lease_seconds):  # noqa: ASYNC110
-        await asyncio.sleep(retry)
-    body = asyncio.current_task()
-    lost = False
-
-    async def renew() -> None:
-        nonlocal lost
-        while True:
-            await asyncio.sleep(lease_seconds / 3)
-            try:
-                if await try_lease(db, consumer, holder, lease_seconds):
-                    continue
-            except Exception:
-                log.warning("renewing the %s lease failed", consumer, exc_info=True)
-                continue
-            lost = True
-            if body is not None:
-                body.cancel()
-            return
-
-    renewer = asyncio.create_task(renew())
-    try:
-        yield
-    except asyncio.CancelledError:
-        if lost:
-            raise LostLeadership(f"lost the lease of log consumer {consumer}") from None
-        raise
-    finally:
-        renewer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewer
-        with contextlib.suppress(Exception):
-            await asyncio.shield(release_lease(db, consumer, holder))
 
 
 # --- running a consumer ---------------------------------------------------------------------
