@@ -8,19 +8,23 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.platform.clock import utc_now
+from parley.platform.db import UnitOfWork
 from parley.platform.events.consumer import (
     BatchHandler,
     ConsumerRunner,
+    InTransaction,
     LogConsumer,
-    leadership,
-    try_lease,
+    cursors,
+    follow_from_now,
 )
 from parley.platform.events.emit import emit, workspace_audience
 from parley.platform.events.models import EventLogConsumerLease
 from parley.platform.events.store import Row
+from parley.platform.leadership import leadership, try_lease
 from parley.platform.services import Services
 from tests.factories import Factory
 
@@ -124,3 +128,128 @@ async def test_an_expired_lease_is_taken_over(services: Services) -> None:
         )
     assert await try_lease(services.db, name, "other-node", 60)
     assert not await try_lease(services.db, name, "crashed-node", 60)
+
+
+# --- in-transaction handlers and followed workspaces ------------------------------------------
+
+
+class Marker:
+    """An in-transaction handler that writes one row per numbered event: a lease row named
+    `<tag>-<n>` (a primary key, so writing one twice would fail), and fails while told to."""
+
+    def __init__(self) -> None:
+        self.tag = f"mark-{uuid.uuid4().hex[:8]}"
+        self.failing = False
+
+    async def handle(self, uow: UnitOfWork, workspace_id: str, rows: list[Row]) -> None:
+        for row in rows:
+            if row["type"] == "x_n":
+                uow.session.add(
+                    EventLogConsumerLease(
+                        consumer=f"{self.tag}-{row['payload']['n']}",
+                        holder=workspace_id,
+                        expires=row["created"],  # rows carry their log time
+                    )
+                )
+        await uow.session.flush()
+        if self.failing:
+            raise RuntimeError("handler down after writing")
+
+    def consumer(self, **options: object) -> LogConsumer:
+        def make(_services: Services) -> InTransaction:
+            return InTransaction(self.handle)
+
+        return LogConsumer(f"test-{uuid.uuid4().hex[:12]}", make, **options)  # type: ignore[arg-type]
+
+    async def marks(self, services: Services) -> list[tuple[int, str]]:
+        async with services.db.read() as session:
+            found = await session.execute(
+                select(EventLogConsumerLease.consumer, EventLogConsumerLease.holder).where(
+                    EventLogConsumerLease.consumer.like(f"{self.tag}-%")
+                )
+            )
+        return sorted((int(name.rsplit("-", 1)[1]), holder) for name, holder in found.all())
+
+
+async def test_in_transaction_writes_commit_with_the_cursor_or_not_at_all(
+    services: Services, factory: Factory
+) -> None:
+    team = await factory.workspace()
+    marker = Marker()
+    runner = ConsumerRunner(services, marker.consumer())
+    await runner.pass_once()
+    await emit_numbered(services, team.team_id, range(3))
+    marker.failing = True
+    with pytest.raises(RuntimeError, match="handler down"):
+        await runner.pass_once()
+    assert await marker.marks(services) == []  # rolled back with the cursor
+    marker.failing = False
+    assert await runner.pass_once() >= 3
+    assert await runner.pass_once() == 0
+    assert await marker.marks(services) == [(n, team.team_id) for n in range(3)]
+
+
+async def test_in_transaction_a_second_holder_behind_the_cursor_writes_nothing(
+    services: Services, factory: Factory
+) -> None:
+    """A holder that read the cursor before another moved it (a lease handover) finds it
+    moved at its compare-and-set and rolls back, instead of writing the batch again."""
+    team = await factory.workspace()
+    marker = Marker()
+    declared = marker.consumer()
+    first, second = ConsumerRunner(services, declared), ConsumerRunner(services, declared)
+    await first.pass_once()
+    async with services.db.read() as session:
+        stale = (await cursors(session, declared.name))[team.team_id]
+    await emit_numbered(services, team.team_id, range(2))
+    await first.pass_once()
+    async with services.db.read() as session:
+        latest = (await cursors(session, declared.name))[team.team_id]
+    assert await second._handle_batch(team.team_id, stale, latest) is None
+    assert await marker.marks(services) == [(0, team.team_id), (1, team.team_id)]
+
+
+async def test_follow_cursors_reads_only_the_workspaces_placed_from_then_on(
+    services: Services, factory: Factory
+) -> None:
+    followed, ignored = await factory.workspace(), await factory.workspace("Ignored")
+    recorder = Recorder()
+    declared = consumer(recorder, follow="cursors", start="beginning")
+    runner = ConsumerRunner(services, declared)
+    await emit_numbered(services, followed.team_id, range(2))  # before it was followed
+    async with services.db.write() as uow:
+        await follow_from_now(uow, declared.name, followed.team_id)
+    async with services.db.write() as uow:
+        await follow_from_now(uow, declared.name, followed.team_id)  # again: kept as is
+    await emit_numbered(services, followed.team_id, range(2, 4))
+    await emit_numbered(services, ignored.team_id, range(10, 12))
+    assert await runner.pass_once() == 2
+    assert recorder.seen(followed.team_id) == [2, 3]
+    assert recorder.seen(ignored.team_id) == []
+    async with services.db.read() as session:
+        assert ignored.team_id not in await cursors(session, declared.name)
+
+
+async def test_only_filter_leaves_other_cursors_waiting(
+    services: Services, factory: Factory
+) -> None:
+    one, two = await factory.workspace(), await factory.workspace("Two")
+    wanted = {one.team_id}
+
+    async def only(_session: AsyncSession) -> set[str]:
+        return set(wanted)
+
+    recorder = Recorder()
+    declared = consumer(recorder, follow="cursors", only=only)
+    runner = ConsumerRunner(services, declared)
+    for team in (one, two):
+        async with services.db.write() as uow:
+            await follow_from_now(uow, declared.name, team.team_id)
+    await emit_numbered(services, one.team_id, range(2))
+    await emit_numbered(services, two.team_id, range(5, 7))
+    await runner.pass_once()
+    assert recorder.seen(one.team_id) == [0, 1]
+    assert recorder.seen(two.team_id) == []
+    wanted.add(two.team_id)  # e.g. an app there subscribed again: it resumes where it was
+    await runner.pass_once()
+    assert recorder.seen(two.team_id) == [5, 6]

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.features.apps import store
 from parley.features.apps.manifest import Manifest, Shortcut, check_manifest, shortcuts_of
 from parley.features.apps.models import (
+    EVENTS_CONSUMER,
     App,
     AppCommand,
     AppDelivery,
-    AppEventCursor,
     IncomingWebhook,
     ResponseUrl,
 )
@@ -33,11 +33,11 @@ from parley.platform.auth.principal import Principal
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
+from parley.platform.events.consumer import follow_from_now
 from parley.platform.ids import looks_like, new_id
 from parley.platform.origin import Origin
 from parley.platform.security import hash_secret, new_secret
 from parley.platform.spaces import Conversation
-from parley.platform.tenancy import Workspace
 
 RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
@@ -58,13 +58,9 @@ def event_id_for(workspace_id: str, seq: int, kind: str) -> str:
 
 
 async def ensure_cursor(uow: UnitOfWork, workspace_id: str) -> None:
-    """Start delivering from now: events older than the first app are never replayed."""
-    if await store.get_cursor(uow.session, workspace_id) is not None:
-        return
-    workspace = await uow.session.get(Workspace, workspace_id)
-    seq = int(workspace.event_seq) if workspace is not None else 0
-    uow.session.add(AppEventCursor(workspace_id=workspace_id, last_seq=seq))
-    await uow.session.flush()
+    """The delivery ingest follows the workspace from now: events older than its first app
+    are never replayed."""
+    await follow_from_now(uow, EVENTS_CONSUMER, workspace_id)
 
 
 async def replace_commands(

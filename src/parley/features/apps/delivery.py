@@ -1,13 +1,16 @@
-"""The Events API worker: turns logged events into per-app deliveries and delivers them.
+"""The Events API: turns logged events into per-app deliveries and delivers them.
 
-Off the request path by construction: a message is committed and its event logged; this
-worker (a `parley.platform.workers` entry) follows the log, so a slow or dead app never slows chat.
+Off the request path by construction: a message is committed and its event logged; these
+workers follow the log, so a slow or dead app never slows chat.
 
-1. Ingest: for each workspace with event-subscribed apps, read the log after the cursor,
-   decide which apps may see each event (bot membership, subscriptions), insert one
-   delivery per (app, event) with a stable `event_id`, and advance the cursor with
-   compare-and-set in the same transaction (so exactly one node ingests each event).
-2. Dispatch: lease due deliveries, POST them signed (HTTP apps) or send them over Socket
+1. Ingest (one node: the platform log consumer `app-events`, `platform/events/consumer.py`):
+   for each workspace where an app was created or installed (the feature places the
+   consumer's cursor then, `actions.ensure_cursor`) and that has event-subscribed apps,
+   decide which apps may see each logged event (bot membership, subscriptions) and insert
+   one delivery per (app, event) with a stable `event_id`, in the transaction that moves
+   the cursor: each event is ingested exactly once.
+2. Dispatch (every node, the `app-event-delivery` worker; Socket Mode connections are per
+   node): lease due deliveries, POST them signed (HTTP apps) or send them over Socket
    Mode, and record the outcome: retried with backoff and `X-Slack-Retry-Num`/`-Reason`,
    given up after the last retry, and the app disabled after `disable_after` events in a
    row were given up (the reason is kept for admins: `apps.event_delivery.status`).
@@ -28,14 +31,18 @@ from urllib.parse import urlsplit
 import certifi
 import httpx
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.apps import actions, store
-from parley.features.apps.models import App, AppDelivery
+from parley.features.apps.models import EVENTS_CONSUMER, App, AppDelivery
 from parley.features.apps.routing import envelope, events_for_app, may_see
 from parley.features.apps.signing import signed_headers
 from parley.features.apps.socket import SocketUnavailable, socket_hub
 from parley.platform import visibility
 from parley.platform.clock import as_utc, utc_now
+from parley.platform.db import UnitOfWork
+from parley.platform.events.consumer import ConsumerRunner, InTransaction, LogConsumer
+from parley.platform.events.store import Row
 from parley.platform.net.client import FetchError, FetchResult, Limits, client_for
 from parley.platform.services import Services
 
@@ -44,8 +51,9 @@ log = logging.getLogger("parley.features.apps.delivery")
 
 @dataclass
 class DeliveryConfig:
-    # The worker wakes when events are committed (this node's or, over the bus, another's);
-    # this is only the fallback pass, for retries coming due and apps added meanwhile.
+    # Both workers wake when events are committed (this node's or, over the bus, another's),
+    # and dispatch also when this node ingested; this is only the fallback pass, for retries
+    # coming due and deliveries another node ingested.
     poll_interval: float = 0.25
     ingest_batch: int = 500
     dispatch_batch: int = 100
@@ -67,8 +75,78 @@ CONNECTIONS_PER_ORIGIN = 8
 MAX_POOLS = 512
 
 
-class _LostRace(Exception):
-    """The cursor moved under us: roll the whole ingest transaction back."""
+# Set when this node ingested deliveries: its dispatcher sends them at once instead of at
+# its next poll (the ingest runs as the log consumer's worker; dispatch is another worker).
+_INGESTED: dict[int, asyncio.Event] = {}
+
+
+def ingested_signal(services: Services) -> asyncio.Event:
+    """The signal of this running server (one per `Services`, like `socket_hub`)."""
+    return _INGESTED.setdefault(id(services.realtime), asyncio.Event())
+
+
+async def followed_workspaces(session: AsyncSession) -> list[str]:
+    """Read only the workspaces with event-subscribed apps; another's cursor waits."""
+    return await store.workspaces_with_event_apps(session)
+
+
+def ingest_options(config: DeliveryConfig = CONFIG) -> dict[str, Any]:
+    """How the ingest follows the log (`platform.log_consumer` options, see feature.py)."""
+    return {
+        "follow": "cursors",
+        "only": followed_workspaces,
+        "batch": config.ingest_batch,
+        "poll_interval": config.poll_interval,
+    }
+
+
+def ingest_consumer(config: DeliveryConfig = CONFIG) -> LogConsumer:
+    return LogConsumer(EVENTS_CONSUMER, ingest_handler, **ingest_options(config))
+
+
+def ingest_handler(services: Services) -> InTransaction:
+    """Insert each batch's deliveries in the cursor's transaction (exactly once)."""
+    signal = ingested_signal(services)
+
+    async def wake_dispatch() -> None:
+        signal.set()
+
+    async def handle(uow: UnitOfWork, workspace_id: str, rows: list[Row]) -> None:
+        batches = await deliveries_for(uow, workspace_id, rows)
+        await actions.enqueue_deliveries_for_apps(uow, batches)
+        if any(bodies for _, bodies in batches):
+            uow.on_commit(wake_dispatch)
+
+    return InTransaction(handle)
+
+
+async def deliveries_for(
+    uow: UnitOfWork, workspace_id: str, rows: list[Row]
+) -> list[tuple[App, list[dict[str, Any]]]]:
+    """Each event-subscribed app's envelopes for the events it may see."""
+    apps = await store.event_apps(uow.session, workspace_id)
+    # One query per conversation in the batch, not one per (app, conversation).
+    members: dict[str, frozenset[str]] = {}
+
+    async def is_member(conversation_id: str, user_id: str) -> bool:
+        if conversation_id not in members:
+            members[conversation_id] = frozenset(
+                await visibility.member_ids(uow.session, conversation_id)
+            )
+        return user_id in members[conversation_id]
+
+    return [
+        (
+            app,
+            [
+                envelope(app, event, seq=row["seq"], kind=kind, created=row["created"])
+                for row in rows
+                if await may_see(app, row["audience"], is_member)
+                for kind, event in events_for_app(app, row["payload"])
+            ],
+        )
+        for app in apps
+    ]
 
 
 class Deliverer:
@@ -83,76 +161,24 @@ class Deliverer:
         self.tls = ssl.create_default_context(cafile=certifi.where())
         self.tasks: set[asyncio.Task[None]] = set()
         self.slots = asyncio.Semaphore(config.concurrency)
-        self.wake = asyncio.Event()
-        # Workspaces with event-subscribed apps as of the last pass (None: not known yet).
-        self.watched: set[str] | None = None
+        self.wake = ingested_signal(services)
+        # Workspaces with event-subscribed apps, read each pass; None until the first.
+        self.watched: frozenset[str] | None = None
+        # The ingest, for driving both halves pass by pass (tests, the CLI); the server
+        # runs it as the log consumer's worker, on one node.
+        self.ingester = ConsumerRunner(services, ingest_consumer(config))
 
     def on_events(self, rows: list[dict[str, Any]]) -> None:
-        """Bus listener: committed events in a workspace that apps watch start a pass now."""
+        """Bus listener: committed events in a workspace that apps watch may have made
+        deliveries (the leader's ingest): look now rather than at the next poll. Events of
+        other workspaces do not wake it: under load that would be a query per commit."""
         watched = self.watched
-        if watched is None or any(row["workspace_id"] in watched for row in rows):
+        if watched is None or any(row.get("workspace_id") in watched for row in rows):
             self.wake.set()
 
-    # --- ingest ---------------------------------------------------------------------------
-
     async def ingest(self) -> int:
-        """Only workspaces whose log moved past the cursor take a (write) transaction."""
-        async with self.services.db.read() as session:
-            workspaces = await store.workspaces_with_event_apps(session)
-            self.watched = set(workspaces)
-            positions = await store.cursors(session, workspaces)
-            behind = [
-                w
-                for w in workspaces
-                if w in positions and await store.latest_seq(session, w) > positions[w]
-            ]
-        made = 0
-        for workspace_id in behind:
-            made += await self._ingest_workspace(workspace_id)
-        return made
-
-    async def _ingest_workspace(self, workspace_id: str) -> int:
-        try:
-            return await self._ingest_batch(workspace_id)
-        except _LostRace:
-            return 0  # another node ingested this batch; our inserts were rolled back
-
-    async def _ingest_batch(self, workspace_id: str) -> int:
-        made = 0
-        async with self.services.db.write() as uow:
-            cursor = await store.get_cursor(uow.session, workspace_id)
-            if cursor is None:
-                return 0
-            rows = await store.events_after(
-                uow.session, workspace_id, cursor, self.config.ingest_batch
-            )
-            if not rows:
-                return 0
-            apps = await store.event_apps(uow.session, workspace_id)
-            # One query per conversation in the batch, not one per (app, conversation).
-            members: dict[str, frozenset[str]] = {}
-
-            async def is_member(conversation_id: str, user_id: str) -> bool:
-                if conversation_id not in members:
-                    members[conversation_id] = frozenset(
-                        await visibility.member_ids(uow.session, conversation_id)
-                    )
-                return user_id in members[conversation_id]
-
-            batches = []
-            for app in apps:
-                bodies = [
-                    envelope(app, event, seq=row["seq"], kind=kind, created=row["created"])
-                    for row in rows
-                    if await may_see(app, row["audience"], is_member)
-                    for kind, event in events_for_app(app, row["payload"])
-                ]
-                batches.append((app, bodies))
-                made += len(bodies)
-            await actions.enqueue_deliveries_for_apps(uow, batches)
-            if not await store.advance_cursor(uow.session, workspace_id, cursor, rows[-1]["seq"]):
-                raise _LostRace
-        return made
+        """One pass of the ingest consumer; returns the events read."""
+        return await self.ingester.pass_once()
 
     # --- dispatch -------------------------------------------------------------------------
 
@@ -160,6 +186,7 @@ class Deliverer:
         await self.flush_successes()
         now = utc_now()
         async with self.services.db.read() as session:
+            self.watched = frozenset(await store.workspaces_with_event_apps(session))
             due = await store.due_deliveries(session, now, self.config.dispatch_batch)
         due = [d for d in due if d.id not in self.inflight]
         if not due:
@@ -317,15 +344,15 @@ class Deliverer:
             await pool.aclose()
 
     async def run(self) -> None:
+        """The dispatch worker (every node): send what is due until cancelled."""
         unlisten = self.services.realtime.bus.listen(self.on_events)
         try:
             while True:
                 self.wake.clear()
                 try:
-                    await self.ingest()
                     await self.dispatch()
                 except Exception:
-                    log.exception("event delivery pass failed")
+                    log.exception("event dispatch pass failed")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), self.config.poll_interval)
         finally:
@@ -349,5 +376,5 @@ def _problem(body: dict[str, Any], result: FetchResult) -> str | None:
     return None
 
 
-async def run_event_delivery(services: Services) -> None:
+async def run_event_dispatch(services: Services) -> None:
     await Deliverer(services).run()

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from parley.features.apps import models
-from parley.features.apps.delivery import run_event_delivery
+from parley.features.apps.delivery import (
+    CONFIG,
+    ingest_handler,
+    ingest_options,
+    run_event_dispatch,
+)
 from parley.features.apps.events import EVENTS
 from parley.features.apps.manifest import event_coverage_lines
+from parley.features.apps.models import EVENTS_CONSUMER
 from parley.features.apps.routes import app_routes
 from parley.features.apps.socket import run_socket_hub
 from parley.platform.plugins import Platform
@@ -20,7 +26,10 @@ def register(platform: Platform) -> None:
         "parley.features.apps.client_api",
         "parley.features.apps.wire",  # the documented response and event shapes
     )
-    platform.worker("app-event-delivery", run_event_delivery)
+    # Ingest on one node (the log consumer's lease); dispatch on every node, since Socket
+    # Mode connections live on the node the app connected to.
+    platform.log_consumer(EVENTS_CONSUMER, ingest_handler, **ingest_options(CONFIG))
+    platform.worker("app-event-delivery", run_event_dispatch)
     platform.worker("socket-mode-hub", run_socket_hub)
     platform.routes(app_routes)
     platform.coverage(event_coverage_lines)

@@ -1,5 +1,6 @@
 """The app platform's tables: apps (from a Slack manifest), their slash commands, Events API
-deliveries, the delivery cursor, response_url capabilities and incoming webhooks."""
+deliveries, response_url capabilities and incoming webhooks. The delivery ingest's position
+in each workspace's log is a platform cursor (`event_log_cursors`, consumer `EVENTS_CONSUMER`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from parley.platform.db import Base
 
 _BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+# The log consumer that turns events into deliveries: its cursors and lease are named so
+# (migration 0012 moved the old `app_event_cursors` positions there).
+EVENTS_CONSUMER = "app-events"
 
 
 class App(Base):
@@ -67,18 +72,6 @@ class AppCommand(Base):
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     description: Mapped[str] = mapped_column(Text, default="")
     usage_hint: Mapped[str] = mapped_column(Text, default="")
-
-
-class AppEventCursor(Base):
-    """How far in a workspace's event log the delivery worker has turned events into
-    deliveries; advanced with compare-and-set so only one node ingests each event."""
-
-    __tablename__ = "app_event_cursors"
-
-    workspace_id: Mapped[str] = mapped_column(
-        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
-    )
-    last_seq: Mapped[int] = mapped_column(_BigId)
 
 
 class AppDelivery(Base):

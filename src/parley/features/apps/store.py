@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +11,6 @@ from parley.features.apps.models import (
     App,
     AppCommand,
     AppDelivery,
-    AppEventCursor,
     AppInstallation,
     AppView,
     IncomingWebhook,
@@ -20,7 +18,6 @@ from parley.features.apps.models import (
     ResponseUrl,
 )
 from parley.features.auth.models import Token
-from parley.platform.events.models import EventLog
 from parley.platform.security import hash_secret
 
 
@@ -178,36 +175,6 @@ async def commands_of_workspace(session: AsyncSession, workspace_id: str) -> lis
     return list(rows.scalars().all())
 
 
-async def get_cursor(session: AsyncSession, workspace_id: str) -> int | None:
-    row = await session.get(AppEventCursor, workspace_id)
-    return None if row is None else int(row.last_seq)
-
-
-async def advance_cursor(session: AsyncSession, workspace_id: str, old: int, new: int) -> bool:
-    """Compare-and-set: false when another node advanced it first."""
-    result = await session.execute(
-        update(AppEventCursor)
-        .where(AppEventCursor.workspace_id == workspace_id, AppEventCursor.last_seq == old)
-        .values(last_seq=new)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def events_after(
-    session: AsyncSession, workspace_id: str, seq: int, limit: int
-) -> list[dict[str, Any]]:
-    rows = await session.execute(
-        select(EventLog.seq, EventLog.type, EventLog.payload, EventLog.audience, EventLog.created)
-        .where(EventLog.workspace_id == workspace_id, EventLog.seq > seq)
-        .order_by(EventLog.seq)
-        .limit(limit)
-    )
-    return [
-        {"seq": r[0], "type": r[1], "payload": r[2], "audience": r[3], "created": r[4]}
-        for r in rows.all()
-    ]
-
-
 async def due_deliveries(session: AsyncSession, now: datetime, limit: int) -> list[AppDelivery]:
     rows = await session.execute(
         select(AppDelivery)
@@ -216,25 +183,6 @@ async def due_deliveries(session: AsyncSession, now: datetime, limit: int) -> li
         .limit(limit)
     )
     return list(rows.scalars().all())
-
-
-async def latest_seq(session: AsyncSession, workspace_id: str) -> int:
-    value = await session.execute(
-        select(EventLog.seq)
-        .where(EventLog.workspace_id == workspace_id)
-        .order_by(EventLog.seq.desc())
-        .limit(1)
-    )
-    return int(value.scalar_one_or_none() or 0)
-
-
-async def cursors(session: AsyncSession, workspace_ids: list[str]) -> dict[str, int]:
-    rows = await session.execute(
-        select(AppEventCursor.workspace_id, AppEventCursor.last_seq).where(
-            AppEventCursor.workspace_id.in_(workspace_ids)
-        )
-    )
-    return {r[0]: int(r[1]) for r in rows.all()}
 
 
 async def claim_deliveries(

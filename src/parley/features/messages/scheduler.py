@@ -1,9 +1,11 @@
 """Delivers scheduled messages when they are due (see chat.scheduleMessage).
 
 Rows live in the database, so delivery survives restarts: whatever came due while the
-server was down goes out on the next tick. Several nodes may run this loop; each row is
-claimed with a conditional UPDATE (`… WHERE delivered = false`) in the same transaction
-that posts it, so exactly one node delivers it.
+server was down goes out on the next tick. One node polls at a time: the loop runs under
+the lease `scheduled-messages` (`platform/leadership.py`), taken over by another node when
+the holder stops or its lease expires. The safety net stays: each row is claimed with a
+conditional UPDATE (`… WHERE delivered = false`) in the same transaction that posts it, so
+exactly one node delivers it even while a lease changes hands.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import logging
 from parley.features.messages import actions, posting, store
 from parley.platform.clock import unix_now
 from parley.platform.errors import ApiError
+from parley.platform.leadership import leadership
 from parley.platform.services import Services
 
 log = logging.getLogger("parley.scheduler")
 
 TICK_SECONDS = 0.5  # wakes at least every second, so a message is at most ~1 s late
+LEASE_NAME = "scheduled-messages"
+LEASE_SECONDS = 15.0  # a crashed poller's messages wait at most this long for another node
 
 
 async def deliver_one(services: Services, scheduled_id: str) -> bool:
@@ -59,13 +64,16 @@ async def deliver_due(services: Services, now: int | None = None) -> int:
     return delivered
 
 
-async def run_scheduler(services: Services) -> None:
-    """The worker loop: deliver what is due, then sleep a tick; forever."""
-    while True:
-        try:
-            await deliver_due(services)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a database hiccup must not stop future deliveries
-            log.exception("scheduled delivery failed; retrying")
-        await asyncio.sleep(TICK_SECONDS)
+async def run_scheduler(
+    services: Services, *, lease_seconds: float = LEASE_SECONDS, retry: float = 1.0
+) -> None:
+    """The worker: once this node leads, deliver what is due, then sleep a tick; forever."""
+    async with leadership(services.db, LEASE_NAME, lease_seconds=lease_seconds, retry=retry):
+        while True:
+            try:
+                await deliver_due(services)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup must not stop future deliveries
+                log.exception("scheduled delivery failed; retrying")
+            await asyncio.sleep(TICK_SECONDS)

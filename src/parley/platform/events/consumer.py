@@ -6,16 +6,25 @@ as a worker. Each consumer has
   it in batches, in `seq` order, per workspace, and the cursor moves past a batch only once
   the handler returned. Delivery is at least once: a crash (or a handler raising) between
   the two means the batch is handled again, so handlers must tolerate repeats.
-- leadership: only one node runs a given consumer at a time. A lease row
-  (`event_log_consumer_leases`) names the holder and an expiry; the holder renews it while it
-  runs and deletes it when it stops; a crashed holder's lease expires and another node takes
-  over. A lease row rather than a PostgreSQL advisory lock: the same code and tests on
-  SQLite and PostgreSQL, no database connection pinned for as long as the worker runs, and a
-  holder that is visible (`SELECT * FROM event_log_consumer_leases`).
+- leadership: only one node runs a given consumer at a time, holding the lease named after
+  it (`platform/leadership.py`: a lease row with an expiry, renewed while it runs, taken
+  over once a crashed holder's lease expired).
 
 Where a consumer starts: with `start="end"`, its first pass ever places the cursor of every
 existing workspace at the end of its log (history is not replayed); a workspace that
-appears later is read from its beginning.
+appears later is read from its beginning. With `follow="cursors"` the consumer reads only
+the workspaces it has a cursor in, and the feature places them (`follow_from_now`, in the
+transaction that makes a workspace interesting, e.g. installing an app); `only` narrows a
+pass further to the workspaces a feature's query names (the others' cursors wait).
+
+Two handler modes:
+- a `BatchHandler` (at least once, above): it runs outside any transaction, and may call
+  the network;
+- `InTransaction(handle)`: `handle(uow, workspace_id, rows)` runs inside the write
+  transaction that moves the cursor (compare-and-set first, so a second holder's attempt
+  rolls back whole). What it writes commits with the cursor or not at all: exactly once.
+  For turning events into rows (app deliveries); nothing slow in there, it holds the
+  write transaction (on SQLite, the writer).
 """
 
 from __future__ import annotations
@@ -23,34 +32,48 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.platform.clock import utc_now
 from parley.platform.events import store
-from parley.platform.events.models import EventLogConsumerLease, EventLogCursor
+from parley.platform.events.models import EventLogCursor
 from parley.platform.events.store import Row
+
+# Re-exported: a consumer's feature may share its lease (unfurl's own workers do).
+from parley.platform.leadership import leadership as leadership
 from parley.platform.tenancy import Workspace
 
 if TYPE_CHECKING:
-    from parley.platform.db import Database
+    from parley.platform.db import UnitOfWork
     from parley.platform.services import Services
 
 log = logging.getLogger("parley.platform.events.consumer")
 
 # (workspace id, the batch's rows in seq order) -> None once handled.
 BatchHandler = Callable[[str, list[Row]], Awaitable[None]]
+# (the cursor's write transaction, workspace id, rows in seq order): writes with the cursor.
+TransactionalHandler = Callable[["UnitOfWork", str, list[Row]], Awaitable[None]]
+# The workspaces a pass may read (a feature's query); the others' cursors stay put.
+WorkspaceFilter = Callable[[AsyncSession], Awaitable[Collection[str]]]
+
+
+@dataclass(frozen=True)
+class InTransaction:
+    """A handler that runs inside the transaction moving the cursor (exactly once)."""
+
+    handle: TransactionalHandler
+
+
+Handler = BatchHandler | InTransaction
 # Builds a worker's handler once per start (it may hold state: caches, clients, limits).
-HandlerFactory = Callable[["Services"], BatchHandler]
+HandlerFactory = Callable[["Services"], Handler]
 
 
 @dataclass(frozen=True)
@@ -61,15 +84,14 @@ class LogConsumer:
     name: str
     make_handler: HandlerFactory
     start: Literal["end", "beginning"] = "end"
+    # "all": every workspace (cursors placed by the consumer, see `start`); "cursors": only
+    # those the feature placed a cursor in (`follow_from_now`).
+    follow: Literal["all", "cursors"] = "all"
+    only: WorkspaceFilter | None = None
     batch: int = 500
     poll_interval: float = 0.2  # fallback: a pass also starts when events are published
     lease_seconds: float = 15.0
     retry_leadership: float = 1.0  # how often a node that is not the leader asks again
-
-
-def node_holder() -> str:
-    """A holder name unique to one leadership attempt, readable by an operator."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 # --- cursors ------------------------------------------------------------------------------
@@ -102,6 +124,20 @@ async def place_cursors(session: AsyncSession, consumer: str, positions: dict[st
         await session.execute(insert(EventLogCursor), rows)
 
 
+async def follow_from_now(uow: UnitOfWork, consumer: str, workspace_id: str) -> None:
+    """Have a `follow="cursors"` consumer read the workspace from its next event on; a
+    cursor it already has stays where it is. Call it in the transaction that makes the
+    workspace interesting, so no event after that commit is missed."""
+    position = select(Workspace.event_seq).where(Workspace.id == workspace_id).scalar_subquery()
+    values = {"consumer": consumer, "workspace_id": workspace_id, "last_seq": position}
+    # Insert-or-nothing in one statement: two transactions following the same workspace at
+    # once (two apps installed) must not fail on the primary key.
+    dialect_insert = sqlite_insert if uow.is_sqlite else postgresql_insert
+    await uow.session.execute(
+        dialect_insert(EventLogCursor).values(values).on_conflict_do_nothing()
+    )
+
+
 async def advance_cursor(
     session: AsyncSession, consumer: str, workspace_id: str, old: int, new: int
 ) -> bool:
@@ -118,101 +154,8 @@ async def advance_cursor(
     return bool(getattr(result, "rowcount", 0))
 
 
-# --- leadership ---------------------------------------------------------------------------
-
-
-async def try_lease(db: Database, consumer: str, holder: str, seconds: float) -> bool:
-    """Take or renew the consumer's lease: free, expired, or already `holder`'s."""
-    now = utc_now()
-    expires = now + timedelta(seconds=seconds)
-    try:
-        async with db.write() as uow:
-            result = await uow.session.execute(
-                update(EventLogConsumerLease)
-                .where(
-                    EventLogConsumerLease.consumer == consumer,
-                    or_(
-                        EventLogConsumerLease.holder == holder,
-                        EventLogConsumerLease.expires < now,
-                    ),
-                )
-                .values(holder=holder, expires=expires)
-            )
-            if getattr(result, "rowcount", 0):
-                return True
-            held = await uow.session.get(EventLogConsumerLease, consumer)
-            if held is not None:
-                return False
-            uow.session.add(
-                EventLogConsumerLease(consumer=consumer, holder=holder, expires=expires)
-            )
-        return True
-    except IntegrityError:
-        return False  # another node inserted the lease first
-
-
-async def release_lease(db: Database, consumer: str, holder: str) -> None:
-    async with db.write() as uow:
-        await uow.session.execute(
-            delete(EventLogConsumerLease).where(
-                EventLogConsumerLease.consumer == consumer,
-                EventLogConsumerLease.holder == holder,
-            )
-        )
-
-
-class LostLeadership(RuntimeError):
-    """The lease could not be renewed in time: another node may be running the consumer."""
-
-
-@contextlib.asynccontextmanager
-async def leadership(
-    db: Database,
-    consumer: str,
-    *,
-    lease_seconds: float = 15.0,
-    retry: float = 1.0,
-) -> AsyncIterator[None]:
-    """Wait until this node holds the consumer's lease; hold (renew) it for the block.
-
-    If renewing fails for longer than the lease, the block is cancelled and
-    `LostLeadership` raised: the worker's supervisor restarts it, and it waits again.
-    """
-    holder = node_holder()
-    # Polling: the lease lives in the database; no other node can signal this one.
-    while not await try_lease(db, consumer, holder, lease_seconds):  # noqa: ASYNC110
-        await asyncio.sleep(retry)
-    body = asyncio.current_task()
-    lost = False
-
-    async def renew() -> None:
-        nonlocal lost
-        while True:
-            await asyncio.sleep(lease_seconds / 3)
-            try:
-                if await try_lease(db, consumer, holder, lease_seconds):
-                    continue
-            except Exception:
-                log.warning("renewing the %s lease failed", consumer, exc_info=True)
-                continue
-            lost = True
-            if body is not None:
-                body.cancel()
-            return
-
-    renewer = asyncio.create_task(renew())
-    try:
-        yield
-    except asyncio.CancelledError:
-        if lost:
-            raise LostLeadership(f"lost the lease of log consumer {consumer}") from None
-        raise
-    finally:
-        renewer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewer
-        with contextlib.suppress(Exception):
-            await asyncio.shield(release_lease(db, consumer, holder))
+class _CursorMoved(Exception):
+    """Another holder moved the cursor: roll the transaction back."""
 
 
 # --- running a consumer ---------------------------------------------------------------------
@@ -222,7 +165,7 @@ class ConsumerRunner:
     """Reads a consumer's events pass by pass and hands them to its handler."""
 
     def __init__(
-        self, services: Services, consumer: LogConsumer, handler: BatchHandler | None = None
+        self, services: Services, consumer: LogConsumer, handler: Handler | None = None
     ) -> None:
         self.services = services
         self.consumer = consumer
@@ -230,27 +173,40 @@ class ConsumerRunner:
         self.wake = asyncio.Event()
 
     async def pass_once(self) -> int:
-        """Handle what every workspace's log gained past the cursor; returns events read."""
-        name = self.consumer.name
+        """Handle what the followed workspaces' logs gained past the cursor; returns events read."""
         async with self.services.db.read() as session:
             positions = await log_positions(session)
-            known = await cursors(session, name)
-        if not known and self.consumer.start == "end":
-            await self._place(positions)  # the first pass ever: start at the end
+            known = await cursors(session, self.consumer.name)
+            wanted = None if self.consumer.only is None else set(await self.consumer.only(session))
+        if self.consumer.follow == "all" and not await self._start_all(positions, known):
             return 0
+        handled = 0
+        for workspace_id, cursor in known.items():
+            if wanted is not None and workspace_id not in wanted:
+                continue
+            handled += await self._catch_up(workspace_id, cursor, positions.get(workspace_id, 0))
+        return handled
+
+    async def _start_all(self, positions: dict[str, int], known: dict[str, int]) -> bool:
+        """Place the cursors a `follow="all"` consumer lacks (`known` gains them); False on
+        the first pass ever of a `start="end"` consumer, which only places them at the end."""
+        if not known and self.consumer.start == "end":
+            await self._place(positions)
+            return False
         missing = {w: 0 for w in positions if w not in known}
         if missing:
             await self._place(missing)
             known.update(missing)
+        return True
+
+    async def _catch_up(self, workspace_id: str, cursor: int, latest: int) -> int:
         handled = 0
-        for workspace_id, latest in positions.items():
-            cursor = known[workspace_id]
-            while latest > cursor:
-                moved = await self._handle_batch(workspace_id, cursor, latest)
-                if moved is None:
-                    break
-                handled += moved[1]
-                cursor = moved[0]
+        while latest > cursor:
+            moved = await self._handle_batch(workspace_id, cursor, latest)
+            if moved is None:
+                break
+            cursor, read = moved
+            handled += read
         return handled
 
     async def _place(self, positions: dict[str, int]) -> None:
@@ -266,18 +222,43 @@ class ConsumerRunner:
         """One batch after `cursor`: (the new cursor, events read), None if it did not move."""
         async with self.services.db.read() as session:
             rows = await store.events_between(
-                session, workspace_id, cursor, latest, self.consumer.batch
+                session, workspace_id, cursor, latest, self.consumer.batch, with_created=True
             )
         # Pruned past the cursor (the log keeps a window): go on from what is there.
         new = int(rows[-1]["seq"]) if rows else latest
-        if rows:
-            await self.handler(workspace_id, rows)
-        async with self.services.db.write() as uow:
-            moved = await advance_cursor(uow.session, self.consumer.name, workspace_id, cursor, new)
+        if isinstance(self.handler, InTransaction):
+            moved = await self._handle_in_transaction(self.handler, workspace_id, rows, cursor, new)
+        else:
+            moved = await self._handle_then_advance(self.handler, workspace_id, rows, cursor, new)
         if not moved:
             log.warning("cursor of %s in %s moved under it", self.consumer.name, workspace_id)
             return None
         return new, len(rows)
+
+    async def _handle_then_advance(
+        self, handler: BatchHandler, workspace_id: str, rows: list[Row], cursor: int, new: int
+    ) -> bool:
+        if rows:
+            await handler(workspace_id, rows)
+        async with self.services.db.write() as uow:
+            return await advance_cursor(uow.session, self.consumer.name, workspace_id, cursor, new)
+
+    async def _handle_in_transaction(
+        self, handler: InTransaction, workspace_id: str, rows: list[Row], cursor: int, new: int
+    ) -> bool:
+        try:
+            async with self.services.db.write() as uow:
+                # The cursor first: it locks the row, so a second holder waits here and then
+                # finds the cursor moved, before it has written anything twice.
+                if not await advance_cursor(
+                    uow.session, self.consumer.name, workspace_id, cursor, new
+                ):
+                    raise _CursorMoved
+                if rows:
+                    await handler.handle(uow, workspace_id, rows)
+        except _CursorMoved:
+            return False
+        return True
 
     def on_events(self, _rows: list[Row]) -> None:
         """Bus listener: committed events start a pass now instead of at the next poll."""

@@ -26,6 +26,11 @@ def as_row(event: EventLog) -> Row:
     }
 
 
+def as_logged_row(event: EventLog) -> Row:
+    """`as_row` and when it was logged: for log consumers (the bus row stays JSON-plain)."""
+    return {**as_row(event), "created": event.created}
+
+
 async def latest_seq(session: AsyncSession, workspace_id: str) -> int | None:
     """The highest committed sequence number of the workspace (None if it does not exist).
 
@@ -46,16 +51,23 @@ async def oldest_retained_seq(session: AsyncSession, workspace_id: str) -> int |
 
 
 async def events_between(
-    session: AsyncSession, workspace_id: str, after: int, upto: int | None = None, limit: int = 0
+    session: AsyncSession,
+    workspace_id: str,
+    after: int,
+    upto: int | None = None,
+    limit: int = 0,
+    *,
+    with_created: bool = False,
 ) -> list[Row]:
-    """Events with `after < seq <= upto`, oldest first."""
+    """Events with `after < seq <= upto`, oldest first (`with_created`: and their time)."""
     query = select(EventLog).where(EventLog.workspace_id == workspace_id, EventLog.seq > after)
     if upto is not None:
         query = query.where(EventLog.seq <= upto)
     query = query.order_by(EventLog.seq)
     if limit:
         query = query.limit(limit)
-    return [as_row(event) for event in (await session.execute(query)).scalars()]
+    shape = as_logged_row if with_created else as_row
+    return [shape(event) for event in (await session.execute(query)).scalars()]
 
 
 async def unpublished_events(session: AsyncSession, before: datetime, limit: int) -> list[Row]:
