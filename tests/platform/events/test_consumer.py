@@ -253,3 +253,32 @@ async def test_only_filter_leaves_other_cursors_waiting(
     wanted.add(two.team_id)  # e.g. an app there subscribed again: it resumes where it was
     await runner.pass_once()
     assert recorder.seen(two.team_id) == [5, 6]
+
+
+async def _stored_cursor(services: Services, name: str, workspace_id: str) -> int | None:
+    async with services.db.read() as session:
+        return (await cursors(session, name)).get(workspace_id)
+
+
+async def test_a_busy_consumer_writes_its_cursor_at_most_every_persist_interval(
+    services: Services, factory: Factory
+) -> None:
+    """Each cursor write takes SQLite's one writer from the posts: under load the cursor
+    runs ahead of its row, and is written when the log goes quiet or the worker stops."""
+    team = await factory.workspace()
+    recorder = Recorder()
+    runner = ConsumerRunner(services, consumer(recorder, persist_every=3600.0))
+    await runner.pass_once()  # places the cursor at the end
+    placed = await _stored_cursor(services, runner.consumer.name, team.team_id)
+    await emit_numbered(services, team.team_id, range(3))
+    assert await runner.pass_once() == 3
+    assert await _stored_cursor(services, runner.consumer.name, team.team_id) == placed
+    await emit_numbered(services, team.team_id, range(3, 5))
+    assert await runner.pass_once() == 2  # read from where it got to, not from the row
+    assert recorder.seen(team.team_id) == [0, 1, 2, 3, 4]
+    assert await runner.pass_once() == 0  # quiet: the row catches up
+    assert placed is not None
+    assert await _stored_cursor(services, runner.consumer.name, team.team_id) == placed + 5
+    restarted = Recorder()
+    again = ConsumerRunner(services, LogConsumer(runner.consumer.name, lambda _s: restarted))
+    assert await again.pass_once() == 0  # nothing handled twice after a restart

@@ -45,6 +45,7 @@ CONSUMER_NAME = "unfurls"  # the log consumer's cursor and lease
 class UnfurlConfig:
     poll_interval: float = 0.2
     batch: int = 500
+    persist_every: float = 1.0  # the cursor's row is written at most once a second
     concurrency: int = 8  # messages unfurled at once
 
 
@@ -236,9 +237,16 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 def log_consumer(config: UnfurlConfig = CONFIG) -> LogConsumer:
     """The unfurl log consumer, as the feature registers it."""
-    return LogConsumer(
-        CONSUMER_NAME, unfurl_handler, batch=config.batch, poll_interval=config.poll_interval
-    )
+    return LogConsumer(CONSUMER_NAME, unfurl_handler, **consumer_options(config))
+
+
+def consumer_options(config: UnfurlConfig = CONFIG) -> dict[str, Any]:
+    """How the unfurl consumer follows the log (also what feature.py registers)."""
+    return {
+        "batch": config.batch,
+        "poll_interval": config.poll_interval,
+        "persist_every": config.persist_every,
+    }
 
 
 def unfurl_handler(services: Services) -> BatchHandler:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -90,6 +91,11 @@ class LogConsumer:
     only: WorkspaceFilter | None = None
     batch: int = 500
     poll_interval: float = 0.2  # fallback: a pass also starts when events are published
+    # At-least-once handlers only: how long the cursor may run ahead of its row. 0 writes it
+    # after every batch; a consumer that sees every post (unfurls) writes it at most this
+    # often, because each write takes SQLite's one writer from the posts themselves. A
+    # crash re-handles at most this much, which at-least-once handlers tolerate.
+    persist_every: float = 0.0
     lease_seconds: float = 15.0
     retry_leadership: float = 1.0  # how often a node that is not the leader asks again
 
@@ -171,12 +177,15 @@ class ConsumerRunner:
         self.consumer = consumer
         self.handler = handler if handler is not None else consumer.make_handler(services)
         self.wake = asyncio.Event()
+        # workspace -> (the cursor in its row, what has been handled since): not yet written.
+        self.ahead: dict[str, tuple[int, int]] = {}
+        self.flushed_at = time.monotonic()
 
     async def pass_once(self) -> int:
         """Handle what the followed workspaces' logs gained past the cursor; returns events read."""
         async with self.services.db.read() as session:
             positions = await log_positions(session)
-            known = await cursors(session, self.consumer.name)
+            known = self._with_ahead(await cursors(session, self.consumer.name))
             wanted = None if self.consumer.only is None else set(await self.consumer.only(session))
         if self.consumer.follow == "all" and not await self._start_all(positions, known):
             return 0
@@ -185,7 +194,33 @@ class ConsumerRunner:
             if wanted is not None and workspace_id not in wanted:
                 continue
             handled += await self._catch_up(workspace_id, cursor, positions.get(workspace_id, 0))
+        # A pass that found nothing new means the log is quiet: write what ran ahead now.
+        await self.flush(force=handled == 0)
         return handled
+
+    def _with_ahead(self, known: dict[str, int]) -> dict[str, int]:
+        """The cursors as handled: rows, moved on by what is not written yet. A row that
+        moved meanwhile (another holder) wins and what this one held ahead is dropped."""
+        for workspace_id, (stored, handled) in list(self.ahead.items()):
+            if known.get(workspace_id) == stored:
+                known[workspace_id] = handled
+            else:
+                del self.ahead[workspace_id]
+        return known
+
+    async def flush(self, *, force: bool = False) -> None:
+        """Write the cursors that ran ahead: all in one transaction, at most every
+        `persist_every` seconds while events keep coming (or now: quiet log, stopping)."""
+        due = time.monotonic() - self.flushed_at >= self.consumer.persist_every
+        if not self.ahead or not (force or due):
+            return
+        ahead, self.ahead = self.ahead, {}
+        self.flushed_at = time.monotonic()
+        async with self.services.db.write() as uow:
+            for workspace_id, (stored, handled) in ahead.items():
+                name = self.consumer.name
+                if not await advance_cursor(uow.session, name, workspace_id, stored, handled):
+                    log.warning("cursor of %s in %s moved under it", name, workspace_id)
 
     async def _start_all(self, positions: dict[str, int], known: dict[str, int]) -> bool:
         """Place the cursors a `follow="all"` consumer lacks (`known` gains them); False on
@@ -240,6 +275,10 @@ class ConsumerRunner:
     ) -> bool:
         if rows:
             await handler(workspace_id, rows)
+        if self.consumer.persist_every > 0:
+            stored = self.ahead[workspace_id][0] if workspace_id in self.ahead else cursor
+            self.ahead[workspace_id] = (stored, new)
+            return True
         async with self.services.db.write() as uow:
             return await advance_cursor(uow.session, self.consumer.name, workspace_id, cursor, new)
 
@@ -285,6 +324,10 @@ class ConsumerRunner:
                         await asyncio.wait_for(self.wake.wait(), consumer.poll_interval)
             finally:
                 unlisten()
+                # Still the leader here: write what was handled, so a clean stop repeats
+                # nothing. (A crash repeats at most `persist_every` of events.)
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self.flush(force=True))
 
 
 def consumer_worker(consumer: LogConsumer) -> Callable[[Services], Awaitable[None]]:
