@@ -180,12 +180,19 @@ class ConsumerRunner:
         # workspace -> (the cursor in its row, what has been handled since): not yet written.
         self.ahead: dict[str, tuple[int, int]] = {}
         self.flushed_at = time.monotonic()
+        # A consumer that runs ahead of its rows keeps its cursors here between passes
+        # instead of reading them back each pass (it is the only writer while it leads).
+        self.handled_to: dict[str, int] | None = None
+        # What the last pass read (None before it): other workspaces' events do not wake a
+        # consumer that follows only some (`follow="cursors"`), which would be a pass of
+        # queries per commit for nothing.
+        self.followed: frozenset[str] | None = None
 
     async def pass_once(self) -> int:
         """Handle what the followed workspaces' logs gained past the cursor; returns events read."""
         async with self.services.db.read() as session:
             positions = await log_positions(session)
-            known = self._with_ahead(await cursors(session, self.consumer.name))
+            known = await self._known_cursors(session)
             wanted = None if self.consumer.only is None else set(await self.consumer.only(session))
         if self.consumer.follow == "all" and not await self._start_all(positions, known):
             return 0
@@ -193,10 +200,20 @@ class ConsumerRunner:
         for workspace_id, cursor in known.items():
             if wanted is not None and workspace_id not in wanted:
                 continue
-            handled += await self._catch_up(workspace_id, cursor, positions.get(workspace_id, 0))
+            latest = positions.get(workspace_id, 0)
+            read, known[workspace_id] = await self._catch_up(workspace_id, cursor, latest)
+            handled += read
+        self.followed = frozenset(known if wanted is None else wanted & known.keys())
+        if self.consumer.persist_every > 0:
+            self.handled_to = known
         # A pass that found nothing new means the log is quiet: write what ran ahead now.
         await self.flush(force=handled == 0)
         return handled
+
+    async def _known_cursors(self, session: AsyncSession) -> dict[str, int]:
+        if self.handled_to is not None:
+            return dict(self.handled_to)
+        return self._with_ahead(await cursors(session, self.consumer.name))
 
     def _with_ahead(self, known: dict[str, int]) -> dict[str, int]:
         """The cursors as handled: rows, moved on by what is not written yet. A row that
@@ -234,15 +251,17 @@ class ConsumerRunner:
             known.update(missing)
         return True
 
-    async def _catch_up(self, workspace_id: str, cursor: int, latest: int) -> int:
+    async def _catch_up(self, workspace_id: str, cursor: int, latest: int) -> tuple[int, int]:
+        """Batches until `latest`: (events read, the cursor reached)."""
         handled = 0
         while latest > cursor:
             moved = await self._handle_batch(workspace_id, cursor, latest)
             if moved is None:
+                self.handled_to = None  # moved under it: read the rows again next pass
                 break
             cursor, read = moved
             handled += read
-        return handled
+        return handled, cursor
 
     async def _place(self, positions: dict[str, int]) -> None:
         try:
@@ -299,9 +318,16 @@ class ConsumerRunner:
             return False
         return True
 
-    def on_events(self, _rows: list[Row]) -> None:
-        """Bus listener: committed events start a pass now instead of at the next poll."""
-        self.wake.set()
+    def on_events(self, rows: list[Row]) -> None:
+        """Bus listener: committed events start a pass now instead of at the next poll
+        (for a consumer of some workspaces, only events of those)."""
+        followed = self.followed
+        if (
+            self.consumer.follow == "all"
+            or followed is None
+            or any(row.get("workspace_id") in followed for row in rows)
+        ):
+            self.wake.set()
 
     async def run(self) -> None:
         """The worker: lead, then pass after pass until cancelled."""
