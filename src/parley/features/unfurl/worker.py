@@ -46,6 +46,7 @@ class UnfurlConfig:
     poll_interval: float = 0.2
     batch: int = 500
     persist_every: float = 1.0  # the cursor's row is written at most once a second
+    wake_on_events: bool = False  # polls every `poll_interval`: a pass per post would cost posts
     concurrency: int = 8  # messages unfurled at once
 
 
@@ -246,6 +247,7 @@ def consumer_options(config: UnfurlConfig = CONFIG) -> dict[str, Any]:
         "batch": config.batch,
         "poll_interval": config.poll_interval,
         "persist_every": config.persist_every,
+        "wake_on_events": config.wake_on_events,
     }
 
 

@@ -91,6 +91,9 @@ class LogConsumer:
     only: WorkspaceFilter | None = None
     batch: int = 500
     poll_interval: float = 0.2  # fallback: a pass also starts when events are published
+    # Whether published events start a pass at once. A consumer that sees every post and
+    # need not be prompt (unfurls) polls instead: a pass per commit costs the posts.
+    wake_on_events: bool = True
     # At-least-once handlers only: how long the cursor may run ahead of its row. 0 writes it
     # after every batch; a consumer that sees every post (unfurls) writes it at most this
     # often, because each write takes SQLite's one writer from the posts themselves. A
@@ -338,7 +341,11 @@ class ConsumerRunner:
             lease_seconds=consumer.lease_seconds,
             retry=consumer.retry_leadership,
         ):
-            unlisten = self.services.realtime.bus.listen(self.on_events)
+            unlisten = (
+                self.services.realtime.bus.listen(self.on_events)
+                if consumer.wake_on_events
+                else _nothing
+            )
             try:
                 while True:
                     self.wake.clear()
@@ -354,6 +361,10 @@ class ConsumerRunner:
                 # nothing. (A crash repeats at most `persist_every` of events.)
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self.flush(force=True))
+
+
+def _nothing() -> None:
+    return None
 
 
 def consumer_worker(consumer: LogConsumer) -> Callable[[Services], Awaitable[None]]:
