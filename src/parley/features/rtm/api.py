@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.features.rtm.wire import RtmConnectResponse
 from parley.platform.events.gateway import rtm_url, websocket_base
-from parley.platform.events.rtm_schemas import RtmConnectResponse
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import Tier, api_method

@@ -341,11 +341,8 @@ class ConsumerRunner:
             lease_seconds=consumer.lease_seconds,
             retry=consumer.retry_leadership,
         ):
-            unlisten = (
-                self.services.realtime.bus.listen(self.on_events)
-                if consumer.wake_on_events
-                else _nothing
-            )
+            listening = consumer.wake_on_events
+            unlisten = self.services.realtime.bus.listen(self.on_events) if listening else None
             try:
                 while True:
                     self.wake.clear()
@@ -356,15 +353,12 @@ class ConsumerRunner:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self.wake.wait(), consumer.poll_interval)
             finally:
-                unlisten()
+                if unlisten is not None:
+                    unlisten()
                 # Still the leader here: write what was handled, so a clean stop repeats
                 # nothing. (A crash repeats at most `persist_every` of events.)
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self.flush(force=True))
-
-
-def _nothing() -> None:
-    return None
 
 
 def consumer_worker(consumer: LogConsumer) -> Callable[[Services], Awaitable[None]]:

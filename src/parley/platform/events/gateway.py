@@ -18,7 +18,10 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.types import Receive, Scope, Send
 
-from parley.platform.events import store
+from parley.platform.events import (
+    rtm_schemas,  # noqa: F401  (documents the frames this gateway sends: hello, pong, …)
+    store,
+)
 from parley.platform.events.fanout import CLOSE_AUTH_REVOKED, Connection, encode
 from parley.platform.events.frames import FRAME_HANDLERS, Frame, FrameSession
 from parley.platform.events.realtime import Realtime

@@ -1,12 +1,8 @@
-"""The socket's own frames (`hello`, `goodbye`, …) and `rtm.connect`, as documented types."""
+"""The socket's own frames (`hello`, `goodbye`, …), as documented types."""
 
 from __future__ import annotations
 
 from parley.platform.webapi.openapi import Opt, WireModel, register_socket_frame_schema
-
-
-class RtmConnectResponse(WireModel):
-    url: str
 
 
 class HelloFrame(WireModel):
