@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from parley.platform.sqlite_inline import Checkpointer, inline_creator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -42,6 +44,12 @@ class Base(DeclarativeBase):
 SQLITE_SYNCHRONOUS = os.environ.get("PARLEY_SQLITE_SYNCHRONOUS", "NORMAL").upper()
 if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL", "EXTRA"}:
     raise ValueError("PARLEY_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
+
+# "inline": the writer connection runs on the event loop's thread (sqlite_inline.py);
+# "thread": aiosqlite's thread hop per statement, as before issue 14.
+SQLITE_WRITER = os.environ.get("PARLEY_SQLITE_WRITER", "inline").lower()
+if SQLITE_WRITER not in {"inline", "thread"}:
+    raise ValueError("PARLEY_SQLITE_WRITER must be inline or thread")
 
 log = logging.getLogger("parley.db")
 
@@ -190,7 +198,10 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._checkpointer: Checkpointer | None = None
         if self.is_sqlite:
+            path = make_url(url).database or ""
+            inline = SQLITE_WRITER == "inline" and path not in {"", ":memory:"}
             self.write_engine = create_async_engine(
                 url,
                 echo=echo,
@@ -198,7 +209,11 @@ class Database:
                 pool_size=1,
                 max_overflow=0,
                 pool_timeout=60,
+                **({"async_creator": inline_creator(path)} if inline else {}),
             )
+            if inline:
+                self._checkpointer = Checkpointer(path)
+                self._checkpointer.start()
             self.read_engine = create_async_engine(
                 url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=4, max_overflow=4
             )
@@ -261,5 +276,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.write_engine.dispose()
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

@@ -237,19 +237,16 @@ class _Insert:
 
 
 async def _insert_message(uow: UnitOfWork, message: Message) -> _Insert:
-    """Insert; with a `client_msg_id`, inside a savepoint: a duplicate (a concurrent retry
-    that won the race) yields the existing message."""
+    """Insert with one Core statement (no unit-of-work flush: the returned `message` is a
+    plain object, not tracked by the session); with a `client_msg_id`, inside a savepoint:
+    a duplicate (a concurrent retry that won the race) yields the existing message."""
     if message.client_msg_id is None:
-        uow.session.add(message)
-        await uow.session.flush()
+        message.id = await store.insert_message_row(uow.session, message)
         return _Insert(message, created=True)
     try:
         async with uow.session.begin_nested():
-            uow.session.add(message)
-            await uow.session.flush()
+            message.id = await store.insert_message_row(uow.session, message)
     except IntegrityError:
-        if message.client_msg_id is None:
-            raise
         existing = await store.get_by_client_msg_id(
             uow.session, message.conversation_id, message.client_msg_id
         )

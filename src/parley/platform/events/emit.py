@@ -11,9 +11,9 @@ the transaction's last step); publishing to the bus happens after commit (see
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, bindparam, insert, update
 
 from parley.platform.clock import utc_now
 from parley.platform.db import UnitOfWork
@@ -42,18 +42,24 @@ def control_audience() -> Audience:
     return {"kind": "control"}
 
 
+# Core statements on the tables, built once: the ORM's bulk paths cost more than the SQL.
+_WORKSPACES = cast(Table, Workspace.__table__)
+_TAKE_SEQS = (
+    update(_WORKSPACES)
+    .where(_WORKSPACES.c.id == bindparam("target_id"))
+    .values(event_seq=_WORKSPACES.c.event_seq + bindparam("count"))
+    .returning(_WORKSPACES.c.event_seq)
+)
+_INSERT_EVENTS = insert(cast(Table, EventLog.__table__))
+
+
 async def take_event_seqs(uow: UnitOfWork, workspace_id: str, count: int) -> int:
     """Take the workspace's next `count` sequence numbers; returns the first.
 
     The row lock this takes orders concurrent writers and is held until commit, so it is
     taken as late as possible: by `write_outbox`, just before the commit.
     """
-    result = await uow.session.execute(
-        update(Workspace)
-        .where(Workspace.id == workspace_id)
-        .values(event_seq=Workspace.event_seq + count)
-        .returning(Workspace.event_seq)
-    )
+    result = await uow.session.execute(_TAKE_SEQS, {"target_id": workspace_id, "count": count})
     return int(result.scalar_one()) - count + 1
 
 
@@ -69,7 +75,7 @@ async def write_outbox(uow: UnitOfWork) -> None:
         first = await take_event_seqs(uow, workspace_id, len(rows))
         for offset, row in enumerate(rows):
             row["seq"] = first + offset
-    await uow.session.execute(insert(EventLog), uow.emitted)
+    await uow.session.execute(_INSERT_EVENTS, uow.emitted)
 
 
 async def emit(
