@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.conversations import hooks
@@ -84,6 +84,34 @@ async def get_dm_by_key(
     ).scalar_one_or_none()
 
 
+def _conversation_and_membership_query(
+    *, for_update: bool
+) -> Select[Conversation, ConversationMember]:
+    query = (
+        select(Conversation, ConversationMember)
+        .outerjoin(
+            ConversationMember,
+            (ConversationMember.conversation_id == Conversation.id)
+            & (ConversationMember.user_id == bindparam("user_id")),
+        )
+        .where(
+            Conversation.workspace_id == bindparam("workspace_id"),
+            Conversation.id == bindparam("conversation_id"),
+        )
+    )
+    if for_update:  # PostgreSQL cannot lock the nullable side of an outer join
+        query = query.with_for_update(of=Conversation)
+    return query
+
+
+# Built once: every conversation-scoped call makes this query, and building the statement
+# (operators, annotations, its cache key) cost more than running it (issue 14's profile).
+_CONVERSATION_AND_MEMBERSHIP = {
+    False: _conversation_and_membership_query(for_update=False),
+    True: _conversation_and_membership_query(for_update=True),
+}
+
+
 async def get_conversation_and_membership(
     session: AsyncSession,
     workspace_id: str,
@@ -94,18 +122,8 @@ async def get_conversation_and_membership(
 ) -> tuple[Conversation | None, ConversationMember | None]:
     """The conversation and `user_id`'s membership row in it, in one query (every
     conversation-scoped call makes it); `for_update` locks the conversation row."""
-    query = (
-        select(Conversation, ConversationMember)
-        .outerjoin(
-            ConversationMember,
-            (ConversationMember.conversation_id == Conversation.id)
-            & (ConversationMember.user_id == user_id),
-        )
-        .where(Conversation.workspace_id == workspace_id, Conversation.id == conversation_id)
-    )
-    if for_update:  # PostgreSQL cannot lock the nullable side of an outer join
-        query = query.with_for_update(of=Conversation)
-    row = (await session.execute(query)).first()
+    params = {"workspace_id": workspace_id, "conversation_id": conversation_id, "user_id": user_id}
+    row = (await session.execute(_CONVERSATION_AND_MEMBERSHIP[for_update], params)).first()
     if row is None:
         return None, None
     return row[0], row[1]
