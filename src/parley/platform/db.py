@@ -104,6 +104,29 @@ def _install_sqlite_pragmas(engine: AsyncEngine, *, writer: bool) -> None:
         connection.exec_driver_sql(begin_sql)
 
 
+def _savepoints_as_plain_sql(engine: AsyncEngine) -> None:
+    """Send SAVEPOINT, RELEASE and ROLLBACK TO as plain SQL strings.
+
+    SQLAlchemy compiles each savepoint statement afresh (its name is new each time, so it is
+    never cached): ~0.1 ms per statement, and group commit takes a savepoint per unit. The
+    names are SQLAlchemy's own (`sa_savepoint_N`), so the strings are safe to build.
+    """
+    dialect: Any = engine.sync_engine.dialect
+
+    def savepoint(connection: Any, name: str) -> None:
+        connection.exec_driver_sql(f"SAVEPOINT {name}")
+
+    def release(connection: Any, name: str) -> None:
+        connection.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+
+    def rollback_to(connection: Any, name: str) -> None:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
+
+    dialect.do_savepoint = savepoint
+    dialect.do_release_savepoint = release
+    dialect.do_rollback_to_savepoint = rollback_to
+
+
 @dataclass
 class _Unit:
     work: Callable[[UnitOfWork], Awaitable[Any]]
@@ -236,6 +259,7 @@ class Database:
                 },
             )
             self.read_engine = self.write_engine
+        _savepoints_as_plain_sql(self.write_engine)
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         # Receives the events of each committed transaction (the bus, once the app wires it).
