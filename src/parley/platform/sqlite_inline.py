@@ -13,7 +13,7 @@ The one slow thing a commit could do, a WAL checkpoint (which fsyncs the databas
 taken off the commit path: the writer connection turns automatic checkpoints off and
 `Checkpointer` runs them on a thread of its own with its own connection.
 
-Trade-off (docs/decisions/0009-sqlite-writer-on-the-event-loop.md): a long write statement
+Trade-off (docs/decisions/0011-sqlite-writer-on-the-event-loop.md): a long write statement
 now holds the event loop, where before it held only the writer. Writes are short by rule
 (bulk jobs write in batches, as they must anyway to let other writers in);
 `PARLEY_SQLITE_WRITER=thread` brings back aiosqlite's thread.
