@@ -531,9 +531,12 @@ async def conversations_mark(call: Call, params: MarkParams) -> dict[str, Any]:
     """Sets the caller's read cursor in a conversation."""
     ts = actions.check_ts(params.ts)
     principal = call.principal
-    async with call.services.db.write() as uow:
+
+    async def mark(uow: UnitOfWork) -> None:
         access = await _access(uow.session, principal, params.channel, "write")
         await actions.check_mark(uow, access, ts)
+
+    await call.services.db.write_unit(mark)
     return {}
 
 

@@ -203,11 +203,15 @@ async def chat_update(call: Call, params: UpdateParams) -> dict[str, Any]:
         metadata=params.metadata,
         expand_names=params.link_names or params.parse == "full",
     )
-    async with call.services.db.write() as uow:
+
+    async def update(uow: UnitOfWork) -> tuple[Conversation, Message, dict[str, Any]]:
         conversation, message = await actions.check_update_message(
             uow, call.principal, params.channel, params.ts, edit
         )
         [body] = await serialize_messages(uow.session, [message])
+        return conversation, message, body
+
+    conversation, message, body = await call.services.db.write_unit(update)
     return {"channel": conversation.id, "ts": message.ts, "text": message.text, "message": body}
 
 
@@ -227,10 +231,11 @@ class DeleteParams(Params):
 )
 async def chat_delete(call: Call, params: DeleteParams) -> dict[str, Any]:
     """Deletes a message (yours, or anyone's if you are a workspace admin)."""
-    async with call.services.db.write() as uow:
-        conversation, message = await actions.check_delete_message(
-            uow, call.principal, params.channel, params.ts
-        )
+
+    async def delete(uow: UnitOfWork) -> tuple[Conversation, Message]:
+        return await actions.check_delete_message(uow, call.principal, params.channel, params.ts)
+
+    conversation, message = await call.services.db.write_unit(delete)
     return {"channel": conversation.id, "ts": message.ts}
 
 

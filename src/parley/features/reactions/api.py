@@ -16,6 +16,7 @@ from parley.features.messages.interface import (
 from parley.features.reactions import actions, store
 from parley.features.reactions.schemas import message_item
 from parley.features.users.interface import check_user_in_workspace
+from parley.platform.db import UnitOfWork
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import Tier, api_method
@@ -45,10 +46,13 @@ class ReactionParams(Params):
 )
 async def reactions_add(call: Call, params: ReactionParams) -> dict[str, Any]:
     """Adds a reaction (emoji name without colons) to a message."""
-    async with call.services.db.write() as uow:
+
+    async def add(uow: UnitOfWork) -> None:
         await actions.check_add_reaction(
             uow, call.principal, params.channel, params.timestamp, params.name
         )
+
+    await call.services.db.write_unit(add)
     return {}
 
 
@@ -61,10 +65,13 @@ async def reactions_add(call: Call, params: ReactionParams) -> dict[str, Any]:
 )
 async def reactions_remove(call: Call, params: ReactionParams) -> dict[str, Any]:
     """Removes the caller's reaction from a message."""
-    async with call.services.db.write() as uow:
+
+    async def remove(uow: UnitOfWork) -> None:
         await actions.check_remove_reaction(
             uow, call.principal, params.channel, params.timestamp, params.name
         )
+
+    await call.services.db.write_unit(remove)
     return {}
 
 
