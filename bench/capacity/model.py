@@ -87,14 +87,18 @@ def report(args: argparse.Namespace) -> str:
     parley_vcpu_per_k = machines * args.machine_vcpus / (load.peak_users / 1000)
     mattermost_vcpu_per_k = 14 * 16 / 200  # 14 × 16-vCPU app nodes for 200,000 concurrent
     lines = [
-        f"Workload at the busiest hour ({args.dau:,.0f} daily users, {args.workspaces:,} workspaces):",
+        f"Workload at the busiest hour ({args.dau:,.0f} daily users, "
+        f"{args.workspaces:,} workspaces):",
         f"- {load.peak_users:,.0f} concurrent users, {load.sockets:,.0f} sockets",
         f"- {load.posts_per_s:,.0f} posts/s, {load.deliveries_per_s:,.0f} deliveries/s, "
         f"{load.reads_per_s:,.0f} API reads/s",
         "",
         "| part | need | from |",
         "| --- | --- | --- |",
-        *(f"| CPU for {name} | {value:,.1f} cores | measured cost × load |" for name, value in cpu.items()),
+        *(
+            f"| CPU for {name} | {cores:,.1f} cores | measured cost × load |"
+            for name, cores in cpu.items()
+        ),
         f"| Parley processes (one core each, {args.target_util:.0%} busy) | {processes:,} | "
         f"max(CPU, sockets ÷ {args.max_sockets_per_process:,}) |",
         f"| Parley machines ({args.machine_vcpus} vCPU, {args.processes_per_machine} processes) | "
@@ -117,18 +121,35 @@ def parser() -> argparse.ArgumentParser:
     workload = p.add_argument_group("workload (assumptions)")
     workload.add_argument("--dau", type=float, default=12_000_000)
     workload.add_argument("--workspaces", type=int, default=130_000)
-    workload.add_argument("--peak-concurrency", type=float, default=0.6,
-                          help="share of daily users online at the busiest hour")
+    workload.add_argument(
+        "--peak-concurrency",
+        type=float,
+        default=0.6,
+        help="share of daily users online at the busiest hour",
+    )
     workload.add_argument("--devices-per-user", type=float, default=1.3)
     workload.add_argument("--messages-per-user-day", type=float, default=50)
-    workload.add_argument("--peak-factor", type=float, default=3.0,
-                          help="busiest hour's post rate ÷ the day's mean")
-    workload.add_argument("--deliveries-per-message", type=float, default=15,
-                          help="online recipients per message (DMs, small and large channels)")
-    workload.add_argument("--seconds-between-reads", type=float, default=30,
-                          help="one API read per concurrent user every N seconds")
-    workload.add_argument("--bytes-per-message", type=float, default=1500,
-                          help="row, indexes, outbox and search entry")
+    workload.add_argument(
+        "--peak-factor", type=float, default=3.0, help="busiest hour's post rate ÷ the day's mean"
+    )
+    workload.add_argument(
+        "--deliveries-per-message",
+        type=float,
+        default=15,
+        help="online recipients per message (DMs, small and large channels)",
+    )
+    workload.add_argument(
+        "--seconds-between-reads",
+        type=float,
+        default=30,
+        help="one API read per concurrent user every N seconds",
+    )
+    workload.add_argument(
+        "--bytes-per-message",
+        type=float,
+        default=1500,
+        help="row, indexes, outbox and search entry",
+    )
     measured = p.add_argument_group("measured per node (docs/benchmarks.md)")
     measured.add_argument("--cpu-ms-per-post", type=float, default=1.5)
     measured.add_argument("--cpu-us-per-delivery", type=float, default=25)
