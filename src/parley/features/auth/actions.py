@@ -166,7 +166,8 @@ async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
     """A browser session of the member's account, signed into the member's workspace."""
     if user.account_id is None:  # bots and people without a login cannot have one
         raise ApiError("invalid_auth")
-    secret = new_secret(nbytes=32)
+    # The workspace id leads the secret: with shards, the cookie finds its shard by it.
+    secret = new_secret(user.workspace_id + "-", nbytes=32)
     csrf = secrets.token_urlsafe(24)
     uow.session.add(
         BrowserSession(

@@ -88,10 +88,13 @@ class SignInParams(Params):
 )
 async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
     """Signs a person in with email and password; sets an HttpOnly session cookie."""
-    async with call.services.db.write() as uow:  # commits failures too: throttle and audit
-        new = await actions.check_sign_in(
-            uow, params.domain, params.email, params.password, call.origin
-        )
+    db = call.services.db
+    shard = await db.locator.shard_of_domain(params.domain)  # no token yet: by the domain
+    with db.on_shard(shard):
+        async with db.write() as uow:  # commits failures too: throttle and audit
+            new = await actions.check_sign_in(
+                uow, params.domain, params.email, params.password, call.origin
+            )
     if new is None:
         raise ApiError("invalid_credentials")
     start_cookies(call, new)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from parley.platform.clock import utc_now
-from parley.platform.db import UnitOfWork
+from parley.platform.db import UnitOfWork, WorkspaceMoved
 from parley.platform.events.audience import AUDIENCE_KINDS
 from parley.platform.events.models import EventLog
 from parley.platform.events.types import EVENT_TYPES
@@ -50,11 +50,16 @@ async def take_event_seqs(uow: UnitOfWork, workspace_id: str, count: int) -> int
     """
     result = await uow.session.execute(
         update(Workspace)
-        .where(Workspace.id == workspace_id)
+        .where(Workspace.id == workspace_id, Workspace.moved_to.is_(None))
         .values(event_seq=Workspace.event_seq + count)
         .returning(Workspace.event_seq)
     )
-    return int(result.scalar_one()) - count + 1
+    last = result.scalar_one_or_none()
+    if last is None:
+        # The workspace moved to another shard (the fence, decision 0010): this write,
+        # wherever it came from (a worker of the old shard), must not commit here.
+        raise WorkspaceMoved(workspace_id, "another shard")
+    return int(last) - count + 1
 
 
 async def write_outbox(uow: UnitOfWork) -> None:
