@@ -158,9 +158,14 @@ class ParleyApp:
         self.state = starlette.state
         self._asgi = api_fast_path(starlette, services)
         self._rtm = RtmGateway(services)
+        self._db = services.db
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"] == RTM_PATH:
             await self._rtm(scope, receive, send)
+            return
+        if self._db.sharded and scope["type"] == "http":
+            with self._db.isolated():  # routes outside /api bind to their viewer's shard
+                await self._asgi(scope, receive, send)
             return
         await self._asgi(scope, receive, send)

@@ -206,7 +206,7 @@ def user_create(
         raise typer.BadParameter("role must be member, admin or guest", param_hint="--role")
 
     async def work(db: Database) -> dict[str, Any]:
-        async with db.write() as uow:
+        async with db.workspace(workspace), db.write() as uow:
             if await get_workspace(uow.session, workspace) is None:
                 raise ApiError("team_not_found")
             user = await do_create_user(
@@ -240,7 +240,7 @@ def token_create(
     from parley.platform.origin import CLI_ORIGIN
 
     async def work(db: Database) -> dict[str, Any]:
-        async with db.write() as uow:
+        async with db.workspace(workspace), db.write() as uow:
             target, token = await do_issue_member_token(
                 uow,
                 workspace,
@@ -272,7 +272,7 @@ def app_create(
 
     async def work(db: Database) -> dict[str, Any]:
         checked = check_manifest(manifest.read_text(encoding="utf-8"))
-        async with db.write() as uow:
+        async with db.workspace(workspace), db.write() as uow:
             if await uow.session.get(Workspace, workspace) is None:
                 raise ApiError("team_not_found")
             created = await do_create_app(uow, workspace, checked, created_by=None)

@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from parley.platform.security import workspace_in_secret
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -392,18 +394,34 @@ class Database:
         shard = await self.locator.shard_of(workspace_id)
         return _BOUND.set(Binding(shard, workspace_id))
 
+    async def bind_workspace_of_secret(self, secret: str) -> Token[Binding | None] | None:
+        """`bind_workspace` for the workspace a secret names (`security.workspace_in_secret`);
+        nothing when it names none."""
+        workspace_id = workspace_in_secret(secret) if self.sharded else None
+        return None if workspace_id is None else await self.bind_workspace(workspace_id)
+
     def unbind(self, token: Token[Binding | None] | None) -> None:
         if token is not None:
             _BOUND.reset(token)
 
     @asynccontextmanager
-    async def workspace(self, workspace_id: str) -> AsyncIterator[None]:
-        """Bound to `workspace_id`'s shard for the block."""
-        token = await self.bind_workspace(workspace_id)
+    async def workspace(self, workspace_id: str | None) -> AsyncIterator[None]:
+        """Bound to `workspace_id`'s shard for the block (None: left as it is)."""
+        token = None if workspace_id is None else await self.bind_workspace(workspace_id)
         try:
             yield
         finally:
             self.unbind(token)
+
+    @contextmanager
+    def isolated(self) -> Iterator[None]:
+        """Whatever the block binds is undone after it (an HTTP request outside `/api`,
+        which binds itself once it knows its viewer: `webapi.http.viewer_of_get`)."""
+        token = _BOUND.set(None)
+        try:
+            yield
+        finally:
+            _BOUND.reset(token)
 
     @contextmanager
     def on_shard(self, name: str, workspace_id: str | None = None) -> Iterator[None]:

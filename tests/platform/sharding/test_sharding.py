@@ -302,3 +302,32 @@ def test_tables_without_a_workspace_stay_behind() -> None:
     stay = set(unmoved_tables())
     assert {"accounts", "workspace_shards", "event_log_consumer_leases"} <= stay
     assert "messages" not in stay and "workspaces" not in stay
+
+
+async def test_invitations_and_files_of_a_workspace_on_the_second_shard(
+    sharded: Services, api: Api
+) -> None:
+    """Secrets with no caller behind them (invite codes, upload URLs) and routes outside
+    /api (downloads, public links) find the shard too."""
+    from tests.features.files.helpers import path_of, upload_bytes
+
+    factory = Factory(sharded.db)
+    await factory.workspace()
+    team = await factory.workspace()
+    assert await _where(sharded.db, team.team_id) == "b"
+    invite = await api("admin.invites.create", team.owner.token)
+    accept = {"code": invite["code"], "email": "new@x.example", "password": "correct-horse-battery"}
+    accepted = (await api.client.post("/api/auth.acceptInvite", json=accept)).json()
+    assert accepted["ok"] and accepted["team_id"] == team.team_id, accepted
+
+    file = await upload_bytes(api, api.client, team.owner.token, b"sharded bytes")
+    download = await api.client.get(
+        path_of(file["url_private"]), headers={"Authorization": f"Bearer {team.owner.token}"}
+    )
+    assert download.status_code == 200 and download.content == b"sharded bytes"
+    shared = await api("files.sharedPublicURL", team.owner.token, file=file["id"])
+    assert shared["ok"], shared
+    public = await api.client.get(path_of(shared["file"]["permalink_public"]))
+    assert public.status_code in (200, 302), public.text
+    assert await _count(sharded.db.shards["b"], "files", team.team_id) == 1
+    assert await _count(sharded.db.shards[PRIMARY], "files", team.team_id) == 0

@@ -332,7 +332,8 @@ async def check_create_invitation(
 async def _create_invitation(
     uow: UnitOfWork, inviter: User, *, email: str | None, role: str, lifetime: timedelta
 ) -> NewInvitation:
-    code = new_secret(nbytes=24)
+    # The workspace id leads the code: with shards, accepting it finds the shard by it.
+    code = new_secret(inviter.workspace_id + "-", nbytes=24)
     invitation = Invitation(
         id=new_id("I"),
         code_hash=hash_secret(code),

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.auth import actions
+from parley.features.auth import actions, store
 from parley.features.auth.cookies import expired_cookie, session_body, start_cookies
 from parley.features.auth.wire import SessionResponse
 from parley.features.users.interface import check_email
@@ -135,7 +135,9 @@ class AcceptInviteParams(Params):
 )
 async def auth_accept_invite(call: Call, params: AcceptInviteParams) -> dict[str, Any]:
     """Redeems an invite code: creates the account and signs it in."""
-    async with call.services.db.write() as uow:
+    workspace_id = store.workspace_in_secret(params.code)  # no caller yet: the code says
+    db = call.services.db
+    async with db.workspace(workspace_id), db.write() as uow:
         new = await actions.check_accept_invitation(
             uow,
             params.code,

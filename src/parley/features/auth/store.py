@@ -15,21 +15,11 @@ from parley.platform.auth.principal import Principal
 from parley.platform.auth.scopes import USER_SCOPES
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.errors import ApiError
-from parley.platform.ids import looks_like
 from parley.platform.security import hash_secret
+from parley.platform.security import workspace_in_secret as workspace_in_secret
 from parley.platform.tenancy import Workspace
 
 TOKEN_PREFIXES = ("xoxp-", "xoxb-", "xapp-")
-
-
-def workspace_in_secret(secret: str) -> str | None:
-    """The workspace id a token (`xoxp-T…-…`) or session secret (`T…-…`) begins with."""
-    if len(secret) > 200:
-        return None
-    if secret.startswith(TOKEN_PREFIXES):
-        secret = secret[5:]
-    candidate = secret.split("-", 1)[0]
-    return candidate if looks_like(candidate, "T") else None
 
 
 async def principal_for_token(session: AsyncSession, token: str) -> Principal:

@@ -41,7 +41,16 @@ _BASE_HEADERS = {"x-content-type-options": "nosniff", "cache-control": "no-store
 async def viewer_of_get(services: Services, request: Request) -> Principal | None:
     """Who is asking for a file, thumbnail or card image: a bearer token or the session
     cookie. A GET changes nothing, so the cookie alone suffices (an <img> cannot send a CSRF
-    header) and SameSite keeps it first-party. None for no or bad credentials."""
+    header) and SameSite keeps it first-party. None for no or bad credentials. With shards,
+    the rest of the request then reads the viewer's workspace's shard (`ParleyApp` undoes
+    the binding when the request ends)."""
+    principal = await _viewer(services, request)
+    if principal is not None:
+        await services.db.bind_workspace(principal.workspace_id)
+    return principal
+
+
+async def _viewer(services: Services, request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     try:
         if header[:7].lower() == "bearer ":
