@@ -243,8 +243,9 @@ async def _resync(held: AsyncSession, target: AsyncSession, workspace_id: str) -
         tuple[Table, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
     ] = []
     for table in workspace_tables():
-        source_rows = await _digests(held, table, workspace_id)
-        target_rows = await _digests(target, table, workspace_id)
+        source_rows, target_rows = await asyncio.gather(  # two connections: side by side
+            _digests(held, table, workspace_id), _digests(target, table, workspace_id)
+        )
         missing = [k for k in source_rows if k not in target_rows]
         changed = [k for k in source_rows if k in target_rows and target_rows[k] != source_rows[k]]
         extra = [k for k in target_rows if k not in source_rows]
@@ -267,8 +268,9 @@ async def _resync(held: AsyncSession, target: AsyncSession, workspace_id: str) -
 async def _verify(held: AsyncSession, target: AsyncSession, workspace_id: str) -> list[TableCheck]:
     checks: list[TableCheck] = []
     for table in workspace_tables():
-        ours = await _checksum(held, table, workspace_id)
-        theirs = await _checksum(target, table, workspace_id)
+        ours, theirs = await asyncio.gather(
+            _checksum(held, table, workspace_id), _checksum(target, table, workspace_id)
+        )
         if ours != theirs:
             raise MoveError(
                 f"{table.name}: {ours.rows} rows ({ours.checksum}) on the source, "
@@ -305,7 +307,8 @@ async def _switch(
 # --- the command ----------------------------------------------------------------------------
 
 
-async def _prepare(db: Database, workspace_id: str, target_name: str) -> tuple[Shard, Shard]:
+async def _prepare(db: Database, workspace_id: str, target_name: str) -> tuple[Shard, Shard, bool]:
+    """(source, target, whether an earlier run already switched and only has to finish)."""
     directory = directory_of(db)
     if directory is None:
         raise MoveError("not sharded: set PARLEY_SHARD_URLS")
@@ -317,11 +320,15 @@ async def _prepare(db: Database, workspace_id: str, target_name: str) -> tuple[S
     source, target = db.shards[source_name], db.shards[target_name]
     async with source.read() as session:
         row = await session.get(Workspace, workspace_id)
+    if row is not None and row.moved_to == target_name:
+        # The switch committed, then the run stopped before the directory was pointed at
+        # the target: the copy there is the verified one; finish.
+        return source, target, True
     if row is None or row.moved_to is not None:
         raise MoveError(f"{workspace_id} is not on {source_name}")
     # What an earlier, failed or reversed move left on the target (a tombstone included).
     await _delete_workspace_rows(target, workspace_id, keep_workspace_row=False)
-    return source, target
+    return source, target, False
 
 
 async def _point_directory(db: Database, workspace_id: str, target: Shard, domain: str) -> None:
@@ -351,17 +358,9 @@ async def _announce(db: Database, workspace_id: str, target: Shard) -> None:
             )
 
 
-async def move_workspace(
-    db: Database,
-    workspace_id: str,
-    target_name: str,
-    progress: Progress = lambda label, done, total: None,
-    settle_seconds: float | None = None,
-) -> MoveReport:
-    """Move `workspace_id` to shard `target_name` online (module docstring). On any failure
-    before the switch the target's copy is removed and the workspace stays where it was."""
-    source, target = await _prepare(db, workspace_id, target_name)
-    report = MoveReport(workspace_id, source.name, target.name)
+async def _copy_and_switch(
+    source: Shard, target: Shard, workspace_id: str, report: MoveReport, progress: Progress
+) -> None:
     try:
         await _copy_referenced(source, target, workspace_id)
         for table in workspace_tables():
@@ -372,6 +371,21 @@ async def move_workspace(
     except BaseException:
         await _delete_workspace_rows(target, workspace_id, keep_workspace_row=False)
         raise
+
+
+async def move_workspace(
+    db: Database,
+    workspace_id: str,
+    target_name: str,
+    progress: Progress = lambda label, done, total: None,
+    settle_seconds: float | None = None,
+) -> MoveReport:
+    """Move `workspace_id` to shard `target_name` online (module docstring). On any failure
+    before the switch the target's copy is removed and the workspace stays where it was."""
+    source, target, switched = await _prepare(db, workspace_id, target_name)
+    report = MoveReport(workspace_id, source.name, target.name)
+    if not switched:
+        await _copy_and_switch(source, target, workspace_id, report, progress)
     async with target.read() as session:
         domain = (await session.get(Workspace, workspace_id)).domain  # type: ignore[union-attr]
     await _point_directory(db, workspace_id, target, domain)

@@ -331,3 +331,66 @@ async def test_invitations_and_files_of_a_workspace_on_the_second_shard(
     assert public.status_code in (200, 302), public.text
     assert await _count(sharded.db.shards["b"], "files", team.team_id) == 1
     assert await _count(sharded.db.shards[PRIMARY], "files", team.team_id) == 0
+
+
+async def test_a_move_stopped_after_its_switch_is_finished_by_running_it_again(
+    sharded: Services, api: Api
+) -> None:
+    """The fence is the decision: once it committed, the directory may lag (a crash), and
+    writes are still sent to the new shard; the next run points the directory and cleans."""
+    from parley.platform.moves import MoveReport, _copy_and_switch
+
+    db = sharded.db
+    team = await Factory(db).workspace()
+    primary, shard_b = db.shards[PRIMARY], db.shards["b"]
+    report = MoveReport(team.team_id, PRIMARY, "b")
+    await _copy_and_switch(primary, shard_b, team.team_id, report, lambda *_: None)
+    assert await _where(db, team.team_id) == PRIMARY  # "crashed" before the directory
+    await _post(api, team, "between the switch and the directory")  # redirected by the fence
+    assert await _count(shard_b, "messages", team.team_id) == 1
+
+    finished = await move_workspace(db, team.team_id, "b", settle_seconds=0.0)
+    assert finished.copied == {}  # nothing copied again
+    assert await _where(db, team.team_id) == "b"
+    assert await _rows_everywhere(primary, team.team_id) == 1  # the fence row only
+    assert (await api("auth.test", team.owner.token))["team_id"] == team.team_id
+
+
+def test_the_move_command(shard_urls: tuple[str, str], tmp_path: Path) -> None:
+    """`parley shard move` end to end: progress, verification, the answer."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from parley.cli.main import app as cli
+
+    primary, b = shard_urls
+    env = {
+        "PARLEY_DATABASE_URL": primary,
+        "PARLEY_SHARD_URLS": f"b={b}",
+        "PARLEY_SHARD_DIRECTORY_TTL": "0.1",
+        "PARLEY_DATA_DIR": str(tmp_path),
+    }
+    runner = CliRunner()
+    create = [
+        "workspace", "create", "--name", "Acme", "--domain", "acme-cli",
+        "--owner-email", "o@acme.example", "--owner-password", "correct-horse-battery", "--json",
+    ]  # fmt: skip
+    created = runner.invoke(cli, create, env=env)
+    assert created.exit_code == 0, created.output
+    team_id = json.loads(created.output)["team_id"]
+    listed = runner.invoke(cli, ["shard", "list", "--json"], env=env)
+    assert json.loads(listed.output) == {PRIMARY: 1, "b": 0}
+    moved = runner.invoke(
+        cli, ["shard", "move", "--workspace", team_id, "--to", "b", "--json"], env=env
+    )
+    assert moved.exit_code == 0, moved.output
+    answer = json.loads(moved.output)
+    assert answer["from"] == PRIMARY and answer["to"] == "b" and answer["rows"] > 0
+    assert answer["verified_tables"] == len(workspace_tables())
+    assert json.loads(runner.invoke(cli, ["shard", "list", "--json"], env=env).output) == {
+        PRIMARY: 0,
+        "b": 1,
+    }
+    again = runner.invoke(cli, ["shard", "move", "--workspace", team_id, "--to", "b"], env=env)
+    assert again.exit_code == 1 and "already on b" in again.output
