@@ -390,6 +390,7 @@ def shard_move(
             "to": report.target,
             "rows": sum(report.copied.values()),
             "resynced_rows": sum(report.resynced.values()),
+            "resynced_rows_held": sum(report.resynced_held.values()),
             "verified_tables": len(report.verified),
             "writes_held_seconds": round(report.held_seconds, 3),
             "old_rows_deleted": report.deleted,

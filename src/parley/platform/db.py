@@ -368,6 +368,16 @@ class Database:
             raise ValueError("sharding needs PostgreSQL: every shard URL must be postgresql")
         self.locator: ShardLocator = _PrimaryOnly()
 
+    @property
+    def read_engine(self) -> AsyncEngine:
+        """The primary's reader engine (tools and tests that watch statements)."""
+        return self.primary.read_engine
+
+    @property
+    def write_engine(self) -> AsyncEngine:
+        """The primary's writer engine."""
+        return self.primary.write_engine
+
     # --- the events of committed transactions ------------------------------------------
 
     @property

@@ -2,16 +2,18 @@
 
 1. Copy: every row of the workspace, table by table (parents first), from the shard it is
    on to the target, in batches. Reads and writes go on meanwhile, on the old shard.
-2. Switch: one transaction on the old shard locks the workspace's row (FOR UPDATE). Writes
+2. Catch up: the copy is brought up to date with what was written meanwhile (rows compared
+   by primary key and a digest of each row), still without holding anything.
+3. Switch: one transaction on the old shard locks the workspace's row (FOR UPDATE). Writes
    to the workspace wait from here (`db.check_fence`: every write of a bound request takes
-   KEY SHARE on that row; every write with events updates it). Under that hold the copy is
-   brought up to date (rows compared by primary key and a digest of each row), then
-   verified: per table, the row count and a checksum of all rows, on both sides. If they
-   agree, `moved_to` is set on the old row and the transaction commits: the switch. The
-   held writes then find the workspace moved and are retried on the new shard.
-3. The directory names the new shard; every node drops its cached entry (a control event
+   KEY SHARE on that row; every write with events updates it). Under that hold every table
+   is verified: the row count and a checksum of all rows, on both sides; a table written
+   since the catch-up is brought up to date first and must then agree. Then `moved_to` is
+   set on the old row and the transaction commits: the switch. The held writes find the
+   workspace moved and are retried on the new shard.
+4. The directory names the new shard; every node drops its cached entry (a control event
    on the bus), and one that has not heard yet is redirected by the fence.
-4. After the directory TTL has passed (no node reads the old shard for it any more), the
+5. After the directory TTL has passed (no node reads the old shard for it any more), the
    old rows are deleted; the old workspace row stays as the fence (a tombstone).
 
 Which tables: every table with a `workspace_id` column, from the model registry, plus the
@@ -63,7 +65,8 @@ class MoveReport:
     source: str
     target: str
     copied: dict[str, int] = field(default_factory=dict)
-    resynced: dict[str, int] = field(default_factory=dict)
+    resynced: dict[str, int] = field(default_factory=dict)  # before the hold
+    resynced_held: dict[str, int] = field(default_factory=dict)  # while writes were held
     verified: list[TableCheck] = field(default_factory=list)
     held_seconds: float = 0.0
     deleted: int = 0
@@ -236,15 +239,18 @@ async def _delete_workspace_rows(
 # --- the switch -----------------------------------------------------------------------------
 
 
-async def _resync(held: AsyncSession, target: AsyncSession, workspace_id: str) -> dict[str, int]:
-    """Make the target's rows equal the source's (read through the held transaction)."""
+async def _resync(
+    source: AsyncSession, target: AsyncSession, workspace_id: str, tables: list[Table]
+) -> dict[str, int]:
+    """Make the target's rows of `tables` equal the source's: rows compared by primary key
+    and digest; missing ones inserted, changed ones updated, extra ones deleted."""
     changes: dict[str, int] = {}
     plans: list[
         tuple[Table, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
     ] = []
-    for table in workspace_tables():
+    for table in tables:
         source_rows, target_rows = await asyncio.gather(  # two connections: side by side
-            _digests(held, table, workspace_id), _digests(target, table, workspace_id)
+            _digests(source, table, workspace_id), _digests(target, table, workspace_id)
         )
         missing = [k for k in source_rows if k not in target_rows]
         changed = [k for k in source_rows if k in target_rows and target_rows[k] != source_rows[k]]
@@ -258,46 +264,72 @@ async def _resync(held: AsyncSession, target: AsyncSession, workspace_id: str) -
     for table, missing, changed, _extra in plans:  # parents first
         pk = _pk(table)
         if missing:
-            await target.execute(insert(table), await _rows_by_pk(held, table, missing))
-        for row in await _rows_by_pk(held, table, changed):
+            await target.execute(insert(table), await _rows_by_pk(source, table, missing))
+        for row in await _rows_by_pk(source, table, changed):
             match = and_(*(column == row[column.name] for column in pk))
             await target.execute(update(table).where(match).values(**row))
     return changes
 
 
-async def _verify(held: AsyncSession, target: AsyncSession, workspace_id: str) -> list[TableCheck]:
-    checks: list[TableCheck] = []
-    for table in workspace_tables():
-        ours, theirs = await asyncio.gather(
-            _checksum(held, table, workspace_id), _checksum(target, table, workspace_id)
-        )
-        if ours != theirs:
-            raise MoveError(
-                f"{table.name}: {ours.rows} rows ({ours.checksum}) on the source, "
-                f"{theirs.rows} ({theirs.checksum}) on the target"
-            )
-        checks.append(ours)
-    return checks
+async def _checksums(
+    held: AsyncSession, target: AsyncSession, workspace_id: str, table: Table
+) -> tuple[TableCheck, TableCheck]:
+    ours, theirs = await asyncio.gather(  # two connections: side by side
+        _checksum(held, table, workspace_id), _checksum(target, table, workspace_id)
+    )
+    return ours, theirs
+
+
+async def _catch_up(source: Shard, target: Shard, workspace_id: str, report: MoveReport) -> None:
+    """Before the hold: bring the copy up to date with what was written while copying, so
+    that the held pass has little left to do."""
+    async with source.read() as session, target.write() as copy:
+        report.resynced = await _resync(session, copy.session, workspace_id, workspace_tables())
+
+
+async def _verify_under_hold(
+    held: AsyncSession, target: Shard, workspace_id: str, report: MoveReport, progress: Progress
+) -> None:
+    """Checksums of every table on both sides; a table that differs (written since the
+    catch-up) is brought up to date and must then agree."""
+    tables = workspace_tables()
+    checks: dict[str, TableCheck] = {}
+    differing: list[Table] = []
+    async with target.read() as session:
+        for done, table in enumerate(tables):
+            progress("switch: verify", done, len(tables))
+            ours, theirs = await _checksums(held, session, workspace_id, table)
+            if ours == theirs:
+                checks[table.name] = ours
+            else:
+                differing.append(table)
+        progress("switch: verify", len(tables), len(tables))
+    if differing:
+        async with target.write() as copy:
+            report.resynced_held = await _resync(held, copy.session, workspace_id, differing)
+        async with target.read() as session:
+            for table in differing:
+                ours, theirs = await _checksums(held, session, workspace_id, table)
+                if ours != theirs:
+                    raise MoveError(
+                        f"{table.name}: {ours.rows} rows ({ours.checksum}) on the source, "
+                        f"{theirs.rows} ({theirs.checksum}) on the target"
+                    )
+                checks[table.name] = ours
+    report.verified = [checks[table.name] for table in tables]
 
 
 async def _switch(
     source: Shard, target: Shard, workspace_id: str, report: MoveReport, progress: Progress
 ) -> None:
-    """Hold the workspace's writes, bring the copy up to date, verify, set the fence."""
+    """Hold the workspace's writes, verify (bringing up to date what changed), set the fence."""
     loop = asyncio.get_running_loop()
     async with source.write() as held:
         await held.session.execute(
             text("SELECT id FROM workspaces WHERE id = :w FOR UPDATE"), {"w": workspace_id}
         )
         started = loop.time()
-        progress("switch: resync", 0, 1)
-        async with target.write() as copy:
-            report.resynced = await _resync(held.session, copy.session, workspace_id)
-        progress("switch: resync", 1, 1)
-        progress("switch: verify", 0, 1)
-        async with target.read() as session:
-            report.verified = await _verify(held.session, session, workspace_id)
-        progress("switch: verify", 1, 1)
+        await _verify_under_hold(held.session, target, workspace_id, report, progress)
         await held.session.execute(
             update(Workspace).where(Workspace.id == workspace_id).values(moved_to=target.name)
         )
@@ -367,6 +399,7 @@ async def _copy_and_switch(
             report.copied[table.name] = await _copy_table(
                 source, target, table, workspace_id, progress
             )
+        await _catch_up(source, target, workspace_id, report)
         await _switch(source, target, workspace_id, report, progress)
     except BaseException:
         await _delete_workspace_rows(target, workspace_id, keep_workspace_row=False)

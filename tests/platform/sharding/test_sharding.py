@@ -238,7 +238,7 @@ async def test_a_move_copies_verifies_switches_and_the_workspace_works_after(
     during: list[asyncio.Task[dict[str, Any]]] = []
 
     def progress(label: str, done: int, total: int) -> None:
-        if label == "switch: resync" and done == 0:
+        if label == "switch: verify" and done == 0:
             during.append(asyncio.create_task(_post(api, moving, "during the switch")))
 
     report = await move_workspace(db, moving.team_id, "b", progress, settle_seconds=0.0)
