@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, Table, and_, delete, func, insert, select, text, tuple_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.platform.db import Base, Database, Shard
@@ -394,7 +395,15 @@ async def _copy_and_switch(
     source: Shard, target: Shard, workspace_id: str, report: MoveReport, progress: Progress
 ) -> None:
     try:
-        await _copy_referenced(source, target, workspace_id)
+        try:
+            await _copy_referenced(source, target, workspace_id)
+        except IntegrityError as conflict:
+            # Accounts are per shard (decision 0010): a member's email may already have an
+            # account of its own on the target. Nothing is changed; the account directory
+            # will remove this case.
+            raise MoveError(
+                f"a row it refers to conflicts on {target.name}: {conflict.orig}"
+            ) from None
         for table in workspace_tables():
             report.copied[table.name] = await _copy_table(
                 source, target, table, workspace_id, progress

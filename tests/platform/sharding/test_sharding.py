@@ -394,3 +394,26 @@ def test_the_move_command(shard_urls: tuple[str, str], tmp_path: Path) -> None:
     }
     again = runner.invoke(cli, ["shard", "move", "--workspace", team_id, "--to", "b"], env=env)
     assert again.exit_code == 1 and "already on b" in again.output
+
+
+async def test_a_move_that_meets_another_account_of_the_same_person_changes_nothing(
+    sharded: Services, api: Api
+) -> None:
+    """Accounts are per shard: one email with an account on each shard stops the move
+    before the switch, cleanly (the account directory is what lifts this)."""
+    from parley.features.users.actions import do_create_user
+
+    db = sharded.db
+    factory = Factory(db)
+    a = await factory.workspace()  # primary
+    b = await factory.workspace()  # b
+    for team in (a, b):
+        async with db.workspace(team.team_id), db.write() as uow:
+            await do_create_user(
+                uow, team.team_id, email="same@person.example", password="correct-horse-battery"
+            )
+    with pytest.raises(MoveError, match="conflicts on b"):
+        await move_workspace(db, a.team_id, "b", settle_seconds=0.0)
+    assert await _where(db, a.team_id) == PRIMARY
+    assert await _rows_everywhere(db.shards["b"], a.team_id) == 0
+    await _post(api, a, "still here")  # untouched, and writable
