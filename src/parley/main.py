@@ -54,8 +54,9 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
-        async with services.db.read() as session:
-            await session.execute(text("SELECT 1"))
+        for shard in services.db.shards.values():  # every shard (just the one, unsharded)
+            async with shard.read() as session:
+                await session.execute(text("SELECT 1"))
     except Exception:  # any database failure means "not ready"
         log.warning("readiness check failed", exc_info=True)
         return json_response({"ok": False, "error": "database_unavailable"}, status=503)
