@@ -9,8 +9,8 @@ arguments merged from query string, form, multipart and JSON bodies, and the
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -67,16 +67,11 @@ async def _viewer(services: Services, request: Request) -> Principal | None:
     return None
 
 
-@asynccontextmanager
-async def _on_shard_of(services: Services, secret: str) -> AsyncIterator[None]:
+def _on_shard_of(services: Services, secret: str) -> AbstractAsyncContextManager[None]:
     """Look a credential up on the shard of the workspace it names (the primary when it
     names none, or unsharded): it is resolved before the workspace is known."""
     workspace_id = PLATFORM.credentials.workspace_hint(secret) if services.db.sharded else None
-    if workspace_id is None:
-        yield
-        return
-    async with services.db.workspace(workspace_id):
-        yield
+    return services.db.workspace(workspace_id)
 
 
 def json_response(
