@@ -140,6 +140,8 @@ class LiveServer:
             # App platform tests deliver to loopback receivers (see tests/apps).
             outbound_allow_private=settings.outbound_allow_private,
             unfurl_enabled=settings.unfurl_enabled,
+            shard_urls=settings.shard_urls,
+            shard_directory_ttl=settings.shard_directory_ttl,
         )
         self.app = create_app(self.settings, migrate=False)
         config = uvicorn.Config(

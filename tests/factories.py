@@ -12,6 +12,8 @@ from parley.features.users import store as user_store
 from parley.features.users.actions import do_create_user
 from parley.features.workspaces.actions import check_create_workspace
 from parley.platform.db import Database
+from parley.platform.ids import new_id
+from parley.platform.shards import new_workspace_write
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -43,9 +45,11 @@ class Factory:
         """A new workspace with a primary owner holding a full-scope user token."""
         domain = f"t{next(_counter)}-{secrets.token_hex(4)}"
         email = f"owner@{domain}.example"
-        async with self.db.write() as uow:
+        workspace_id = new_id("T")
+        async with new_workspace_write(self.db, workspace_id, domain) as uow:
             created = await check_create_workspace(
                 uow,
+                workspace_id=workspace_id,
                 name=name,
                 domain=domain,
                 owner_email=email,
@@ -66,7 +70,7 @@ class Factory:
         """A person in `team` with a user token (all user scopes unless `scopes` is given)."""
         n = next(_counter)
         email = f"user{n}@{team.domain}.example"
-        async with self.db.write() as uow:
+        async with self.db.workspace(team.team_id), self.db.write() as uow:
             user = await do_create_user(
                 uow,
                 team.team_id,
@@ -82,7 +86,7 @@ class Factory:
         self, member: Member, *, kind: str = "user", scopes: tuple[str, ...] | None = None
     ) -> str:
         """Another token for an existing user (e.g. with fewer scopes)."""
-        async with self.db.write() as uow:
+        async with self.db.workspace(member.team_id), self.db.write() as uow:
             user = await user_store.get_user(uow.session, member.team_id, member.user_id)
             assert user is not None
             return await do_issue_token(uow, user, kind=kind, scopes=scopes)
@@ -91,9 +95,7 @@ class Factory:
         self, team: Team, *, scopes: tuple[str, ...] | None = None, name: str = "robot"
     ) -> Member:
         """A bot user with a bot token (`xoxb-…`)."""
-        from parley.platform.ids import new_id
-
-        async with self.db.write() as uow:
+        async with self.db.workspace(team.team_id), self.db.write() as uow:
             user = await do_create_user(
                 uow,
                 team.team_id,

@@ -21,6 +21,7 @@ from parley.platform.events.gateway import RTM_PATH, RtmGateway
 from parley.platform.redact import install_log_redaction
 from parley.platform.services import Services
 from parley.platform.settings import Settings
+from parley.platform.shards import claim_id_ranges, install_directory
 from parley.platform.webapi.http import api_fast_path, handle_api_call, json_response
 from parley.platform.webapi.openapi import openapi_document
 from parley.platform.webapi.ratelimit import RateLimiter
@@ -53,8 +54,9 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
-        async with services.db.read() as session:
-            await session.execute(text("SELECT 1"))
+        for shard in services.db.shards.values():  # every shard (just the one, unsharded)
+            async with shard.read() as session:
+                await session.execute(text("SELECT 1"))
     except Exception:  # any database failure means "not ready"
         log.warning("readiness check failed", exc_info=True)
         return json_response({"ok": False, "error": "database_unavailable"}, status=503)
@@ -83,14 +85,24 @@ class SecurityHeaders:
 
 
 def build_services(settings: Settings) -> Services:
+    db = Database(settings.effective_database_url, shard_urls=settings.named_shard_urls)
     services = Services(
         settings=settings,
-        db=Database(settings.effective_database_url),
+        db=db,
         rate_limiter=RateLimiter(enabled=settings.rate_limits_enabled),
     )
     # Every committed transaction's events go to the bus (local hub first, then other nodes).
-    services.db.event_sink = services.realtime.bus.publish
+    db.event_sink = services.realtime.bus.publish
+    if db.sharded:  # route by the directory; moves heard on the bus drop cached entries
+        install_directory(db, settings.shard_directory_ttl, services.realtime.bus.listen)
     return services
+
+
+async def migrate_shards(db: Database) -> None:
+    """Bring every shard's schema to the newest revision (the primary's first)."""
+    for shard in db.shards.values():
+        await upgrade_to_head_async(shard.url)
+    await claim_id_ranges(db)
 
 
 def create_app(
@@ -110,7 +122,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if migrate:
-            await upgrade_to_head_async(settings.effective_database_url)
+            await migrate_shards(services.db)
         await services.realtime.start()
         workers = WorkerSet(services)
         if start_workers:
@@ -147,9 +159,14 @@ class ParleyApp:
         self.state = starlette.state
         self._asgi = api_fast_path(starlette, services)
         self._rtm = RtmGateway(services)
+        self._db = services.db
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"] == RTM_PATH:
             await self._rtm(scope, receive, send)
+            return
+        if self._db.sharded and scope["type"] == "http":
+            with self._db.isolated():  # routes outside /api bind to their viewer's shard
+                await self._asgi(scope, receive, send)
             return
         await self._asgi(scope, receive, send)

@@ -13,7 +13,14 @@ import typer
 from parley.composition import upgrade_to_head
 from parley.platform.db import Database
 from parley.platform.errors import ApiError
+from parley.platform.ids import new_id
 from parley.platform.settings import Settings, load_settings
+from parley.platform.shards import (
+    claim_id_ranges,
+    directory_of,
+    install_directory,
+    new_workspace_write,
+)
 
 app = typer.Typer(
     help="Parley: self-hosted team chat that speaks the Slack Web API.",
@@ -34,6 +41,10 @@ dev_app = typer.Typer(
     help="Developer tools: seed large workspaces for benchmarks.", no_args_is_help=True
 )
 app.add_typer(dev_app, name="dev")
+shard_app = typer.Typer(
+    help="Workspace shards (PostgreSQL): list them, move a workspace.", no_args_is_help=True
+)
+app.add_typer(shard_app, name="shard")
 
 DataDir = Annotated[
     Path | None,
@@ -68,9 +79,14 @@ def _run_with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -
 
     install()  # the features' hooks (a new workspace's #general, members joining it)
     upgrade_to_head(settings.effective_database_url)
+    for url in settings.named_shard_urls.values():
+        upgrade_to_head(url)
 
     async def runner() -> T:
-        db = Database(settings.effective_database_url)
+        db = Database(settings.effective_database_url, shard_urls=settings.named_shard_urls)
+        if db.sharded:
+            install_directory(db, settings.shard_directory_ttl, lambda listener: None)
+            await claim_id_ranges(db)
         try:
             return await work(db)
         finally:
@@ -150,9 +166,11 @@ def workspace_create(
     from parley.features.workspaces.actions import check_create_workspace
 
     async def work(db: Database) -> dict[str, Any]:
-        async with db.write() as uow:
+        workspace_id = new_id("T")  # placed on the emptiest shard
+        async with new_workspace_write(db, workspace_id, domain) as uow:
             created = await check_create_workspace(
                 uow,
+                workspace_id=workspace_id,
                 name=name,
                 domain=domain,
                 owner_email=owner_email,
@@ -188,7 +206,7 @@ def user_create(
         raise typer.BadParameter("role must be member, admin or guest", param_hint="--role")
 
     async def work(db: Database) -> dict[str, Any]:
-        async with db.write() as uow:
+        async with db.workspace(workspace), db.write() as uow:
             if await get_workspace(uow.session, workspace) is None:
                 raise ApiError("team_not_found")
             user = await do_create_user(
@@ -222,7 +240,7 @@ def token_create(
     from parley.platform.origin import CLI_ORIGIN
 
     async def work(db: Database) -> dict[str, Any]:
-        async with db.write() as uow:
+        async with db.workspace(workspace), db.write() as uow:
             target, token = await do_issue_member_token(
                 uow,
                 workspace,
@@ -254,7 +272,7 @@ def app_create(
 
     async def work(db: Database) -> dict[str, Any]:
         checked = check_manifest(manifest.read_text(encoding="utf-8"))
-        async with db.write() as uow:
+        async with db.workspace(workspace), db.write() as uow:
             if await uow.session.get(Workspace, workspace) is None:
                 raise ApiError("team_not_found")
             created = await do_create_app(uow, workspace, checked, created_by=None)
@@ -310,6 +328,72 @@ def dev_seed(
             "token": result.owner_token,
             "channels": len(result.channel_ids),
             "seconds": round(result.seconds, 1),
+        }
+
+    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+
+
+@shard_app.command("list")
+def shard_list(
+    data_dir: DataDir = None, database_url: DatabaseUrl = None, as_json: AsJson = False
+) -> None:
+    """The configured shards and how many workspaces each holds."""
+
+    async def work(db: Database) -> dict[str, Any]:
+        directory = directory_of(db)
+        if directory is None:
+            return {"primary": "not sharded (PARLEY_SHARD_URLS is empty)"}
+        return dict(await directory.workspace_counts())
+
+    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+
+
+@shard_app.command("move")
+def shard_move(
+    workspace: Annotated[str, typer.Option(help="Workspace id (T…).")],
+    to: Annotated[str, typer.Option("--to", help="Name of the target shard.")],
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Move a workspace to another shard online: copy, then hold its writes briefly while
+    the copy is brought up to date and verified (row counts and checksums per table),
+    switch, and remove the old rows (decision 0010)."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+    from parley.platform.moves import MoveError, move_workspace
+
+    tasks: dict[str, TaskID] = {}
+    bar = Progress(
+        TextColumn("{task.description:>24}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        disable=as_json,
+    )
+
+    def progress(label: str, done: int, total: int) -> None:
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=total)
+        bar.update(tasks[label], completed=done, total=total)
+
+    async def work(db: Database) -> dict[str, Any]:
+        try:
+            with bar:
+                report = await move_workspace(db, workspace, to, progress)
+        except MoveError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(code=1) from None
+        return {
+            "team_id": report.workspace_id,
+            "from": report.source,
+            "to": report.target,
+            "rows": sum(report.copied.values()),
+            "resynced_rows": sum(report.resynced.values()),
+            "resynced_rows_held": sum(report.resynced_held.values()),
+            "verified_tables": len(report.verified),
+            "writes_held_seconds": round(report.held_seconds, 3),
+            "old_rows_deleted": report.deleted,
         }
 
     _print(_run_with_db(_settings(data_dir, database_url), work), as_json)

@@ -6,12 +6,18 @@ import asyncio
 import logging
 import os
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import MetaData, event, make_url
+from sqlalchemy import MetaData, event, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from parley.platform.security import workspace_in_secret
 from parley.platform.sqlite_inline import Checkpointer, inline_creator
 
 NAMING = {
@@ -148,7 +155,7 @@ class GroupCommit:
 
     MAX_UNITS = 64  # per transaction: bounds how long the first caller waits for the commit
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Shard) -> None:
         self.db = db
         self._queue: deque[_Unit] = deque()
         self._runner: asyncio.Task[None] | None = None
@@ -215,10 +222,12 @@ def _settle(
         future.set_result(value)
 
 
-class Database:
-    """Owns the engines. On SQLite one writer connection serialises writes in-process."""
+class Shard:
+    """One database: owns its engines. On SQLite one writer connection serialises writes
+    in-process. `Database` routes to one of these (the only one, unless sharded)."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, name: str, url: str, *, echo: bool = False) -> None:
+        self.name = name
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self._checkpointer: Checkpointer | None = None
@@ -267,11 +276,15 @@ class Database:
         self._group = GroupCommit(self) if self.is_sqlite else None
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[UnitOfWork]:
-        """A write transaction: commits when the block ends, then runs after-commit work."""
+    async def write(self, *, fence: str | None = None) -> AsyncIterator[UnitOfWork]:
+        """A write transaction: commits when the block ends, then runs after-commit work.
+        With `fence` (a workspace id), it first checks that the workspace has not moved to
+        another shard, and holds off a move's final switch until it commits (`check_fence`)."""
         async with self._write_sessions() as session:
             uow = UnitOfWork(session=session, is_sqlite=self.is_sqlite)
             async with session.begin():
+                if fence is not None:
+                    await check_fence(session, fence)
                 yield uow
                 for callback in uow.before_commit:  # not reached when the block raised
                     await callback(uow)
@@ -305,3 +318,216 @@ class Database:
             self._checkpointer = None
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
+
+
+# --- shards: one database per group of workspaces ------------------------------------------
+
+PRIMARY = "primary"  # the shard PARLEY_DATABASE_URL names; it also holds the directory
+MOVE_RETRIES = 3  # a write that finds its workspace moved re-resolves it this often
+
+
+class WorkspaceMoved(Exception):
+    """A write reached a shard its workspace has moved away from (the row's `moved_to`)."""
+
+    def __init__(self, workspace_id: str, moved_to: str) -> None:
+        super().__init__(f"workspace {workspace_id} moved to shard {moved_to}")
+        self.workspace_id = workspace_id
+        self.moved_to = moved_to
+
+
+async def check_fence(session: AsyncSession, workspace_id: str) -> None:
+    """The write side of a move (decision 0010): a KEY SHARE lock on the workspace's row
+    on this shard, held until the transaction ends. Writers do not block each other (the
+    event counter's UPDATE takes a weaker lock than FOR UPDATE), but a move's final switch,
+    which takes FOR UPDATE, waits for every write in flight and holds new ones; once it has
+    committed, they find `moved_to` set and go to the new shard. A row that is not there
+    (a workspace being created in this transaction) has nothing to fence."""
+    moved_to = await session.scalar(
+        text("SELECT moved_to FROM workspaces WHERE id = :id FOR KEY SHARE"), {"id": workspace_id}
+    )
+    if moved_to is not None:
+        raise WorkspaceMoved(workspace_id, str(moved_to))
+
+
+class ShardLocator(Protocol):
+    """Which shard a workspace lives on (the directory: platform/shards.py)."""
+
+    async def shard_of(self, workspace_id: str, *, fresh: bool = False) -> str: ...
+
+    async def shard_of_domain(self, domain: str) -> str: ...
+
+    def forget(self, workspace_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Where the current task's database work goes: a shard, and the workspace it acts
+    for (a request, a socket) or None (a per-shard worker, the directory)."""
+
+    shard: str
+    workspace_id: str | None = None
+
+
+_BOUND: ContextVar[Binding | None] = ContextVar("parley_db_binding", default=None)
+
+
+class _PrimaryOnly:
+    """The locator of an unsharded database: every workspace is on the primary."""
+
+    async def shard_of(self, workspace_id: str, *, fresh: bool = False) -> str:
+        return PRIMARY
+
+    async def shard_of_domain(self, domain: str) -> str:
+        return PRIMARY
+
+    def forget(self, workspace_id: str) -> None:
+        return None
+
+
+class Database:
+    """What every handler, action and worker calls: routes each read and write to the
+    shard of the workspace the current task is bound to (`bind_workspace`, set once per
+    request, socket or worker task), the primary when unbound.
+
+    Unsharded (the default, and always on SQLite) there is one shard and nothing is looked
+    up: `read()`/`write()` are the primary's own. Sharding is PostgreSQL only.
+    """
+
+    def __init__(
+        self, url: str, *, shard_urls: Mapping[str, str] | None = None, echo: bool = False
+    ) -> None:
+        self.primary = Shard(PRIMARY, url, echo=echo)
+        self.shards: dict[str, Shard] = {PRIMARY: self.primary}
+        for name, shard_url in (shard_urls or {}).items():
+            if name in self.shards:
+                raise ValueError(f"shard {name!r} is named twice")
+            self.shards[name] = Shard(name, shard_url, echo=echo)
+        self.url = url
+        self.is_sqlite = self.primary.is_sqlite
+        self.sharded = len(self.shards) > 1
+        if self.sharded and any(shard.is_sqlite for shard in self.shards.values()):
+            raise ValueError("sharding needs PostgreSQL: every shard URL must be postgresql")
+        self.locator: ShardLocator = _PrimaryOnly()
+
+    @property
+    def read_engine(self) -> AsyncEngine:
+        """The primary's reader engine (tools and tests that watch statements)."""
+        return self.primary.read_engine
+
+    @property
+    def write_engine(self) -> AsyncEngine:
+        """The primary's writer engine."""
+        return self.primary.write_engine
+
+    # --- the events of committed transactions ------------------------------------------
+
+    @property
+    def event_sink(self) -> EventSink | None:
+        return self.primary.event_sink
+
+    @event_sink.setter
+    def event_sink(self, sink: EventSink | None) -> None:
+        for shard in self.shards.values():
+            shard.event_sink = sink
+
+    # --- binding ----------------------------------------------------------------------
+
+    def current(self) -> Shard:
+        """The shard the current task is bound to (the primary when unbound)."""
+        binding = _BOUND.get()
+        return self.primary if binding is None else self.shards[binding.shard]
+
+    async def bind_workspace(self, workspace_id: str) -> Token[Binding | None] | None:
+        """Route this task's work to the workspace's shard until `unbind`; None (nothing to
+        undo) when unsharded."""
+        if not self.sharded:
+            return None
+        shard = await self.locator.shard_of(workspace_id)
+        return _BOUND.set(Binding(shard, workspace_id))
+
+    async def bind_workspace_of_secret(self, secret: str) -> Token[Binding | None] | None:
+        """`bind_workspace` for the workspace a secret names (`security.workspace_in_secret`);
+        nothing when it names none."""
+        workspace_id = workspace_in_secret(secret) if self.sharded else None
+        return None if workspace_id is None else await self.bind_workspace(workspace_id)
+
+    def unbind(self, token: Token[Binding | None] | None) -> None:
+        if token is not None:
+            _BOUND.reset(token)
+
+    @asynccontextmanager
+    async def workspace(self, workspace_id: str | None) -> AsyncIterator[None]:
+        """Bound to `workspace_id`'s shard for the block (None: left as it is)."""
+        token = None if workspace_id is None else await self.bind_workspace(workspace_id)
+        try:
+            yield
+        finally:
+            self.unbind(token)
+
+    @contextmanager
+    def isolated(self) -> Iterator[None]:
+        """Whatever the block binds is undone after it (an HTTP request outside `/api`,
+        which binds itself once it knows its viewer: `webapi.http.viewer_of_get`)."""
+        token = _BOUND.set(None)
+        try:
+            yield
+        finally:
+            _BOUND.reset(token)
+
+    @contextmanager
+    def on_shard(self, name: str, workspace_id: str | None = None) -> Iterator[None]:
+        """Bound to the shard `name` for the block (per-shard workers, placement, moves)."""
+        if name not in self.shards:
+            raise KeyError(f"unknown shard {name!r}")
+        token = _BOUND.set(Binding(name, workspace_id))
+        try:
+            yield
+        finally:
+            _BOUND.reset(token)
+
+    # --- the three ways in --------------------------------------------------------------
+
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A read-only session on the current shard (see `Shard.read`)."""
+        return self.current().read()
+
+    def write(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A write transaction on the current shard (see `Shard.write`); a task bound to a
+        workspace of a sharded database writes through the move fence."""
+        binding = _BOUND.get()
+        if not self.sharded or binding is None or binding.workspace_id is None:
+            return self.current().write()
+        return self._fenced_write(binding.shard, binding.workspace_id)
+
+    async def write_unit(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """One unit of work (see `Shard.write_unit`), on the current shard."""
+        if not self.sharded:
+            return await self.primary.write_unit(work)
+        async with self.write() as uow:
+            return await work(uow)
+
+    @asynccontextmanager
+    async def _fenced_write(self, shard: str, workspace_id: str) -> AsyncIterator[UnitOfWork]:
+        async with AsyncExitStack() as stack:
+            for _ in range(MOVE_RETRIES):
+                try:
+                    uow = await stack.enter_async_context(
+                        self.shards[shard].write(fence=workspace_id)
+                    )
+                    break
+                except WorkspaceMoved as moved:
+                    # Moved since this node looked. The fence names the new shard (the
+                    # directory is updated just after it): go there, and keep the rest of
+                    # the task (its reads too) on it.
+                    self.locator.forget(workspace_id)
+                    shard = moved.moved_to
+                    if shard not in self.shards:
+                        shard = await self.locator.shard_of(workspace_id, fresh=True)
+                    _BOUND.set(Binding(shard, workspace_id))
+            else:
+                raise WorkspaceMoved(workspace_id, shard)
+            yield uow
+
+    async def dispose(self) -> None:
+        for shard in self.shards.values():
+            await shard.dispose()

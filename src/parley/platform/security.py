@@ -9,6 +9,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from parley.platform.ids import looks_like
+
 _hasher = PasswordHasher()
 # A hash of a random password, so that checking a login for an unknown email costs the same
 # time as for a known one (no user enumeration through timing).
@@ -39,3 +41,15 @@ def hash_secret(secret: str) -> str:
 
 def secrets_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def workspace_in_secret(secret: str) -> str | None:
+    """The workspace id a secret begins with: tokens `xoxp-T…-…`, and session, invitation
+    and upload secrets `T…-…`. Which shard to look it up on (decision 0010); untrusted, so
+    a wrong one only means the lookup finds nothing."""
+    if len(secret) > 200:
+        return None
+    if secret[:5] in ("xoxp-", "xoxb-", "xapp-"):
+        secret = secret[5:]
+    candidate = secret.split("-", 1)[0]
+    return candidate if looks_like(candidate, "T") else None

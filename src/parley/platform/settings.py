@@ -37,6 +37,13 @@ class Settings:
     outbound_allow_private: bool = False
     # Link previews (parley.features.unfurl): fetch a card for URLs posted in messages.
     unfurl_enabled: bool = True
+    # Workspace sharding (PostgreSQL only; decision 0010): more databases besides
+    # `database_url` (the primary, which holds the directory), as `name=url` pairs separated
+    # by commas or spaces. Append new shards; never rename one that holds workspaces.
+    shard_urls: str = ""
+    # How long a node trusts its cached directory entry; a move also tells every node at
+    # once (a control event), and a write that reaches the old shard is redirected anyway.
+    shard_directory_ttl: float = 5.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -45,6 +52,19 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'parley.db').resolve()}"
+
+    @property
+    def named_shard_urls(self) -> dict[str, str]:
+        """`shard_urls` parsed: name -> URL, in the order given."""
+        shards: dict[str, str] = {}
+        for entry in self.shard_urls.replace(",", " ").split():
+            name, sep, url = entry.partition("=")
+            if not sep or not name or not url:
+                raise ValueError(f"PARLEY_SHARD_URLS: {entry!r} is not name=url")
+            if name in shards or name == "primary":
+                raise ValueError(f"PARLEY_SHARD_URLS: shard {name!r} is named twice")
+            shards[name] = url
+        return shards
 
     @property
     def base_url(self) -> str:
@@ -69,6 +89,7 @@ _CONVERTERS: dict[str, Any] = {
     "workspace_quota_bytes": int,
     "outbound_allow_private": _env_bool,
     "unfurl_enabled": _env_bool,
+    "shard_directory_ttl": float,
 }
 
 

@@ -166,7 +166,8 @@ async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
     """A browser session of the member's account, signed into the member's workspace."""
     if user.account_id is None:  # bots and people without a login cannot have one
         raise ApiError("invalid_auth")
-    secret = new_secret(nbytes=32)
+    # The workspace id leads the secret: with shards, the cookie finds its shard by it.
+    secret = new_secret(user.workspace_id + "-", nbytes=32)
     csrf = secrets.token_urlsafe(24)
     uow.session.add(
         BrowserSession(
@@ -331,7 +332,8 @@ async def check_create_invitation(
 async def _create_invitation(
     uow: UnitOfWork, inviter: User, *, email: str | None, role: str, lifetime: timedelta
 ) -> NewInvitation:
-    code = new_secret(nbytes=24)
+    # The workspace id leads the code: with shards, accepting it finds the shard by it.
+    code = new_secret(inviter.workspace_id + "-", nbytes=24)
     invitation = Invitation(
         id=new_id("I"),
         code_hash=hash_secret(code),

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.auth import actions
+from parley.features.auth import actions, store
 from parley.features.auth.cookies import expired_cookie, session_body, start_cookies
 from parley.features.auth.wire import SessionResponse
 from parley.features.users.interface import check_email
@@ -88,10 +88,13 @@ class SignInParams(Params):
 )
 async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
     """Signs a person in with email and password; sets an HttpOnly session cookie."""
-    async with call.services.db.write() as uow:  # commits failures too: throttle and audit
-        new = await actions.check_sign_in(
-            uow, params.domain, params.email, params.password, call.origin
-        )
+    db = call.services.db
+    shard = await db.locator.shard_of_domain(params.domain)  # no token yet: by the domain
+    with db.on_shard(shard):
+        async with db.write() as uow:  # commits failures too: throttle and audit
+            new = await actions.check_sign_in(
+                uow, params.domain, params.email, params.password, call.origin
+            )
     if new is None:
         raise ApiError("invalid_credentials")
     start_cookies(call, new)
@@ -132,7 +135,9 @@ class AcceptInviteParams(Params):
 )
 async def auth_accept_invite(call: Call, params: AcceptInviteParams) -> dict[str, Any]:
     """Redeems an invite code: creates the account and signs it in."""
-    async with call.services.db.write() as uow:
+    workspace_id = store.workspace_in_secret(params.code)  # no caller yet: the code says
+    db = call.services.db
+    async with db.workspace(workspace_id), db.write() as uow:
         new = await actions.check_accept_invitation(
             uow,
             params.code,

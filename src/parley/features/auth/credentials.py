@@ -15,6 +15,11 @@ from parley.platform.auth.principal import Principal
 class StoredCredentials:
     """Tokens and browser sessions as stored in this database."""
 
+    def workspace_hint(self, secret: str) -> str | None:
+        """Tokens read `xoxp-T…-…` and session secrets `T…-…` (`actions.do_issue_token`,
+        `actions.do_start_session`): the workspace id is the part before the random one."""
+        return store.workspace_in_secret(secret)
+
     async def principal_for_token(self, session: AsyncSession, token: str) -> Principal:
         return await store.principal_for_token(session, token)
 

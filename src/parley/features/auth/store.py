@@ -16,6 +16,7 @@ from parley.platform.auth.scopes import USER_SCOPES
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.errors import ApiError
 from parley.platform.security import hash_secret
+from parley.platform.security import workspace_in_secret as workspace_in_secret
 from parley.platform.tenancy import Workspace
 
 TOKEN_PREFIXES = ("xoxp-", "xoxb-", "xapp-")

@@ -132,7 +132,8 @@ async def do_reserve_upload(
     await check_quota(uow, settings, principal.workspace_id, length)
     name = sanitize_filename(filename)
     file_id = new_id("F")
-    token = new_secret(nbytes=32)
+    # The workspace id leads it: the upload URL (no other credential) finds its shard by it.
+    token = new_secret(principal.workspace_id + "-", nbytes=32)
     now = utc_now()
     file = File(
         id=file_id,

@@ -68,6 +68,7 @@ async def upload(request: Request) -> Response:
     body is raw bytes with any content type, or multipart/form-data."""
     services = _services(request)
     token = request.path_params["token"]
+    await services.db.bind_workspace_of_secret(token)  # the URL's secret names its workspace
     try:
         size = await receive_upload(services, storage_for(services.settings), token, request)
     except actions.UploadRefused as refused:
@@ -228,7 +229,8 @@ async def public_file(request: Request) -> Response:
     team_id, file_id, secret = pieces
     if not looks_like(file_id, "F"):
         return _error(404, "file_not_found")
-    async with _services(request).db.read() as session:
+    db = _services(request).db
+    async with db.workspace(team_id), db.read() as session:
         file = await store.get_file(session, team_id, file_id)
     if (
         file is None

@@ -49,15 +49,17 @@ async def check_create_workspace(
     owner_email: str,
     owner_password: str,
     owner_name: str = "",
+    workspace_id: str | None = None,
 ) -> NewWorkspace:
-    """Create a workspace and its primary owner (with a full-scope user token)."""
+    """Create a workspace and its primary owner (with a full-scope user token). With
+    shards, `uow` is on the shard `workspace_id` was placed on (`new_workspace_write`)."""
     name, domain = check_workspace_fields(name, domain)
     owner_email = check_email(owner_email)
     check_password(owner_password)
     if await store.get_workspace_by_domain(uow.session, domain):
         raise ApiError("domain_taken")
     workspace = Workspace(
-        id=new_id("T"),
+        id=workspace_id or new_id("T"),
         name=name,
         domain=domain,
         email_domain="",
@@ -91,6 +93,7 @@ async def check_sign_up(
     owner_password: str,
     owner_name: str,
     origin: Origin,
+    workspace_id: str | None = None,
 ) -> NewSession:
     """auth.signup: a new workspace, its owner signed in by a browser session; audited."""
     created = await check_create_workspace(
@@ -100,6 +103,7 @@ async def check_sign_up(
         owner_email=owner_email,
         owner_password=owner_password,
         owner_name=owner_name,
+        workspace_id=workspace_id,
     )
     new = await do_start_session(uow, created.owner)
     await record(

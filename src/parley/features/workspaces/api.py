@@ -10,6 +10,8 @@ from parley.features.auth.interface import SessionResponse, session_body, start_
 from parley.features.workspaces import actions
 from parley.features.workspaces.schemas import team_object
 from parley.features.workspaces.wire import TeamInfoResponse
+from parley.platform.ids import new_id
+from parley.platform.shards import new_workspace_write
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import Auth, Tier, api_method
@@ -54,9 +56,11 @@ class SignUpParams(Params):
 )
 async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
     """Creates a workspace with the caller as its primary owner and signs them in."""
-    async with call.services.db.write() as uow:
+    workspace_id = new_id("T")  # placed on the emptiest shard before it is written
+    async with new_workspace_write(call.services.db, workspace_id, params.domain) as uow:
         new = await actions.check_sign_up(
             uow,
+            workspace_id=workspace_id,
             name=params.team_name,
             domain=params.domain,
             owner_email=params.email,

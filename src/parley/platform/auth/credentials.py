@@ -14,6 +14,12 @@ from parley.platform.auth.principal import Principal
 
 
 class Credentials(Protocol):
+    def workspace_hint(self, secret: str) -> str | None:
+        """The workspace a token or session secret says it belongs to, if it carries one:
+        which shard to look it up on (decision 0010). Untrusted: a wrong hint only means the
+        lookup finds nothing."""
+        ...
+
     async def principal_for_token(self, session: AsyncSession, token: str) -> Principal:
         """The principal a bearer token stands for; `ApiError` (invalid_auth…) otherwise."""
         ...
@@ -36,6 +42,9 @@ class Credentials(Protocol):
 
 class NoCredentials:
     """Until the identity feature installs its own: every credential is refused."""
+
+    def workspace_hint(self, secret: str) -> str | None:
+        return None
 
     async def principal_for_token(self, session: AsyncSession, token: str) -> Principal:
         from parley.platform.errors import ApiError

@@ -62,7 +62,7 @@ class MembershipCache:
         if cached is not None:
             return cached
         generation = self._generation.get(conversation_id, 0)
-        async with self.db.read() as session:
+        async with self.db.workspace(workspace_id), self.db.read() as session:
             loaded = frozenset(await visibility.member_ids(session, conversation_id))
         if self._generation.get(conversation_id, 0) == generation:
             self._store(workspace_id, conversation_id, loaded)

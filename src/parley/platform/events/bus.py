@@ -61,6 +61,14 @@ class PublishedMarker:
         if not self._pending:
             return
         pending, self._pending = self._pending, defaultdict(set)
+        by_shard: dict[str, dict[str, set[int]]] = defaultdict(dict)
+        for workspace_id, seqs in pending.items():
+            by_shard[await self.db.locator.shard_of(workspace_id)][workspace_id] = seqs
+        for shard, marks in by_shard.items():  # one transaction per shard (one, unsharded)
+            with self.db.on_shard(shard):
+                await self._mark(marks)
+
+    async def _mark(self, pending: dict[str, set[int]]) -> None:
         async with self.db.write() as uow:
             for workspace_id, seqs in pending.items():
                 ordered = sorted(seqs)

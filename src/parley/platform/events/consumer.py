@@ -116,8 +116,11 @@ async def cursors(session: AsyncSession, consumer: str) -> dict[str, int]:
 
 
 async def log_positions(session: AsyncSession) -> dict[str, int]:
-    """Every workspace's latest committed seq."""
-    result = await session.execute(select(Workspace.id, Workspace.event_seq))
+    """Every workspace's latest committed seq (not those moved to another shard: their log
+    is followed there)."""
+    result = await session.execute(
+        select(Workspace.id, Workspace.event_seq).where(Workspace.moved_to.is_(None))
+    )
     return {workspace_id: int(seq) for workspace_id, seq in result.all()}
 
 

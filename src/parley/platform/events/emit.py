@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, update
 
 from parley.platform.clock import utc_now
-from parley.platform.db import UnitOfWork
+from parley.platform.db import UnitOfWork, WorkspaceMoved
 from parley.platform.events.audience import AUDIENCE_KINDS
 from parley.platform.events.models import EventLog
 from parley.platform.events.types import EVENT_TYPES
@@ -46,7 +46,7 @@ def control_audience() -> Audience:
 _WORKSPACES = cast(Table, Workspace.__table__)
 _TAKE_SEQS = (
     update(_WORKSPACES)
-    .where(_WORKSPACES.c.id == bindparam("target_id"))
+    .where(_WORKSPACES.c.id == bindparam("target_id"), _WORKSPACES.c.moved_to.is_(None))
     .values(event_seq=_WORKSPACES.c.event_seq + bindparam("count"))
     .returning(_WORKSPACES.c.event_seq)
 )
@@ -60,7 +60,12 @@ async def take_event_seqs(uow: UnitOfWork, workspace_id: str, count: int) -> int
     taken as late as possible: by `write_outbox`, just before the commit.
     """
     result = await uow.session.execute(_TAKE_SEQS, {"target_id": workspace_id, "count": count})
-    return int(result.scalar_one()) - count + 1
+    last = result.scalar_one_or_none()
+    if last is None:
+        # The workspace moved to another shard (the fence, decision 0010): this write,
+        # wherever it came from (a worker of the old shard), must not commit here.
+        raise WorkspaceMoved(workspace_id, "another shard")
+    return int(last) - count + 1
 
 
 async def write_outbox(uow: UnitOfWork) -> None:

@@ -335,7 +335,7 @@ class Hub:
         # Everything up to the committed seq read here is in the log for the connection's own
         # resume query (made after this), so the stream only has to deliver what follows.
         try:
-            async with self.db.read() as session:
+            async with self.db.workspace(stream.workspace_id), self.db.read() as session:
                 latest = await store.latest_seq(session, stream.workspace_id)
         except BaseException as error:
             self.streams.pop(stream.workspace_id, None)
@@ -546,7 +546,7 @@ class Hub:
             assert stream.delivered is not None
             after, upto = stream.delivered, min(stream.pending) - 1
             if upto > after:
-                async with self.db.read() as session:
+                async with self.db.workspace(stream.workspace_id), self.db.read() as session:
                     rows = await store.events_between(session, stream.workspace_id, after, upto)
                 found = {int(row["seq"]) for row in rows}
                 async with stream.lock:
@@ -572,6 +572,18 @@ class Hub:
         }
         if not ready:
             return
+        by_shard: dict[str, dict[str, int | None]] = {}
+        for workspace_id, delivered in ready.items():
+            shard = await self.db.locator.shard_of(workspace_id)
+            by_shard.setdefault(shard, {})[workspace_id] = delivered
+        rows: list[Row] = []
+        for shard, streams in by_shard.items():
+            with self.db.on_shard(shard):
+                rows += await self._behind(streams)
+        await self.accept(rows)
+
+    async def _behind(self, ready: dict[str, int | None]) -> list[Row]:
+        """The logged events these streams (workspace -> delivered seq) have not had."""
         async with self.db.read() as session:
             latest = await store.latest_seqs(session, list(ready))
             behind = {w: d for w, d in ready.items() if d is not None and latest.get(w, 0) > d}
@@ -580,7 +592,7 @@ class Hub:
                 rows += await store.events_between(
                     session, workspace_id, delivered, latest[workspace_id], self.config.max_resume
                 )
-        await self.accept(rows)
+        return rows
 
     async def stop(self) -> None:
         for task in list(self._tasks):

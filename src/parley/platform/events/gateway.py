@@ -140,7 +140,9 @@ class RtmGateway:
             frames = AsgiFrames(send, task, realtime.config.close_timeout, direct)
             connection = Connection(principal, frames, realtime.config.max_queue)
             session = RtmSession(self.services, connection, scope, receive)
-            await session.run(_parse_since(query.get("since")))
+            # The socket's reads (catch-up, frames) go to its workspace's shard.
+            async with self.services.db.workspace(principal.workspace_id):
+                await session.run(_parse_since(query.get("since")))
         finally:
             realtime.connections.discard(task)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -40,19 +41,37 @@ _BASE_HEADERS = {"x-content-type-options": "nosniff", "cache-control": "no-store
 async def viewer_of_get(services: Services, request: Request) -> Principal | None:
     """Who is asking for a file, thumbnail or card image: a bearer token or the session
     cookie. A GET changes nothing, so the cookie alone suffices (an <img> cannot send a CSRF
-    header) and SameSite keeps it first-party. None for no or bad credentials."""
+    header) and SameSite keeps it first-party. None for no or bad credentials. With shards,
+    the rest of the request then reads the viewer's workspace's shard (`ParleyApp` undoes
+    the binding when the request ends)."""
+    principal = await _viewer(services, request)
+    if principal is not None:
+        await services.db.bind_workspace(principal.workspace_id)
+    return principal
+
+
+async def _viewer(services: Services, request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     try:
-        async with services.db.read() as session:
-            if header[:7].lower() == "bearer ":
-                return await PLATFORM.credentials.principal_for_token(session, header[7:].strip())
-            cookie = request.cookies.get(SESSION_COOKIE)
-            if cookie:
+        if header[:7].lower() == "bearer ":
+            token = header[7:].strip()
+            async with _on_shard_of(services, token), services.db.read() as session:
+                return await PLATFORM.credentials.principal_for_token(session, token)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            async with _on_shard_of(services, cookie), services.db.read() as session:
                 principal, _csrf = await PLATFORM.credentials.principal_for_session(session, cookie)
-                return principal
+            return principal
     except ApiError:
         return None
     return None
+
+
+def _on_shard_of(services: Services, secret: str) -> AbstractAsyncContextManager[None]:
+    """Look a credential up on the shard of the workspace it names (the primary when it
+    names none, or unsharded): it is resolved before the workspace is known."""
+    workspace_id = PLATFORM.credentials.workspace_hint(secret) if services.db.sharded else None
+    return services.db.workspace(workspace_id)
 
 
 def json_response(
@@ -191,7 +210,7 @@ async def authenticate(
     if cached is not None:
         principal, csrf = cached.principal, cached.csrf_token
     else:
-        async with services.db.read() as session:
+        async with _on_shard_of(services, cookie), services.db.read() as session:
             principal, csrf = await PLATFORM.credentials.principal_for_session(session, cookie)
         cache.put(key, principal, csrf)
     # A cookie rides along on cross-site requests; the CSRF header proves same-origin script.
@@ -201,7 +220,7 @@ async def authenticate(
 
 
 async def _load_token(services: Services, key: str, token: str) -> Principal:
-    async with services.db.read() as session:
+    async with _on_shard_of(services, token), services.db.read() as session:
         principal = await PLATFORM.credentials.principal_for_token(session, token)
     services.credentials.put(key, principal)
     return principal
@@ -341,7 +360,15 @@ async def dispatch(services: Services, request: Request, name: str) -> ApiRespon
         call = Call(services=services, request=request, principal_or_none=principal)
         if principal is not None and principal.token_kind in {"user", "session"}:
             services.presence.touch(principal.user_id)
-        result = await method.handler(call, params)
+        # Once the caller is known, the handler's database work goes to its workspace's
+        # shard (nothing happens unsharded); unbound after, as the task may go on.
+        bound = (
+            None if principal is None else await services.db.bind_workspace(principal.workspace_id)
+        )
+        try:
+            result = await method.handler(call, params)
+        finally:
+            services.db.unbind(bound)
         return _finish(call, {"ok": True, **result}, _scope_headers(principal, method))
     except RateLimited as limited:
         return json_response(

@@ -1,4 +1,5 @@
-"""Starts and stops the background workers: the relay, and every worker a feature registered."""
+"""Starts and stops the background workers: the relay, and every worker a feature registered,
+once per shard."""
 
 from __future__ import annotations
 
@@ -32,9 +33,16 @@ class WorkerSet:
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
+        """Every worker once per shard, its task bound to that shard: the relay, log
+        consumers and schedulers each follow one database (their leases live in it too)."""
         workers: dict[str, Worker] = {"outbox-relay": run_relay, **PLATFORM.workers}
-        for name, worker in workers.items():
-            self.tasks.append(asyncio.create_task(_supervise(name, worker, self.services)))
+        db = self.services.db
+        for shard in db.shards:
+            with db.on_shard(shard):  # the task copies this binding when it is created
+                for name, worker in workers.items():
+                    label = name if not db.sharded else f"{name}@{shard}"
+                    task = asyncio.create_task(_supervise(label, worker, self.services))
+                    self.tasks.append(task)
 
     async def stop(self) -> None:
         for task in self.tasks:
