@@ -73,7 +73,7 @@ async def test_the_writer_leaves_checkpoints_to_the_checkpointer(db: Database) -
     async with db.write() as uow:
         autocheckpoint = (await uow.session.execute(text("PRAGMA wal_autocheckpoint"))).scalar()
     assert autocheckpoint == 0  # a commit never copies the log into the file (no fsync)
-    assert db._checkpointer is not None  # …the checkpointer's thread does
+    assert db.primary._checkpointer is not None  # …the checkpointer's thread does
 
 
 async def test_checkpointer_thread_copies_the_log_and_stops(tmp_path: Path) -> None:
