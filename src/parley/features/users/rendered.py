@@ -42,7 +42,7 @@ class RenderedUsers:
         self,
         session: AsyncSession,
         workspace_id: str,
-        versions: Sequence[Row[Any]],
+        versions: Sequence[Row[str, int, str]],
         *,
         include_email: bool,
     ) -> list[orjson.Fragment]:

@@ -42,7 +42,7 @@ async def name_in_use(session: AsyncSession, workspace_id: str, name: str) -> bo
 
 async def list_user_versions_page(
     session: AsyncSession, workspace_id: str, *, after_id: str | None, limit: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[str, int, str]]:
     """(id, render_version, tz) of users ordered by id, starting after `after_id`; fetches
     one extra row to detect more. users.list renders from these (features/users/rendered)."""
     query = select(User.id, User.render_version, User.tz).where(User.workspace_id == workspace_id)
