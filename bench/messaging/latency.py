@@ -2,6 +2,7 @@
 (no HTTP client or queueing in the figure): p50/p99 over N calls through the ASGI app.
 
     .venv/bin/python -m bench.messaging.latency --database-url URL --workspace T… [-n 200]
+        [--only search.messages]
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ async def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--workspace", required=True)
     parser.add_argument("-n", type=int, default=200)
+    parser.add_argument(
+        "--only", action="append", help="measure only targets whose name starts with this"
+    )
     args = parser.parse_args()
     app = create_app(
         Settings(database_url=args.database_url, rate_limits_enabled=False),
@@ -114,6 +118,8 @@ async def main() -> None:
         "client.counts": lambda: "/api/client.counts",
     }
     for name, path in targets.items():
+        if args.only and not any(name.startswith(prefix) for prefix in args.only):
+            continue
         for _ in range(5):
             await _call(app, path(), token)  # warm caches and connections
         samples = [await _call(app, path(), token) for _ in range(args.n)]

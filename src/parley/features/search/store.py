@@ -30,8 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.features.messages.models import Mention, Message
 from parley.features.pins.models import Pin, SavedItem
 from parley.features.reactions.models import Reaction
-from parley.features.search.backend import SearchBackend, backend_for
+from parley.features.search.backend import SearchBackend, TextMatch, backend_for
 from parley.features.search.query import Ref, SearchQuery, parse_query
+from parley.features.search.sqlite import SqliteBackend, newest_links
 from parley.features.users.models import User
 from parley.platform.spaces import Conversation, ConversationMember
 from parley.platform.ts import format_ts
@@ -132,12 +133,15 @@ async def search_messages(
     resolved = await resolve_names(session, viewer, query)
     if resolved is None:
         return SearchResult([], 0)  # a named channel or person that does not exist here
-    dialect = session.get_bind().dialect.name
-    backend = backend_for(dialect)
     base = select(Message.id).where(*_conditions(viewer, query, resolved))
-    if dialect == "postgresql":
-        base = _newest_candidates(backend, base, query, ascending=sort != "score" and ascending)
-    matched = backend.match(base, query.terms, query.excluded, rank=sort == "score")
+    matched, unranked = _match(
+        session.get_bind().dialect.name,
+        base,
+        query,
+        rank=sort == "score",
+        newest_first=not (sort != "score" and ascending),
+        by_author=resolved.from_users is not None,
+    )
     # Without words there is nothing to rank by: newest (or oldest) first.
     score = matched.score if matched.score is not None else literal(0.0)
     order = _order("score" if matched.score is not None else "timestamp", ascending, score)
@@ -149,16 +153,71 @@ async def search_messages(
     elif offset == 0:
         total = 0
     else:  # past the last page: count separately, without scores
-        unranked = backend.match(base, query.terms, query.excluded, rank=False)
         counted = select(func.count()).select_from(unranked.select.subquery())
         total = (await session.execute(counted)).scalar_one()
     hits = await _load_hits(session, [(row.id, float(row.score or 0)) for row in rows])
     return SearchResult(hits, total)
 
 
-# PostgreSQL ranks and counts at most this many matches: the newest ones the viewer may see.
+# A search ranks and counts at most this many matches: the newest ones the viewer may see.
 # A word found in a million messages would otherwise be ranked a million times per query.
 MAX_CANDIDATES = 2_000
+
+
+def _match(
+    dialect: str,
+    base: Select[Any],
+    query: SearchQuery,
+    *,
+    rank: bool,
+    newest_first: bool,
+    by_author: bool,
+) -> tuple[TextMatch, TextMatch]:
+    """The matches of `query` among `base`'s messages, scored when `rank`, and unscored for
+    counting; narrowed to the newest MAX_CANDIDATES (oldest with `newest_first` false)
+    wherever the matches can be many."""
+    backend = backend_for(dialect)
+    if isinstance(backend, SqliteBackend):
+        return _sqlite_match(backend, base, query, rank, newest_first, by_author)
+    if dialect == "postgresql":
+        base = _newest_candidates(backend, base, query, ascending=not newest_first)
+    return (
+        backend.match(base, query.terms, query.excluded, rank=rank),
+        backend.match(base, query.terms, query.excluded, rank=False),
+    )
+
+
+def _sqlite_match(
+    backend: SqliteBackend,
+    base: Select[Any],
+    query: SearchQuery,
+    rank: bool,
+    newest_first: bool,
+    by_author: bool,
+) -> tuple[TextMatch, TextMatch]:
+    """SQLite's plans: one person's messages probed in the index (`from:`), else the
+    newest matches walked in the index; `has:link` walks its partial index."""
+    if query.terms and by_author:
+        return (
+            backend.match_each(base, query.terms, query.excluded, rank=rank),
+            backend.match_each(base, query.terms, query.excluded, rank=False),
+        )
+    if query.terms:
+        capped = backend.newest_matches(
+            base,
+            query.terms,
+            query.excluded,
+            rank=rank,
+            ascending=not newest_first,
+            limit=MAX_CANDIDATES,
+        )
+        return capped, capped
+    if "link" in query.has and not by_author:
+        base = newest_links(base, ascending=not newest_first, limit=MAX_CANDIDATES)
+    return (
+        backend.match(base, (), query.excluded, rank=False),
+        backend.match(base, (), query.excluded, rank=False),
+    )
 
 
 def _newest_candidates(

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from parley.features.users import actions, store
+from parley.features.users.rendered import RENDERED_USERS
 from parley.features.users.schemas import profile_object, user_object
 from parley.features.users.wire import (
     PresenceResponse,
@@ -43,13 +44,15 @@ async def users_list(call: Call, params: UsersListParams) -> dict[str, Any]:
     limit = clamp_limit(params.limit, default=1000, maximum=1000)
     after = decode_cursor(params.cursor)
     async with call.services.db.read() as session:
-        rows = await store.list_users_page(
+        versions = await store.list_user_versions_page(
             session, call.principal.workspace_id, after_id=after, limit=limit
         )
-    page, more = rows[:limit], len(rows) > limit
-    email = _can_read_email(call)
+        page, more = versions[:limit], len(versions) > limit
+        members = await RENDERED_USERS.members(
+            session, call.principal.workspace_id, page, include_email=_can_read_email(call)
+        )
     return {
-        "members": [user_object(u, include_email=email) for u in page],
+        "members": members,
         "cache_ts": unix_now(),
         "response_metadata": page_metadata(page[-1].id if more else None),
     }

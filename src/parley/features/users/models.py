@@ -61,3 +61,6 @@ class User(Base):
     manual_presence: Mapped[str] = mapped_column(String(8), default="auto")
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Moved by a database trigger on every UPDATE of the row (migration 0013): users.list
+    # keys its rendered JSON on it. Never written by the application.
+    render_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -5,10 +5,88 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from parley.features.users.models import User
+
+class UserFields(Protocol):
+    """What a user object is built from: an ORM `User` or a Core row of `USER_OBJECT_COLUMNS`
+    (users.list reads rows, not ORM objects: building 200 ORM objects cost more than the page)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def workspace_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def is_primary_owner(self) -> bool: ...
+    @property
+    def is_bot(self) -> bool: ...
+    @property
+    def bot_id(self) -> str | None: ...
+    @property
+    def app_id(self) -> str | None: ...
+    @property
+    def deleted(self) -> bool: ...
+    @property
+    def real_name(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def status_text(self) -> str: ...
+    @property
+    def status_emoji(self) -> str: ...
+    @property
+    def status_expiration(self) -> int: ...
+    @property
+    def tz(self) -> str: ...
+    @property
+    def avatar_url(self) -> str: ...
+    @property
+    def color(self) -> str: ...
+    @property
+    def updated(self) -> int: ...
+
+
+# The columns UserFields names, in that order: a row of these is everything a user object shows.
+USER_OBJECT_COLUMNS = (
+    "id",
+    "workspace_id",
+    "name",
+    "email",
+    "role",
+    "is_primary_owner",
+    "is_bot",
+    "bot_id",
+    "app_id",
+    "deleted",
+    "real_name",
+    "display_name",
+    "first_name",
+    "last_name",
+    "title",
+    "phone",
+    "status_text",
+    "status_emoji",
+    "status_expiration",
+    "tz",
+    "avatar_url",
+    "color",
+    "updated",
+)
 
 
 def _normalize(text: str) -> str:
@@ -23,11 +101,11 @@ def tz_offset_seconds(tz: str) -> int:
     return int(offset.total_seconds()) if offset else 0
 
 
-def _avatar_hash(user: User) -> str:
+def _avatar_hash(user: UserFields) -> str:
     return hashlib.sha256((user.avatar_url or user.id).encode()).hexdigest()[:12]
 
 
-def profile_object(user: User, *, include_email: bool) -> dict[str, Any]:
+def profile_object(user: UserFields, *, include_email: bool) -> dict[str, Any]:
     profile: dict[str, Any] = {
         "title": user.title,
         "phone": user.phone,
@@ -57,7 +135,7 @@ def profile_object(user: User, *, include_email: bool) -> dict[str, Any]:
     return profile
 
 
-def user_object(user: User, *, include_email: bool) -> dict[str, Any]:
+def user_object(user: UserFields, *, include_email: bool) -> dict[str, Any]:
     return {
         "id": user.id,
         "team_id": user.workspace_id,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.users.models import User
+from parley.features.users.schemas import USER_OBJECT_COLUMNS
 from parley.platform.tenancy import Workspace
 
 
@@ -38,14 +40,29 @@ async def name_in_use(session: AsyncSession, workspace_id: str, name: str) -> bo
     return found.first() is not None
 
 
-async def list_users_page(
+async def list_user_versions_page(
     session: AsyncSession, workspace_id: str, *, after_id: str | None, limit: int
-) -> Sequence[User]:
-    """Users ordered by id, starting after `after_id`; fetches one extra row to detect more."""
-    query = select(User).where(User.workspace_id == workspace_id)
+) -> Sequence[Row[str, int, str]]:
+    """(id, render_version, tz) of users ordered by id, starting after `after_id`; fetches
+    one extra row to detect more. users.list renders from these (features/users/rendered)."""
+    query = select(User.id, User.render_version, User.tz).where(User.workspace_id == workspace_id)
     if after_id:
         query = query.where(User.id > after_id)
-    return (await session.execute(query.order_by(User.id).limit(limit + 1))).scalars().all()
+    return (await session.execute(query.order_by(User.id).limit(limit + 1))).all()
+
+
+_USER_OBJECT_SELECT = [getattr(User, name) for name in (*USER_OBJECT_COLUMNS, "render_version")]
+
+
+async def get_user_rows(
+    session: AsyncSession, workspace_id: str, user_ids: Sequence[str]
+) -> Sequence[Row[Any]]:
+    """Core rows of USER_OBJECT_COLUMNS and render_version for the workspace's `user_ids`
+    (no ORM objects: users.list renders a page of them)."""
+    query = select(*_USER_OBJECT_SELECT).where(
+        User.workspace_id == workspace_id, User.id.in_(list(user_ids))
+    )
+    return (await session.execute(query.order_by(User.id))).all()
 
 
 async def get_users(
