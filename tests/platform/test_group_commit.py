@@ -106,6 +106,51 @@ async def test_a_failing_commit_fails_every_unit_of_the_batch(
     assert await services.db.write_unit(fine) == "ok"  # and the writer goes on
 
 
+async def test_without_savepoints_a_failing_unit_fails_alone_and_the_rest_runs_again(
+    services: Services, factory: Factory
+) -> None:
+    """The PostgreSQL form (no SAVEPOINT per unit, `optimistic`), run here on either
+    database: the group rolls back, the failing unit gets its error, the others commit once."""
+    team = await factory.workspace()
+    group = GroupCommit(services.db, optimistic=True)
+    runs: Counter[int] = Counter()
+
+    def unit(n: int) -> Any:
+        async def work(uow: UnitOfWork) -> int:
+            runs[n] += 1
+            await emit(uow, team.team_id, {"type": "x_test", "n": n}, workspace_audience())
+            if n == 2:
+                await rename(uow, team.team_id, "broken")
+                raise ApiError("invalid_arguments")
+            return n
+
+        return work
+
+    results = await asyncio.gather(*(group.run(unit(n)) for n in range(6)), return_exceptions=True)
+    assert [r if not isinstance(r, ApiError) else "error" for r in results] == [
+        0,
+        1,
+        "error",
+        3,
+        4,
+        5,
+    ]
+    assert runs == {0: 2, 1: 2, 2: 1, 3: 1, 4: 1, 5: 1}  # the first pass stopped at unit 2
+    async with services.db.read() as session:
+        rows = (
+            await session.execute(
+                select(EventLog.seq, EventLog.payload)
+                .where(EventLog.workspace_id == team.team_id, EventLog.type == "x_test")
+                .order_by(EventLog.seq)
+            )
+        ).all()
+        name = await session.scalar(select(Workspace.name).where(Workspace.id == team.team_id))
+    assert name != "broken"
+    assert [payload["n"] for _, payload in rows] == [0, 1, 3, 4, 5]  # each once
+    seqs = [seq for seq, _ in rows]
+    assert seqs == list(range(seqs[0], seqs[0] + 5))
+
+
 postgres_only = pytest.mark.skipif(
     not POSTGRES_URL.startswith("postgresql"), reason="needs PARLEY_TEST_DATABASE_URL=postgresql…"
 )

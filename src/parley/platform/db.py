@@ -146,9 +146,10 @@ class GroupCommit:
     MAX_UNITS = 64  # per transaction: bounds how long the first caller waits for the commit
     ALONE_ATTEMPTS = 5  # runs of a unit in its own transaction before its conflict is its error
 
-    def __init__(self, db: Database, *, runners: int = 1) -> None:
+    def __init__(self, db: Database, *, runners: int = 1, optimistic: bool = False) -> None:
         self.db = db
         self.runners = runners
+        self.optimistic = optimistic
         self._queue: deque[_Unit] = deque()
         self._running: set[asyncio.Task[None]] = set()
 
@@ -171,6 +172,8 @@ class GroupCommit:
                 log.exception("a group commit failed; its callers got the error")
 
     async def _run_batch(self, batch: list[_Unit]) -> None:
+        if self.optimistic:
+            batch = await self._commit_group(batch, conflicts_rerun=True, savepoints=False)
         for unit in await self._commit_group(batch, conflicts_rerun=True):
             try:
                 await self._run_alone(unit)
@@ -186,30 +189,45 @@ class GroupCommit:
                 return
             await asyncio.sleep(random.uniform(0, 0.01 * attempt))  # jitter: not in lockstep
 
-    async def _commit_group(self, batch: list[_Unit], *, conflicts_rerun: bool) -> list[_Unit]:
+    async def _commit_group(
+        self, batch: list[_Unit], *, conflicts_rerun: bool, savepoints: bool = True
+    ) -> list[_Unit]:
         """Run `batch` in one transaction; answer the callers of the units that committed.
 
         Returns the units to run again: with `conflicts_rerun`, a lock conflict takes the
         unit that met it and those after it out of the group (the others commit), and a
         conflict outside the units (the outbox, COMMIT) rolls the whole group back.
+        Without `savepoints` (two round trips per unit fewer), a unit that fails rolls the
+        whole group back: it gets its error (unless a lock conflict) and the others are
+        returned, to run again with savepoints.
         """
         done: list[tuple[_Unit, Any]] = []
         rerun: list[_Unit] = []
+        failed: tuple[_Unit, Exception] | None = None
         try:
             async with self.db._write_sessions() as session, session.begin():
                 batch_uow = UnitOfWork(session=session, is_sqlite=self.db.is_sqlite)
                 for index, unit in enumerate(batch):
                     uow = UnitOfWork(session=session, is_sqlite=self.db.is_sqlite)
-                    try:
-                        async with session.begin_nested():
+                    if not savepoints:
+                        try:
                             value = await unit.work(uow)
-                    except Exception as error:  # this unit only: its savepoint rolled back
-                        if conflicts_rerun and is_lock_conflict(error):
-                            log.info("lock conflict: %d unit(s) to run alone", len(batch) - index)
-                            rerun = batch[index:]  # commit the others: that breaks the cycle
-                            break
-                        _settle(unit.future, error=error)
-                        continue
+                        except Exception as error:
+                            failed = (unit, error)
+                            raise  # rolls back the whole group
+                    else:
+                        try:
+                            async with session.begin_nested():
+                                value = await unit.work(uow)
+                        except Exception as error:  # this unit only: its savepoint rolled back
+                            if conflicts_rerun and is_lock_conflict(error):
+                                log.info(
+                                    "lock conflict: %d unit(s) to run alone", len(batch) - index
+                                )
+                                rerun = batch[index:]  # commit the others: breaks the cycle
+                                break
+                            _settle(unit.future, error=error)
+                            continue
                     done.append((unit, value))
                     batch_uow.emitted += uow.emitted
                     batch_uow.after_commit += uow.after_commit
@@ -217,7 +235,12 @@ class GroupCommit:
                         batch_uow.last_before_commit(callback)
                 for callback in batch_uow.before_commit:
                     await callback(batch_uow)
-        except BaseException as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+        except BaseException as error:  # nothing of the batch is stored
+            if failed is not None:  # without savepoints: one unit failed, the rest runs again
+                unit, unit_error = failed
+                if not is_lock_conflict(unit_error):
+                    _settle(unit.future, error=unit_error)
+                return [unit for unit in batch if not unit.future.done()]
             if conflicts_rerun and is_lock_conflict(error):
                 return [unit for unit in batch if not unit.future.done()]
             for unit in batch:
@@ -289,7 +312,13 @@ class Database:
         self.event_sink: EventSink | None = None
         # SQLite: the one writer connection. PostgreSQL: a few groups at once, beside those
         # of other nodes (lock conflicts between them: GroupCommit's docstring).
-        self._group = GroupCommit(self, runners=1 if self.is_sqlite else PG_GROUP_RUNNERS)
+        # On PostgreSQL each statement is a round trip: a group runs first without a
+        # SAVEPOINT per unit (the rare failing unit reruns the others with them).
+        self._group = (
+            GroupCommit(self)
+            if self.is_sqlite
+            else GroupCommit(self, runners=PG_GROUP_RUNNERS, optimistic=True)
+        )
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[UnitOfWork]:
