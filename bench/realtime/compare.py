@@ -57,6 +57,7 @@ class Figures:
     lost: int | None
     cpu_ms_per_msg: float | None = None  # the server's (summed over nodes); Parley only
     db_cpu_ms_per_msg: float | None = None  # PostgreSQL's backends; Parley on PostgreSQL
+    cpu_ms_per_msg_above_idle: float | None = None  # the server's, less its idle burn
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -75,6 +76,7 @@ def figures_parley(r: dict[str, Any]) -> Figures:
         (r.get("deliveries_expected") or 0) - (r.get("deliveries_received") or 0),
         r.get("server_cpu_ms_per_msg"),
         r.get("database_cpu_ms_per_msg"),
+        r.get("server_cpu_ms_per_msg_above_idle"),
     )
 
 
@@ -215,6 +217,7 @@ METRICS = [
     ("RSS MiB", "rss_mib"),
     ("server CPU ms/msg", "cpu_ms_per_msg"),
     ("PG CPU ms/msg", "db_cpu_ms_per_msg"),
+    ("server CPU ms/msg above idle", "cpu_ms_per_msg_above_idle"),
 ]
 
 

@@ -517,7 +517,13 @@ async def load(
     progress(f"{connected} receivers connected; sending for {args.duration:.0f}s")
     stop = asyncio.Event()
     readers = [asyncio.create_task(receive(ws, stats, stop)) for ws in receivers]
+    # The servers' CPU while idle (sockets open, nothing posted: workers, polls, the bus)
+    # over this second, so the CPU of the messages themselves can be told apart from it.
+    idle_start, idle_t0 = proc_sample_all(pids), time.perf_counter()
     await asyncio.sleep(1)
+    idle_end, idle_s = proc_sample_all(pids), time.perf_counter() - idle_t0
+    idle_cpu_per_s = idle_end[1] - idle_start[1] if idle_start and idle_end else 0.0
+    idle_cpu_per_s /= idle_s
     samples: list[tuple[int, float]] = []
     database_cpu = DatabaseCpu(args.database_url)
     db_start = await database_cpu.sample()
@@ -579,6 +585,11 @@ async def load(
         # database): flat from one node to two means the nodes add capacity, cores allowing.
         "server_cpu_ms_per_msg": per_message(end_sample[1] - start_sample[1], stats.accepted),
         "database_cpu_ms_per_msg": per_message(db_cpu_s, stats.accepted),
+        "server_idle_cpu_pct": round(idle_cpu_per_s * 100, 1),
+        # The same, less what the servers burn idle over the send phase: the messages' own.
+        "server_cpu_ms_per_msg_above_idle": per_message(
+            end_sample[1] - start_sample[1] - idle_cpu_per_s * send_s, stats.accepted
+        ),
         "server_rss_mib_peak": round(max(s[0] for s in samples) / 2**20, 1) if samples else None,
         "client_cpu_pct": round((cpu1 - cpu0) / send_s * 100, 1),
         "client_procs": max(1, args.client_procs),
