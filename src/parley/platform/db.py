@@ -132,8 +132,9 @@ class GroupCommit:
     are numbered by one UPDATE and inserted by one INSERT. The batch commits once; then
     each caller is answered and the batch's events are published together.
 
-    On PostgreSQL up to `runners` groups run at once, each on its own connection, and the
-    groups of other nodes run beside them. Groups that lock rows (conversations, in
+    On PostgreSQL up to `runners` groups run at once (a second one when a whole group's
+    worth of units is waiting), each on its own connection, and the groups of other nodes
+    run beside them. Groups that lock rows (conversations, in
     `allocate_ts`) in crossing orders deadlock; PostgreSQL aborts one statement. The rule
     (docs/decisions/0009-group-commit-on-postgresql.md): the unit that got the error and
     those after it are taken out of the group, the rest commits (releasing its locks), and
@@ -156,7 +157,12 @@ class GroupCommit:
     async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         unit = _Unit(work, asyncio.get_running_loop().create_future())
         self._queue.append(unit)
-        if len(self._running) < self.runners:
+        # Another group runs beside the first only when a whole group's worth is waiting:
+        # measured on PostgreSQL with one busy channel, eager runners split the queue into
+        # small groups that then wait for each other's conversation row (half the posts/s).
+        if not self._running or (
+            len(self._running) < self.runners and len(self._queue) >= self.MAX_UNITS
+        ):
             runner = asyncio.create_task(self._drain())
             self._running.add(runner)
             runner.add_done_callback(self._running.discard)
