@@ -21,6 +21,14 @@ Loopback only, every run bounded by `--duration` (+ drain) and a per-run timeout
     .venv/bin/python -m bench.realtime.compare --duration 20 --out-dir /tmp/rt-compare \\
         --pg-url postgresql+asyncpg://postgres@127.0.0.1/parley_bench \\
         --redis-url redis://127.0.0.1:6379/0
+
+Parley's shapes only, each also on main's code right after (before/after, same noise):
+
+    git archive main src | tar -x -C /tmp/parley-main
+    .venv/bin/python -m bench.realtime.compare --systems \
+        parley-sqlite,parley-1node-pg,parley-2node-pg-redis --rates 0 --duration 15 \
+        --pg-url postgresql+asyncpg://postgres@127.0.0.1/parley_bench \
+        --redis-url redis://127.0.0.1:6379/0 --baseline-src /tmp/parley-main/src
 """
 
 from __future__ import annotations
