@@ -157,15 +157,16 @@ class GroupCommit:
     async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         unit = _Unit(work, asyncio.get_running_loop().create_future())
         self._queue.append(unit)
+        # A runner that has returned may not have run its done callbacks yet: count only
+        # live ones, or a unit queued in between would wait for a runner that has gone.
+        self._running = {runner for runner in self._running if not runner.done()}
         # Another group runs beside the first only when a whole group's worth is waiting:
         # measured on PostgreSQL with one busy channel, eager runners split the queue into
         # small groups that then wait for each other's conversation row (half the posts/s).
         if not self._running or (
             len(self._running) < self.runners and len(self._queue) >= self.MAX_UNITS
         ):
-            runner = asyncio.create_task(self._drain())
-            self._running.add(runner)
-            runner.add_done_callback(self._running.discard)
+            self._running.add(asyncio.create_task(self._drain()))
         value: T = await asyncio.shield(unit.future)  # a caller that goes away changes nothing
         return value
 
