@@ -3,8 +3,9 @@
 Runs, for each shape (one room/channel of `--users` members, `--senders` senders, each of
 `--receivers`, each of `--rates`: 0 = closed loop, else a fixed total msgs/s):
 
-- Parley: `bench/realtime/run.py` (embedded SQLite; with `--pg-url` and `--redis-url` also
-  two nodes over PostgreSQL + Redis);
+- Parley: `bench/realtime/run.py` (embedded SQLite; with `--pg-url` also one node over
+  PostgreSQL, and with `--redis-url` too two nodes over PostgreSQL + Redis; `--systems
+  parley-sqlite,parley-1node-pg,parley-2node-pg-redis` runs only Parley's shapes);
 - Synapse: the peers' `synapse_bench.py --spawn` (SQLite), with the Python of the venv
   that has matrix-synapse (`--synapse-python`); a fixed rate above what Synapse accepted in
   its closed-loop run of the same shape is skipped (it would only measure a backlog);
@@ -20,6 +21,14 @@ Loopback only, every run bounded by `--duration` (+ drain) and a per-run timeout
     .venv/bin/python -m bench.realtime.compare --duration 20 --out-dir /tmp/rt-compare \\
         --pg-url postgresql+asyncpg://postgres@127.0.0.1/parley_bench \\
         --redis-url redis://127.0.0.1:6379/0
+
+Parley's shapes only, each also on main's code right after (before/after, same noise):
+
+    git archive main src | tar -x -C /tmp/parley-main
+    .venv/bin/python -m bench.realtime.compare --systems \
+        parley-sqlite,parley-1node-pg,parley-2node-pg-redis --rates 0 --duration 15 \
+        --pg-url postgresql+asyncpg://postgres@127.0.0.1/parley_bench \
+        --redis-url redis://127.0.0.1:6379/0 --baseline-src /tmp/parley-main/src
 """
 
 from __future__ import annotations
@@ -54,6 +63,9 @@ class Figures:
     cpu_pct: float | None
     rss_mib: float | None
     lost: int | None
+    cpu_ms_per_msg: float | None = None  # the server's (summed over nodes); Parley only
+    db_cpu_ms_per_msg: float | None = None  # PostgreSQL's backends; Parley on PostgreSQL
+    cpu_ms_per_msg_above_idle: float | None = None  # the server's, less its idle burn
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -70,6 +82,9 @@ def figures_parley(r: dict[str, Any]) -> Figures:
         r.get("server_cpu_pct"),
         r.get("server_rss_mib_peak"),
         (r.get("deliveries_expected") or 0) - (r.get("deliveries_received") or 0),
+        r.get("server_cpu_ms_per_msg"),
+        r.get("database_cpu_ms_per_msg"),
+        r.get("server_cpu_ms_per_msg_above_idle"),
     )
 
 
@@ -97,14 +112,25 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def run_json(command: list[str], out: Path, timeout: float, cwd: Path | None = None) -> Any:
+def run_json(
+    command: list[str],
+    out: Path,
+    timeout: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Any:
     """Run one harness; its JSON (written to `out`) or None if it failed."""
     progress(" ".join(command[:2] + [c for c in command[2:] if not c.startswith("/")])[:200])
     log = out.with_suffix(".log")
     with log.open("w") as stream:
         try:
             subprocess.run(
-                command, stdout=stream, stderr=subprocess.STDOUT, timeout=timeout, cwd=cwd
+                command,
+                stdout=stream,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                cwd=cwd,
+                env=env,
             )
         except subprocess.TimeoutExpired:
             progress(f"timed out: {out.name}")
@@ -184,7 +210,9 @@ def ratio(ours: float | None, theirs: float | None) -> str:
 
 
 def fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.1f}"
+    if value is None:
+        return "-"
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3g}"
 
 
 METRICS = [
@@ -195,11 +223,31 @@ METRICS = [
     ("p99 ms", "p99"),
     ("CPU %", "cpu_pct"),
     ("RSS MiB", "rss_mib"),
+    ("server CPU ms/msg", "cpu_ms_per_msg"),
+    ("PG CPU ms/msg", "db_cpu_ms_per_msg"),
+    ("server CPU ms/msg above idle", "cpu_ms_per_msg_above_idle"),
 ]
 
 
+# Parley's shapes against each other: PostgreSQL against the embedded default, two nodes
+# against one (issue 14's aims: ≥ 0.8 and ≥ 1.8).
+PARLEY_PAIRS = [
+    ("parley-1node-pg", "parley-sqlite"),
+    ("parley-2node-pg-redis", "parley-1node-pg"),
+]
+
+
+# `--baseline-src`: each Parley shape also run right after on that tree's code (e.g. an
+# export of main), named with this suffix, so "before" and "after" share the same noise.
+BASELINE = "@baseline"
+
+
+def system_rank(system: str) -> tuple[int, bool]:
+    return SYSTEM_ORDER.index(system.removesuffix(BASELINE)), system.endswith(BASELINE)
+
+
 def tables(results: dict[str, dict[str, Figures | None]]) -> str:
-    systems = sorted({s for row in results.values() for s in row}, key=SYSTEM_ORDER.index)
+    systems = sorted({s for row in results.values() for s in row}, key=system_rank)
     lines = ["### Absolute figures", ""]
     lines.append("| shape | system | " + " | ".join(m for m, _ in METRICS) + " | lost |")
     lines.append("| --- | --- |" + " --- |" * (len(METRICS) + 1))
@@ -211,22 +259,36 @@ def tables(results: dict[str, dict[str, Figures | None]]) -> str:
             values = [fmt(getattr(figures, key)) for _, key in METRICS]
             lost = "-" if figures.lost is None else str(figures.lost)
             lines.append(f"| {shape} | {system} | " + " | ".join(values) + f" | {lost} |")
-    for ours in [s for s in systems if s.startswith("parley")]:
-        for peer in [s for s in systems if not s.startswith("parley")]:
-            lines += ["", f"### {ours} / {peer} (throughput: >1 is better; latency: <1 is better)"]
-            lines.append("")
-            lines.append("| shape | " + " | ".join(m for m, _ in METRICS) + " |")
-            lines.append("| --- |" + " --- |" * len(METRICS))
-            for shape, row in results.items():
-                a, b = row.get(ours), row.get(peer)
-                if a is None or b is None:
-                    continue
-                cells = [ratio(getattr(a, key), getattr(b, key)) for _, key in METRICS]
-                lines.append(f"| {shape} | " + " | ".join(cells) + " |")
+    pairs = [(s, s + BASELINE) for s in systems if s + BASELINE in systems]
+    pairs += [(a, b) for a, b in PARLEY_PAIRS if a in systems and b in systems]
+    pairs += [
+        (ours, peer)
+        for ours in systems
+        if ours.startswith("parley") and not ours.endswith(BASELINE)
+        for peer in systems
+        if not peer.startswith("parley")
+    ]
+    for ours, peer in pairs:
+        lines += ["", f"### {ours} / {peer} (throughput: >1 is better; latency: <1 is better)"]
+        lines.append("")
+        lines.append("| shape | " + " | ".join(m for m, _ in METRICS) + " |")
+        lines.append("| --- |" + " --- |" * len(METRICS))
+        for shape, row in results.items():
+            a, b = row.get(ours), row.get(peer)
+            if a is None or b is None:
+                continue
+            cells = [ratio(getattr(a, key), getattr(b, key)) for _, key in METRICS]
+            lines.append(f"| {shape} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-SYSTEM_ORDER = ["parley-sqlite", "parley-2node-pg-redis", "synapse-sqlite", "ejabberd"]
+SYSTEM_ORDER = [
+    "parley-sqlite",
+    "parley-1node-pg",
+    "parley-2node-pg-redis",
+    "synapse-sqlite",
+    "ejabberd",
+]
 
 
 def main() -> None:
@@ -241,9 +303,15 @@ def main() -> None:
     parser.add_argument("--synapse-python", default="/tmp/synapse-venv/bin/python")
     parser.add_argument("--xmpp-python", default="/tmp/xmpp-venv/bin/python")
     parser.add_argument("--parley-port", type=int, default=18420)
-    parser.add_argument("--pg-url", default="", help="for the two-node Parley run")
+    parser.add_argument("--pg-url", default="", help="for the PostgreSQL Parley runs")
     parser.add_argument("--redis-url", default="", help="for the two-node Parley run")
     parser.add_argument("--out-dir", default="/tmp/parley-rt-compare")
+    parser.add_argument(
+        "--baseline-src",
+        default="",
+        help="a src/ dir of another Parley (e.g. `git archive main src`): every Parley shape "
+        "is also run on it, right after, as <system>@baseline",
+    )
     args = parser.parse_args()
     if args.duration > 120:
         sys.exit("--duration is capped at 120 s per run")
@@ -253,6 +321,14 @@ def main() -> None:
     systems = [s for s in args.systems.split(",") if s]
     if "parley-2node-pg-redis" in systems and not (args.pg_url and args.redis_url):
         systems.remove("parley-2node-pg-redis")
+    if "parley-1node-pg" in systems and not args.pg_url:
+        systems.remove("parley-1node-pg")
+    if args.baseline_src:
+        systems = [
+            name
+            for system in systems
+            for name in ([system, system + BASELINE] if system.startswith("parley") else [system])
+        ]
     receivers = [int(r) for r in args.receivers.split(",")]
     rates = [float(r) for r in args.rates.split(",")]
     timeout = args.duration + 180
@@ -264,6 +340,7 @@ def main() -> None:
         "users": args.users,
         "senders": args.senders,
         "duration": args.duration,
+        "baseline_src": args.baseline_src,
     }
     results: dict[str, dict[str, Figures | None]] = {}
     raw: dict[str, dict[str, Any]] = {}
@@ -281,16 +358,23 @@ def main() -> None:
                 for system in systems:
                     target = out / f"{system}-{shape}.json"
                     target.unlink(missing_ok=True)
-                    if system.startswith("parley"):
+                    kind = system.removesuffix(BASELINE)
+                    if kind.startswith("parley"):
                         command = [PYTHON, "-m", "bench.realtime.run", "--users", str(args.users)]
                         command += [*common, "--json-out", str(target)]
-                        if system == "parley-2node-pg-redis":
+                        if kind == "parley-2node-pg-redis":
                             command += ["--nodes", "2", "--port", str(args.parley_port + 2)]
                             command += ["--database-url", args.pg_url]
                             command += ["--redis-url", args.redis_url]
+                        elif kind == "parley-1node-pg":
+                            command += ["--port", str(args.parley_port + 1)]
+                            command += ["--database-url", args.pg_url]
                         else:
                             command += ["--port", str(args.parley_port)]
-                        data = run_json(command, target, timeout, cwd=ROOT)
+                        env = None
+                        if system.endswith(BASELINE):
+                            env = {**os.environ, "PYTHONPATH": args.baseline_src}
+                        data = run_json(command, target, timeout, cwd=ROOT, env=env)
                         row[system] = figures_parley(data) if data else None
                     elif system == "synapse-sqlite":
                         if rate and synapse_max is not None and rate > synapse_max:

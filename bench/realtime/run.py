@@ -50,6 +50,7 @@ from typing import Any
 
 import httpx
 import orjson
+from sqlalchemy import text as sql_text
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -99,6 +100,35 @@ def progress(message: str) -> None:
 def own_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+class DatabaseCpu:
+    """CPU seconds of this database's PostgreSQL backends (from /proc: same machine), so the
+    database's share of a message is counted too; None on SQLite (it runs in the server)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.db = Database(database_url) if database_url.startswith("postgresql") else None
+
+    async def sample(self) -> dict[int, float] | None:
+        if self.db is None:
+            return None
+        async with self.db.read() as session:
+            found = await session.execute(
+                sql_text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            )
+            pids = [int(pid) for (pid,) in found]
+        return {pid: s[1] for pid in pids if (s := proc_sample(pid)) is not None}
+
+    @staticmethod
+    def used(start: dict[int, float] | None, end: dict[int, float] | None) -> float | None:
+        """CPU seconds between the samples (a backend born since started from zero)."""
+        if start is None or end is None:
+            return None
+        return sum(cpu - start.get(pid, 0.0) for pid, cpu in end.items())
+
+    async def close(self) -> None:
+        if self.db is not None:
+            await self.db.dispose()
 
 
 @dataclass
@@ -487,8 +517,16 @@ async def load(
     progress(f"{connected} receivers connected; sending for {args.duration:.0f}s")
     stop = asyncio.Event()
     readers = [asyncio.create_task(receive(ws, stats, stop)) for ws in receivers]
+    # The servers' CPU while idle (sockets open, nothing posted: workers, polls, the bus)
+    # over this second, so the CPU of the messages themselves can be told apart from it.
+    idle_start, idle_t0 = proc_sample_all(pids), time.perf_counter()
     await asyncio.sleep(1)
+    idle_end, idle_s = proc_sample_all(pids), time.perf_counter() - idle_t0
+    idle_cpu_per_s = idle_end[1] - idle_start[1] if idle_start and idle_end else 0.0
+    idle_cpu_per_s /= idle_s
     samples: list[tuple[int, float]] = []
+    database_cpu = DatabaseCpu(args.database_url)
+    db_start = await database_cpu.sample()
     start_sample, cpu0 = proc_sample_all(pids), client_cpu(children)
     t_start = time.perf_counter()
     until = t_start + args.duration
@@ -508,6 +546,8 @@ async def load(
     await asyncio.gather(*senders)
     send_s = time.perf_counter() - t_start
     end_sample, cpu1 = proc_sample_all(pids), client_cpu(children)
+    db_cpu_s = database_cpu.used(db_start, await database_cpu.sample())
+    await database_cpu.close()
     expected = stats.accepted * args.receivers
     progress(f"{stats.accepted} accepted, {stats.errors} errors; draining deliveries")
     drain_until = time.perf_counter() + 20
@@ -541,10 +581,23 @@ async def load(
         + [r(max(stats.e2e_ms, default=None))],
         "slowest_messages_ms": slowest_messages(stats, r),
         "server_cpu_pct": round((end_sample[1] - start_sample[1]) / send_s * 100, 1),
+        # CPU per accepted message, summed over the nodes (and PostgreSQL's backends of this
+        # database): flat from one node to two means the nodes add capacity, cores allowing.
+        "server_cpu_ms_per_msg": per_message(end_sample[1] - start_sample[1], stats.accepted),
+        "database_cpu_ms_per_msg": per_message(db_cpu_s, stats.accepted),
+        "server_idle_cpu_pct": round(idle_cpu_per_s * 100, 1),
+        # The same, less what the servers burn idle over the send phase: the messages' own.
+        "server_cpu_ms_per_msg_above_idle": per_message(
+            end_sample[1] - start_sample[1] - idle_cpu_per_s * send_s, stats.accepted
+        ),
         "server_rss_mib_peak": round(max(s[0] for s in samples) / 2**20, 1) if samples else None,
         "client_cpu_pct": round((cpu1 - cpu0) / send_s * 100, 1),
         "client_procs": max(1, args.client_procs),
     }
+
+
+def per_message(cpu_s: float | None, accepted: int) -> float | None:
+    return None if cpu_s is None or not accepted else round(cpu_s * 1000 / accepted, 3)
 
 
 def slowest_messages(stats: Stats, r: Callable[[float | None], float | None]) -> list[Any]:
@@ -584,7 +637,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.duration > 300:
         sys.exit("--duration is capped at 300 s")
-    if args.nodes > 1 and not (args.redis_url and args.database_url.startswith("postgresql")):
+    if args.nodes > 1 and not (args.redis_url and args.database_url.startswith("postgres")):
         sys.exit("--nodes > 1 needs --database-url postgresql+asyncpg://… and --redis-url")
     if not args.port:
         with socket.socket() as probe:

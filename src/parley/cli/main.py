@@ -14,7 +14,7 @@ from parley.composition import upgrade_to_head
 from parley.platform.db import Database
 from parley.platform.errors import ApiError
 from parley.platform.ids import new_id
-from parley.platform.settings import Settings, load_settings
+from parley.platform.settings import Settings, UnusableDatabaseUrl, load_settings
 from parley.platform.shards import (
     claim_id_ranges,
     directory_of,
@@ -57,8 +57,9 @@ DatabaseUrl = Annotated[
     str | None,
     typer.Option(
         "--database-url",
-        help="SQLAlchemy URL, e.g. "
-        "postgresql+asyncpg://user@127.0.0.1/parley [env PARLEY_DATABASE_URL].",
+        help="postgresql://user:password@host/db (or postgres://…, as hosting services give "
+        "it) or sqlite:///path/to/parley.db [env PARLEY_DATABASE_URL; default SQLite in "
+        "the data dir].",
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -68,6 +69,11 @@ T = TypeVar("T")
 
 def _settings(data_dir: Path | None, database_url: str | None, **extra: Any) -> Settings:
     settings = load_settings(data_dir=data_dir, database_url=database_url, **extra)
+    try:
+        settings.effective_database_url  # noqa: B018 - read for its check: one clear line
+    except UnusableDatabaseUrl as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return settings

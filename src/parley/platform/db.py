@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import random
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import (
@@ -57,6 +58,12 @@ if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL", "EXTRA"}:
 SQLITE_WRITER = os.environ.get("PARLEY_SQLITE_WRITER", "inline").lower()
 if SQLITE_WRITER not in {"inline", "thread"}:
     raise ValueError("PARLEY_SQLITE_WRITER must be inline or thread")
+
+# Group-commit transactions one node runs at once on PostgreSQL (each on a connection of its
+# own). Measured in docs/benchmarks.md ("PostgreSQL group commit and two nodes").
+PG_GROUP_RUNNERS = int(os.environ.get("PARLEY_PG_GROUP_RUNNERS", "2"))
+if not 1 <= PG_GROUP_RUNNERS <= 16:
+    raise ValueError("PARLEY_PG_GROUP_RUNNERS must be between 1 and 16")
 
 log = logging.getLogger("parley.db")
 
@@ -140,6 +147,17 @@ class _Unit:
     future: asyncio.Future[Any]
 
 
+# deadlock_detected, serialization_failure: the transaction lost a race for locks, not a
+# rule; run again, it succeeds (see docs/decisions/0009-group-commit-on-postgresql.md).
+LOCK_CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_lock_conflict(error: BaseException) -> bool:
+    """Whether PostgreSQL aborted `error`'s statement to break a deadlock (or a
+    serialization failure): SQLAlchemy's asyncpg errors carry the SQLSTATE on `.orig`."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in LOCK_CONFLICT_SQLSTATES
+
+
 class GroupCommit:
     """Write units of concurrent requests, run back to back in shared transactions.
 
@@ -151,20 +169,42 @@ class GroupCommit:
     (`before_commit`: writing the outbox) run once for the whole batch, so all its events
     are numbered by one UPDATE and inserted by one INSERT. The batch commits once; then
     each caller is answered and the batch's events are published together.
+
+    On PostgreSQL up to `runners` groups run at once (a second one when a whole group's
+    worth of units is waiting), each on its own connection, and the groups of other nodes
+    run beside them. Groups that lock rows (conversations, in
+    `allocate_ts`) in crossing orders deadlock; PostgreSQL aborts one statement. The rule
+    (docs/decisions/0009-group-commit-on-postgresql.md): the unit that got the error and
+    those after it are taken out of the group, the rest commits (releasing its locks), and
+    each unit taken out runs again in a transaction of its own, retried on a conflict. No
+    caller sees a deadlock, and a unit commits at most once: only a run that committed
+    answers its caller. A unit may therefore run more than once; units are self-contained
+    (docs/decisions/0007), so a run that rolled back leaves nothing behind.
     """
 
     MAX_UNITS = 64  # per transaction: bounds how long the first caller waits for the commit
+    ALONE_ATTEMPTS = 5  # runs of a unit in its own transaction before its conflict is its error
 
-    def __init__(self, db: Shard) -> None:
+    def __init__(self, db: Shard, *, runners: int = 1, optimistic: bool = False) -> None:
         self.db = db
+        self.runners = runners
+        self.optimistic = optimistic
         self._queue: deque[_Unit] = deque()
-        self._runner: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
 
     async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         unit = _Unit(work, asyncio.get_running_loop().create_future())
         self._queue.append(unit)
-        if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._drain())
+        # A runner that has returned may not have run its done callbacks yet: count only
+        # live ones, or a unit queued in between would wait for a runner that has gone.
+        self._running = {runner for runner in self._running if not runner.done()}
+        # Another group runs beside the first only when a whole group's worth is waiting:
+        # measured on PostgreSQL with one busy channel, eager runners split the queue into
+        # small groups that then wait for each other's conversation row (half the posts/s).
+        if not self._running or (
+            len(self._running) < self.runners and len(self._queue) >= self.MAX_UNITS
+        ):
+            self._running.add(asyncio.create_task(self._drain()))
         value: T = await asyncio.shield(unit.future)  # a caller that goes away changes nothing
         return value
 
@@ -177,18 +217,62 @@ class GroupCommit:
                 log.exception("a group commit failed; its callers got the error")
 
     async def _run_batch(self, batch: list[_Unit]) -> None:
+        if self.optimistic:
+            batch = await self._commit_group(batch, conflicts_rerun=True, savepoints=False)
+        for unit in await self._commit_group(batch, conflicts_rerun=True):
+            try:
+                await self._run_alone(unit)
+            except Exception:  # its caller got the error; the next unit still runs
+                log.exception("a unit run alone after a lock conflict failed")
+
+    async def _run_alone(self, unit: _Unit) -> None:
+        """A unit that lost a lock race: in its own transaction, which holds no other
+        unit's locks, so it waits for the rows it needs instead of closing a cycle."""
+        for attempt in range(1, self.ALONE_ATTEMPTS + 1):
+            last = attempt == self.ALONE_ATTEMPTS
+            if not await self._commit_group([unit], conflicts_rerun=not last):
+                return
+            await asyncio.sleep(random.uniform(0, 0.01 * attempt))  # jitter: not in lockstep
+
+    async def _commit_group(
+        self, batch: list[_Unit], *, conflicts_rerun: bool, savepoints: bool = True
+    ) -> list[_Unit]:
+        """Run `batch` in one transaction; answer the callers of the units that committed.
+
+        Returns the units to run again: with `conflicts_rerun`, a lock conflict takes the
+        unit that met it and those after it out of the group (the others commit), and a
+        conflict outside the units (the outbox, COMMIT) rolls the whole group back.
+        Without `savepoints` (two round trips per unit fewer), a unit that fails rolls the
+        whole group back: it gets its error (unless a lock conflict) and the others are
+        returned, to run again with savepoints.
+        """
         done: list[tuple[_Unit, Any]] = []
+        rerun: list[_Unit] = []
+        failed: tuple[_Unit, Exception] | None = None
         try:
             async with self.db._write_sessions() as session, session.begin():
-                batch_uow = UnitOfWork(session=session, is_sqlite=True)
-                for unit in batch:
-                    uow = UnitOfWork(session=session, is_sqlite=True)
-                    try:
-                        async with session.begin_nested():
+                batch_uow = UnitOfWork(session=session, is_sqlite=self.db.is_sqlite)
+                for index, unit in enumerate(batch):
+                    uow = UnitOfWork(session=session, is_sqlite=self.db.is_sqlite)
+                    if not savepoints:
+                        try:
                             value = await unit.work(uow)
-                    except Exception as error:  # this unit only: its savepoint rolled back
-                        _settle(unit.future, error=error)
-                        continue
+                        except Exception as error:
+                            failed = (unit, error)
+                            raise  # rolls back the whole group
+                    else:
+                        try:
+                            async with session.begin_nested():
+                                value = await unit.work(uow)
+                        except Exception as error:  # this unit only: its savepoint rolled back
+                            if conflicts_rerun and is_lock_conflict(error):
+                                log.info(
+                                    "lock conflict: %d unit(s) to run alone", len(batch) - index
+                                )
+                                rerun = batch[index:]  # commit the others: breaks the cycle
+                                break
+                            _settle(unit.future, error=error)
+                            continue
                     done.append((unit, value))
                     batch_uow.emitted += uow.emitted
                     batch_uow.after_commit += uow.after_commit
@@ -196,7 +280,14 @@ class GroupCommit:
                         batch_uow.last_before_commit(callback)
                 for callback in batch_uow.before_commit:
                     await callback(batch_uow)
-        except BaseException as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+        except BaseException as error:  # nothing of the batch is stored
+            if failed is not None:  # without savepoints: one unit failed, the rest runs again
+                unit, unit_error = failed
+                if not is_lock_conflict(unit_error):
+                    _settle(unit.future, error=unit_error)
+                return [unit for unit in batch if not unit.future.done()]
+            if conflicts_rerun and is_lock_conflict(error):
+                return [unit for unit in batch if not unit.future.done()]
             for unit in batch:
                 _settle(unit.future, error=error)
             raise
@@ -209,6 +300,7 @@ class GroupCommit:
             await self.db._committed(batch_uow)  # every unit's events, in unit order
         except Exception:
             log.exception("after-commit work of a group commit failed")
+        return rerun
 
 
 def _settle(
@@ -273,7 +365,15 @@ class Shard:
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         # Receives the events of each committed transaction (the bus, once the app wires it).
         self.event_sink: EventSink | None = None
-        self._group = GroupCommit(self) if self.is_sqlite else None
+        # SQLite: the one writer connection. PostgreSQL: a few groups at once, beside those
+        # of other nodes (lock conflicts between them: GroupCommit's docstring).
+        # On PostgreSQL each statement is a round trip: a group runs first without a
+        # SAVEPOINT per unit (the rare failing unit reruns the others with them).
+        self._group = (
+            GroupCommit(self)
+            if self.is_sqlite
+            else GroupCommit(self, runners=PG_GROUP_RUNNERS, optimistic=True)
+        )
 
     @asynccontextmanager
     async def write(self, *, fence: str | None = None) -> AsyncIterator[UnitOfWork]:
@@ -297,12 +397,10 @@ class Shard:
             await callback()
 
     async def write_unit(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-        """Run `work` as one write transaction, or, on SQLite, as one unit of a transaction
-        shared with other concurrent callers (`GroupCommit`). Either way `work`'s changes
-        commit or roll back as one, and its events are published once committed."""
-        if self._group is None:
-            async with self.write() as uow:
-                return await work(uow)
+        """Run `work` as one unit of a transaction shared with other concurrent callers
+        (`GroupCommit`). `work`'s changes commit or roll back as one, and its events are
+        published once committed. `work` may run more than once (after a lock conflict on
+        PostgreSQL); only a run that committed returns."""
         return await self._group.run(work)
 
     @asynccontextmanager

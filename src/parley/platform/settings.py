@@ -7,7 +7,52 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 ENV_PREFIX = "PARLEY_"
+
+
+class UnusableDatabaseUrl(ValueError):
+    """A database URL Parley cannot use; the message is one line for the operator."""
+
+
+# What hosting services hand out (no driver named) and what SQLAlchemy names: Parley runs
+# on asyncpg and aiosqlite only.
+_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+
+def database_url_for(raw: str) -> str:
+    """The SQLAlchemy URL Parley opens for `raw`: `postgresql://…` and `postgres://…` as
+    asyncpg (with libpq's `sslmode=` given to asyncpg as `ssl=`), `sqlite:///path` as
+    aiosqlite. Raises UnusableDatabaseUrl for anything else, naming what would work."""
+    hint = "use postgresql://user:password@host/db or sqlite:///path/to/parley.db"
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError:
+        raise UnusableDatabaseUrl(f"PARLEY_DATABASE_URL is not a database URL; {hint}") from None
+    driver = _DRIVERS.get(url.drivername)
+    if driver is None:
+        raise UnusableDatabaseUrl(
+            f"PARLEY_DATABASE_URL names {url.drivername}://, which Parley cannot use; {hint}"
+        )
+    if driver.startswith("sqlite") and url.database in {None, "", ":memory:"}:
+        raise UnusableDatabaseUrl(
+            "PARLEY_DATABASE_URL is an in-memory SQLite database (it would be lost on "
+            f"restart and differ per connection); {hint}"
+        )
+    if driver.startswith("postgresql") and not url.database:
+        raise UnusableDatabaseUrl(f"PARLEY_DATABASE_URL names no database; {hint}")
+    query = dict(url.query)
+    if "sslmode" in query:  # libpq's name; asyncpg takes the same values as `ssl`
+        query["ssl"] = query.pop("sslmode")
+    return url.set(drivername=driver, query=query).render_as_string(hide_password=False)
 
 
 def _env_bool(value: str) -> bool:
@@ -48,9 +93,10 @@ class Settings:
 
     @property
     def effective_database_url(self) -> str:
-        """The database URL, defaulting to SQLite under the data directory."""
+        """The database URL (as `database_url_for` reads it), defaulting to SQLite under the
+        data directory. Raises UnusableDatabaseUrl for a URL Parley cannot use."""
         if self.database_url:
-            return self.database_url
+            return database_url_for(self.database_url)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'parley.db').resolve()}"
 
     @property
