@@ -37,6 +37,11 @@ class Settings:
     outbound_allow_private: bool = False
     # Link previews (parley.features.unfurl): fetch a card for URLs posted in messages.
     unfurl_enabled: bool = True
+    # The garbage-collector policy of `parley serve` (platform/gc_policy.py, decision 0009):
+    # freeze long-lived objects so collections stay short with thousands of sockets.
+    gc_tuning: bool = True
+    # When set, `parley serve` appends every collection's pause to this file (benchmarks).
+    gc_pause_log: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -69,6 +74,7 @@ _CONVERTERS: dict[str, Any] = {
     "workspace_quota_bytes": int,
     "outbound_allow_private": _env_bool,
     "unfurl_enabled": _env_bool,
+    "gc_tuning": _env_bool,
 }
 
 
