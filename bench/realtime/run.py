@@ -254,13 +254,14 @@ async def api(http: httpx.AsyncClient, method: str, token: str, **args: Any) -> 
 
 async def rtm_connect_url(http: httpx.AsyncClient, token: str) -> str:
     """`rtm.connect`'s socket URL for `token`."""
-    for attempt in range(3):  # a kept-alive HTTP connection the server just closed: retry
+    for attempt in range(6):  # a kept-alive HTTP connection the server just closed: retry
         try:
             body = await api(http, "rtm.connect", token)
             break
-        except (httpx.ReadError, httpx.RemoteProtocolError):
-            if attempt == 2:
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError):
+            if attempt == 5:
                 raise
+            await asyncio.sleep(0.5 * (attempt + 1))  # a saturated machine: give it time
     return str(body["url"])
 
 
@@ -640,11 +641,23 @@ async def load(
         "client_procs": max(1, args.client_procs),
         "connect_s": round(connect_s, 1),
         "kib_per_connection": kib_per_connection(before_connect, after_connect, connected),
+        # What connecting costs the server, whatever else shares the cores: the connect
+        # time on an idle core is about this × sockets.
+        "server_cpu_ms_per_connect": cpu_ms_per_connect(before_connect, after_connect, connected),
         "phases": {
             "connect": [connect_from, connect_to],
             "send_and_drain": [t_start, t_start + total_s],
         },
     }
+
+
+def cpu_ms_per_connect(
+    before: tuple[int, float] | None, after: tuple[int, float] | None, sockets: int
+) -> float | None:
+    """Server CPU while the sockets connected (rtm.connect, handshake, catch-up), per socket."""
+    if before is None or after is None or not sockets:
+        return None
+    return round((after[1] - before[1]) / sockets * 1000, 2)
 
 
 def kib_per_connection(
@@ -763,7 +776,9 @@ def run_line(n: int, result: dict[str, Any]) -> str:
         f"run {n}: E2E p50/p95/p99/max {e2e[0]}/{e2e[1]}/{e2e[2]}/{e2e[3]} ms, "
         f"delivered {result.get('deliveries_received')}/{result.get('deliveries_expected')}, "
         f"POST p50 {(result.get('post_ms') or [None])[0]} ms, "
-        f"connect {result.get('connect_s')} s, {result.get('kib_per_connection')} KiB/socket, "
+        f"connect {result.get('connect_s')} s "
+        f"({result.get('server_cpu_ms_per_connect')} ms server CPU each), "
+        f"{result.get('kib_per_connection')} KiB/socket, "
         f"load {result['load_average'][0]} -> {result['load_average'][1]}\n"
         f"  GC while connecting: {pauses('connect')}\n"
         f"  GC while sending:    {pauses('send_and_drain')}\n"
