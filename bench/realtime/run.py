@@ -419,10 +419,17 @@ def gc_report(logs: list[list[list[str]]], phases: dict[str, list[float]]) -> di
     p50/p99/max ms), and the objects frozen per socket (the tracked objects a socket holds)."""
     from parley.platform.gc_policy import summarize
 
-    pauses = [(float(f[1]), int(f[2]), float(f[3])) for log in logs for f in log if f[0] == "gc"]
+    pauses = [
+        (float(f[1]), int(f[2]), float(f[3]), float(f[4]) if len(f) > 4 else float(f[3]))
+        for log in logs
+        for f in log
+        if f[0] == "gc"
+    ]
     report: dict[str, Any] = {}
     for phase, (begin, end) in phases.items():
-        report[phase] = summarize([p for p in pauses if begin <= p[0] < end])
+        in_phase = [p for p in pauses if begin <= p[0] < end]
+        report[phase] = summarize(in_phase)
+        report[f"{phase}_cpu"] = summarize(in_phase, cpu=True)  # the collector's own work
     report["whole_run"] = summarize(pauses)
     freezes = [(int(f[2]), int(f[3])) for log in logs for f in log if f[0] == "freeze"]
     report["freezes"] = len(freezes)
@@ -782,6 +789,8 @@ def run_line(n: int, result: dict[str, Any]) -> str:
         f"load {result['load_average'][0]} -> {result['load_average'][1]}\n"
         f"  GC while connecting: {pauses('connect')}\n"
         f"  GC while sending:    {pauses('send_and_drain')}\n"
+        f"  (CPU) connecting:    {pauses('connect_cpu')}\n"
+        f"  (CPU) sending:       {pauses('send_and_drain_cpu')}\n"
         f"  frozen objects/socket: {gc_phases.get('frozen_objects_per_socket')}"
     )
 

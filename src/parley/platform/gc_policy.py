@@ -23,8 +23,9 @@ The policy (decision 0009):
   every few hundred of them.
 
 `parley serve` applies it (the setting `gc_tuning`, env `PARLEY_GC_TUNING=false`, turns it
-off). `GcPauses` measures each collection's duration by generation through `gc.callbacks`;
-with `gc_pause_log` set it appends them to that file once a second (for bench/realtime).
+off). `GcPauses` measures each collection's duration (wall and CPU time) by generation
+through `gc.callbacks`; with `gc_pause_log` set it appends them to that file once a second
+(for bench/realtime).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from typing import Any
 log = logging.getLogger("parley.platform.gc")
 
 GENERATIONS = 3
+Pause = tuple[float, int, float, float]  # (perf_counter at start, generation, wall ms, CPU ms)
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,19 @@ def pause_percentiles(durations: list[float]) -> dict[str, float | int]:
 class GcPauses:
     """Every collection's pause, by generation, from `gc.callbacks` (cheap: two clock reads).
 
-    `records` keeps (monotonic start, generation, ms) of the collections not yet taken by
-    `take()`, at most `limit` of them (the oldest are dropped, and counted, beyond it).
+    `records` keeps (monotonic start, generation, wall ms, CPU ms) of the collections not
+    yet taken by `take()`, at most `limit` of them (the oldest are dropped, and counted,
+    beyond it). Wall time is the stall the event loop saw; the thread's CPU time is the
+    collector's own work: on shared cores the two differ by however long the OS kept the
+    process waiting.
     """
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
-        self.records: list[tuple[float, int, float]] = []
+        self.records: list[Pause] = []
         self.dropped = 0
         self._started = 0.0
+        self._started_cpu = 0.0
         self._installed = False
 
     def install(self) -> None:
@@ -100,15 +106,18 @@ class GcPauses:
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
+            self._started_cpu = time.thread_time()
             return
-        ended = time.perf_counter()
+        ended, ended_cpu = time.perf_counter(), time.thread_time()
         if len(self.records) >= self.limit:
             self.records.pop(0)
             self.dropped += 1
         generation = int(info.get("generation", 0))
-        self.records.append((self._started, generation, (ended - self._started) * 1000))
+        wall_ms = (ended - self._started) * 1000
+        cpu_ms = (ended_cpu - self._started_cpu) * 1000
+        self.records.append((self._started, generation, wall_ms, cpu_ms))
 
-    def take(self) -> list[tuple[float, int, float]]:
+    def take(self) -> list[Pause]:
         taken, self.records = self.records, []
         return taken
 
@@ -117,10 +126,11 @@ class GcPauses:
         return summarize(self.records)
 
 
-def summarize(records: list[tuple[float, int, float]]) -> dict[str, dict[str, float | int]]:
+def summarize(records: list[Pause], *, cpu: bool = False) -> dict[str, dict[str, float | int]]:
+    """Pauses by generation: wall time (the default), or the collector's CPU time."""
     by_generation: list[list[float]] = [[] for _ in range(GENERATIONS)]
-    for _, generation, ms in records:
-        by_generation[min(generation, GENERATIONS - 1)].append(ms)
+    for record in records:
+        by_generation[min(record[1], GENERATIONS - 1)].append(record[3] if cpu else record[2])
     return {f"gen{g}": pause_percentiles(by_generation[g]) for g in range(GENERATIONS)}
 
 
@@ -228,10 +238,13 @@ class GcPolicy:
             out.write(line)
 
     def _flush_pauses(self) -> None:
-        """Append the pauses measured since the last flush: `gc <start> <gen> <ms>` lines."""
+        """Append the pauses measured since the last flush: `gc <start> <gen> <ms> <cpu ms>`."""
         if self.pause_log is None:
             return
         records = self.pauses.take()
         if records:
             with self.pause_log.open("a") as out:
-                out.writelines(f"gc {start:.6f} {gen} {ms:.3f}\n" for start, gen, ms in records)
+                out.writelines(
+                    f"gc {start:.6f} {gen} {ms:.3f} {cpu_ms:.3f}\n"
+                    for start, gen, ms, cpu_ms in records
+                )
