@@ -7,7 +7,8 @@ and records every message frame's arrival (`time.perf_counter()`: CLOCK_MONOTONI
 Linux, one clock for every process, so the parent can subtract its send times).
 
 Protocol, one JSON object per line: the parent writes {"urls": [...], "tokens": [...]}
-(receiver i connects to urls[i % len(urls)]); the child answers {"connected": n}. Then
+(receiver i connects to urls[i % len(urls)]); the child answers {"connected": n, "from": t,
+"to": t} (when it began and finished connecting). Then
 "count" → {"received": n, "closed": n}; "stop" → {"arrivals": {text: [t, ...]},
 "closed": n, "close_codes": {code: n}} and the child exits.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -64,6 +66,7 @@ async def main() -> None:
     clients = [httpx.AsyncClient(base_url=u, timeout=60, limits=limits) for u in urls]
     seen = Arrivals()
     sockets: list[LeanRtm] = []
+    connecting_from = time.perf_counter()
     for start in range(0, len(tokens), 100):
         sockets += await asyncio.gather(
             *(
@@ -71,7 +74,9 @@ async def main() -> None:
                 for i, token in enumerate(tokens[start : start + 100])
             )
         )
-    answer({"connected": len(sockets)})
+    # One clock for every process (see above): the parent takes the earliest start and the
+    # latest end over its children as the time to connect every socket.
+    answer({"connected": len(sockets), "from": connecting_from, "to": time.perf_counter()})
     while True:
         command = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
         if command == "count":

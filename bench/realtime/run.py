@@ -137,6 +137,7 @@ class Seeded:
     owner_token: str
     tokens: list[str]
     user_ids: list[str]
+    channel: str = ""  # a channel of every seeded user, when the seed came with one
 
 
 async def seed(database_url: str, users: int) -> Seeded:
@@ -175,10 +176,54 @@ async def seed(database_url: str, users: int) -> Seeded:
         await db.dispose()
 
 
+SEED_CACHE = Path(__file__).resolve().parents[1] / "results" / "seeds"
+
+
+async def seed_sqlite_cached(database_url: str, db_path: Path, users: int) -> Seeded:
+    """Like `seed`, but a SQLite workspace of `users` people is built once and copied for
+    every later run (10,000 users take ~200 s to seed; a copy takes well under a second).
+    The copy is brought to the current schema, so a cache from older code stays usable."""
+    cached_db = SEED_CACHE / f"users-{users}.db"
+    cached_meta = SEED_CACHE / f"users-{users}.json"
+    if not (cached_db.exists() and cached_meta.exists()):
+        SEED_CACHE.mkdir(parents=True, exist_ok=True)
+        building = SEED_CACHE / f"users-{users}.building.db"
+        building.unlink(missing_ok=True)
+        building_url = f"sqlite+aiosqlite:///{building}"
+        seeded = await seed(building_url, users)
+        seeded.channel = await channel_of_everyone(building_url, seeded, users)
+        cached_meta.write_text(json.dumps(seeded.__dict__))
+        building.replace(cached_db)  # complete, or not there at all
+    shutil.copyfile(cached_db, db_path)
+    await upgrade_to_head_async(database_url)
+    return Seeded(**json.loads(cached_meta.read_text()))
+
+
+async def channel_of_everyone(database_url: str, seeded: Seeded, users: int) -> str:
+    """Create the bench channel through a server of its own (10,000 invitations are 10,000
+    system messages: minutes), so that the cached seed has it."""
+    node_dir = Path(tempfile.mkdtemp(prefix="parley-rtm-seed-"))
+    server = Server(database_url, free_port(), node_dir)
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=600) as http:
+            return await make_channel(http, seeded, users)
+    finally:
+        server.stop()
+        shutil.rmtree(node_dir, ignore_errors=True)
+
+
 class Server:
     """`parley serve` on loopback; stopped by its PID at the end."""
 
-    def __init__(self, database_url: str, port: int, data_dir: Path, redis_url: str = "") -> None:
+    def __init__(
+        self,
+        database_url: str,
+        port: int,
+        data_dir: Path,
+        redis_url: str = "",
+        gc_tuning: bool = True,
+    ) -> None:
+        self.gc_log = data_dir / "gc-pauses.log"
         env = {
             **os.environ,
             "PARLEY_REDIS_URL": redis_url,
@@ -188,6 +233,8 @@ class Server:
             "PARLEY_LOG_LEVEL": "warning",
             "PARLEY_HOST": "127.0.0.1",
             "PARLEY_PORT": str(port),
+            "PARLEY_GC_TUNING": "true" if gc_tuning else "false",
+            "PARLEY_GC_PAUSE_LOG": str(self.gc_log),
         }
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
@@ -237,13 +284,14 @@ async def api(http: httpx.AsyncClient, method: str, token: str, **args: Any) -> 
 
 async def rtm_connect_url(http: httpx.AsyncClient, token: str) -> str:
     """`rtm.connect`'s socket URL for `token`."""
-    for attempt in range(3):  # a kept-alive HTTP connection the server just closed: retry
+    for attempt in range(6):  # a kept-alive HTTP connection the server just closed: retry
         try:
             body = await api(http, "rtm.connect", token)
             break
-        except (httpx.ReadError, httpx.RemoteProtocolError):
-            if attempt == 2:
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError):
+            if attempt == 5:
                 raise
+            await asyncio.sleep(0.5 * (attempt + 1))  # a saturated machine: give it time
     return str(body["url"])
 
 
@@ -346,7 +394,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="parley-rtm-bench-"))
     database_url = args.database_url or f"sqlite+aiosqlite:///{work / 'parley.db'}"
     t0 = time.perf_counter()
-    seeded = await seed(database_url, max(args.users, args.senders))
+    users = max(args.users, args.senders)
+    if args.database_url or args.fresh_seed:
+        seeded = await seed(database_url, users)
+    else:
+        seeded = await seed_sqlite_cached(database_url, work / "parley.db", users)
     seed_s = time.perf_counter() - t0
     progress(f"seeded {args.users} users in {seed_s:.1f}s; starting parley serve")
     servers: list[Server] = []
@@ -355,7 +407,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for node in range(args.nodes):
             node_dir = work / f"node{node}"
             node_dir.mkdir()
-            servers.append(Server(database_url, args.port + node, node_dir, args.redis_url))
+            servers.append(
+                Server(database_url, args.port + node, node_dir, args.redis_url, args.gc == "on")
+            )
         pids = [server.process.pid for server in servers]
         idle = proc_sample_all(pids)
         limits = httpx.Limits(max_connections=max(64, args.senders * 2))
@@ -363,7 +417,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) for server in servers
         ]
         try:
-            channel = await make_channel(clients[0], seeded, args.users)
+            channel = seeded.channel if args.users == len(seeded.user_ids) else ""
+            channel = channel or await make_channel(clients[0], seeded, args.users)
             if args.idle:
                 result["idle"] = await idle_memory(clients[0], seeded, pids[0], args.idle)
             if args.senders:
@@ -372,11 +427,46 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             for http in clients:
                 await http.aclose()
         result["server_rss_mib_idle"] = round(idle[0] / 2**20, 1) if idle else None
+        await asyncio.sleep(1.5)  # the servers append their GC pauses once a second
+        phases = result.pop("phases", {})
+        result["gc"] = gc_report([read_gc_log(server.gc_log) for server in servers], phases)
     finally:
         for server in servers:
             server.stop()
         shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def read_gc_log(path: Path) -> list[list[str]]:
+    """The lines a server's GC policy wrote (`gc <start> <gen> <ms>`, `freeze …`, `thaw …`)."""
+    with contextlib.suppress(OSError):
+        return [line.split() for line in path.read_text().splitlines() if line.strip()]
+    return []
+
+
+def gc_report(logs: list[list[list[str]]], phases: dict[str, list[float]]) -> dict[str, Any]:
+    """The servers' collection pauses by generation in each phase of the run (count,
+    p50/p99/max ms), and the objects frozen per socket (the tracked objects a socket holds)."""
+    from parley.platform.gc_policy import summarize
+
+    pauses = [
+        (float(f[1]), int(f[2]), float(f[3]), float(f[4]) if len(f) > 4 else float(f[3]))
+        for log in logs
+        for f in log
+        if f[0] == "gc"
+    ]
+    report: dict[str, Any] = {}
+    for phase, (begin, end) in phases.items():
+        in_phase = [p for p in pauses if begin <= p[0] < end]
+        report[phase] = summarize(in_phase)
+        report[f"{phase}_cpu"] = summarize(in_phase, cpu=True)  # the collector's own work
+    report["whole_run"] = summarize(pauses)
+    freezes = [(int(f[2]), int(f[3])) for log in logs for f in log if f[0] == "freeze"]
+    report["freezes"] = len(freezes)
+    if len(freezes) >= 2 and freezes[-1][0] > freezes[0][0]:
+        (sockets0, frozen0), (sockets1, frozen1) = freezes[0], max(freezes)
+        report["frozen_objects_per_socket"] = round((frozen1 - frozen0) / (sockets1 - sockets0))
+    return report
 
 
 async def make_channel(http: httpx.AsyncClient, seeded: Seeded, members: int) -> str:
@@ -459,8 +549,14 @@ class ReceiverProcs:
         heard: dict[str, Any] = json.loads(await proc.stdout.readline())
         return heard
 
-    async def connected(self) -> int:
-        return sum([int((await self._hear(p))["connected"]) for p in self.procs])
+    async def connected(self) -> tuple[int, float, float]:
+        """(sockets connected, when the first child began, when the last one finished)."""
+        heard = [await self._hear(p) for p in self.procs]
+        return (
+            sum(int(h["connected"]) for h in heard),
+            min(float(h["from"]) for h in heard),
+            max(float(h["to"]) for h in heard),
+        )
 
     async def received(self) -> int:
         for proc in self.procs:
@@ -501,10 +597,12 @@ async def load(
     # several nodes, receiver n connects to node n % nodes.
     tokens = [seeded.tokens[n % len(seeded.tokens)] for n in range(args.receivers)]
     children: ReceiverProcs | None = None
+    before_connect = proc_sample_all(pids)
+    connect_from = time.perf_counter()
     if args.client_procs > 1:
         urls = [str(http.base_url).rstrip("/") for http in clients]
         children = await ReceiverProcs.start(urls, tokens, args.client_procs)
-        connected = await children.connected()
+        connected, connect_from, connect_to = await children.connected()
     else:
         for start in range(0, len(tokens), 100):
             receivers += await asyncio.gather(
@@ -514,7 +612,11 @@ async def load(
                 )
             )
         connected = len(receivers)
-    progress(f"{connected} receivers connected; sending for {args.duration:.0f}s")
+        connect_to = time.perf_counter()
+    connect_s = connect_to - connect_from
+    progress(f"{connected} connected in {connect_s:.1f}s; sending for {args.duration:.0f}s")
+    await asyncio.sleep(2)  # the server's GC policy freezes the burst's objects
+    after_connect = proc_sample_all(pids)
     stop = asyncio.Event()
     readers = [asyncio.create_task(receive(ws, stats, stop)) for ws in receivers]
     # The servers' CPU while idle (sockets open, nothing posted: workers, polls, the bus)
@@ -593,11 +695,38 @@ async def load(
         "server_rss_mib_peak": round(max(s[0] for s in samples) / 2**20, 1) if samples else None,
         "client_cpu_pct": round((cpu1 - cpu0) / send_s * 100, 1),
         "client_procs": max(1, args.client_procs),
+        "connect_s": round(connect_s, 1),
+        "kib_per_connection": kib_per_connection(before_connect, after_connect, connected),
+        # What connecting costs the server, whatever else shares the cores: the connect
+        # time on an idle core is about this × sockets.
+        "server_cpu_ms_per_connect": cpu_ms_per_connect(before_connect, after_connect, connected),
+        "phases": {
+            "connect": [connect_from, connect_to],
+            "send_and_drain": [t_start, t_start + total_s],
+        },
     }
 
 
 def per_message(cpu_s: float | None, accepted: int) -> float | None:
     return None if cpu_s is None or not accepted else round(cpu_s * 1000 / accepted, 3)
+
+
+def cpu_ms_per_connect(
+    before: tuple[int, float] | None, after: tuple[int, float] | None, sockets: int
+) -> float | None:
+    """Server CPU while the sockets connected (rtm.connect, handshake, catch-up), per socket."""
+    if before is None or after is None or not sockets:
+        return None
+    return round((after[1] - before[1]) / sockets * 1000, 2)
+
+
+def kib_per_connection(
+    before: tuple[int, float] | None, after: tuple[int, float] | None, sockets: int
+) -> float | None:
+    """Server RSS growth while the sockets connected, per socket."""
+    if before is None or after is None or not sockets:
+        return None
+    return round((after[0] - before[0]) / sockets / 1024, 1)
 
 
 def slowest_messages(stats: Stats, r: Callable[[float | None], float | None]) -> list[Any]:
@@ -633,27 +762,90 @@ def main() -> None:
         default=1,
         help="spread the receivers over this many processes (for thousands of sockets)",
     )
+    parser.add_argument(
+        "--fresh-seed",
+        action="store_true",
+        help="seed a new SQLite workspace instead of copying the cached one (bench/results/seeds)",
+    )
+    parser.add_argument(
+        "--gc",
+        choices=("on", "off"),
+        default="on",
+        help="the server's garbage-collector policy (PARLEY_GC_TUNING); off = Python's own",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs, each on a fresh server (max 10)"
+    )
     parser.add_argument("--json-out", default="")
     args = parser.parse_args()
     if args.duration > 300:
         sys.exit("--duration is capped at 300 s")
+    if not 1 <= args.repeat <= 10:
+        sys.exit("--repeat is 1 to 10")
     if args.nodes > 1 and not (args.redis_url and args.database_url.startswith("postgres")):
         sys.exit("--nodes > 1 needs --database-url postgresql+asyncpg://… and --redis-url")
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
+    fixed_port = args.port
     # A SIGTERM (e.g. from `timeout`) unwinds normally, so the server is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     with contextlib.suppress(ImportError):
         import uvloop
 
         uvloop.install()
-    result = asyncio.run(run(args))
-    text = json.dumps(result, indent=2)
+    runs: list[dict[str, Any]] = []
+    for n in range(args.repeat):
+        args.port = fixed_port or free_port()
+        load_before = load_average()
+        result = asyncio.run(run(args))
+        result["load_average"] = [load_before, load_average()]
+        runs.append(result)
+        if args.repeat > 1:
+            progress(run_line(n + 1, result))
+    text = json.dumps(runs[0] if args.repeat == 1 else {"runs": runs}, indent=2)
     print(text)
+    for n, result in enumerate(runs):
+        print(run_line(n + 1, result))
     if args.json_out:
         Path(args.json_out).write_text(text + "\n")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, as `uptime` prints them (the cores are shared)."""
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def run_line(n: int, result: dict[str, Any]) -> str:
+    """One run in one line: E2E, connect time, memory, load, and the GC pauses by phase."""
+    e2e = result.get("e2e_ms") or [None] * 4
+    gc_phases = result.get("gc", {})
+
+    def pauses(phase: str) -> str:
+        by_gen = gc_phases.get(phase, {})
+        return " ".join(
+            f"{gen}:{v['count']}x p50 {v['p50_ms']} p99 {v['p99_ms']} max {v['max_ms']}"
+            for gen, v in by_gen.items()
+        )
+
+    return (
+        f"run {n}: E2E p50/p95/p99/max {e2e[0]}/{e2e[1]}/{e2e[2]}/{e2e[3]} ms, "
+        f"delivered {result.get('deliveries_received')}/{result.get('deliveries_expected')}, "
+        f"POST p50 {(result.get('post_ms') or [None])[0]} ms, "
+        f"connect {result.get('connect_s')} s "
+        f"({result.get('server_cpu_ms_per_connect')} ms server CPU each), "
+        f"{result.get('kib_per_connection')} KiB/socket, "
+        f"load {result['load_average'][0]} -> {result['load_average'][1]}\n"
+        f"  GC while connecting: {pauses('connect')}\n"
+        f"  GC while sending:    {pauses('send_and_drain')}\n"
+        f"  (CPU) connecting:    {pauses('connect_cpu')}\n"
+        f"  (CPU) sending:       {pauses('send_and_drain_cpu')}\n"
+        f"  frozen objects/socket: {gc_phases.get('frozen_objects_per_socket')}"
+    )
 
 
 if __name__ == "__main__":

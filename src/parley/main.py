@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -18,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from parley.composition import install, upgrade_to_head_async
 from parley.platform.db import Database
 from parley.platform.events.gateway import RTM_PATH, RtmGateway
+from parley.platform.gc_policy import GcPolicy
 from parley.platform.redact import install_log_redaction
 from parley.platform.services import Services
 from parley.platform.settings import Settings
@@ -105,14 +107,30 @@ async def migrate_shards(db: Database) -> None:
     await claim_id_ranges(db)
 
 
+def gc_policy_for(services: Services) -> GcPolicy:
+    """The collector policy, watching this node's RTM sockets (on or off by settings)."""
+    settings = services.settings
+    connections = services.realtime.connections
+    return GcPolicy(
+        lambda: len(connections),
+        pause_log=Path(settings.gc_pause_log) if settings.gc_pause_log else None,
+        enabled=settings.gc_tuning,
+    )
+
+
 def create_app(
     settings: Settings,
     *,
     migrate: bool = True,
     services: Services | None = None,
     start_workers: bool = True,
+    manage_gc: bool = False,
 ) -> ParleyApp:
-    """The whole Parley server as one ASGI app."""
+    """The whole Parley server as one ASGI app.
+
+    `manage_gc`: the process is this server's own (`parley serve`), so the app may apply
+    the garbage-collector policy (platform/gc_policy.py) once it has started.
+    """
     platform = install()  # every feature's methods, workers and routes
     install_log_redaction()  # no credentials in access/error logs (core/redact.py)
     if settings.database_url == "":
@@ -127,9 +145,14 @@ def create_app(
         workers = WorkerSet(services)
         if start_workers:
             workers.start()
+        gc_policy = gc_policy_for(services) if manage_gc else None
+        if gc_policy is not None:
+            gc_policy.start()  # last: what start-up built is frozen
         try:
             yield
         finally:
+            if gc_policy is not None:
+                await gc_policy.stop()
             await workers.stop()
             await services.realtime.stop()
             await services.db.dispose()

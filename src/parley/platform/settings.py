@@ -89,6 +89,11 @@ class Settings:
     # How long a node trusts its cached directory entry; a move also tells every node at
     # once (a control event), and a write that reaches the old shard is redirected anyway.
     shard_directory_ttl: float = 5.0
+    # The garbage-collector policy of `parley serve` (platform/gc_policy.py, decision 0012):
+    # freeze long-lived objects so collections stay short with thousands of sockets.
+    gc_tuning: bool = True
+    # When set, `parley serve` appends every collection's pause to this file (benchmarks).
+    gc_pause_log: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -136,6 +141,7 @@ _CONVERTERS: dict[str, Any] = {
     "outbound_allow_private": _env_bool,
     "unfurl_enabled": _env_bool,
     "shard_directory_ttl": float,
+    "gc_tuning": _env_bool,
 }
 
 

@@ -89,3 +89,27 @@ async def test_live_events_take_the_direct_path_intact_and_in_order(
     assert [e["text"] for e in received] == texts
     assert len(written) == len(texts)  # each went straight to the socket
     await client.close()
+
+
+async def test_an_open_socket_does_not_keep_its_handshake(
+    live_server: LiveServer, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    protocols: list[wire.FanOutWebSocketProtocol] = []
+    real_init = DirectFrames.__init__
+
+    def remembering(self: DirectFrames, protocol: Any) -> None:
+        real_init(self, protocol)
+        protocols.append(protocol)
+
+    monkeypatch.setattr(wire.DirectFrames, "__init__", remembering)
+    team = await factory.workspace()
+    client = await open_rtm(live_server, team.owner.token)
+    await client.frame_of("reconnect_url")
+    (protocol,) = protocols
+    assert protocol.handshake_complete
+    assert protocol.request is None and protocol.response is None  # ~18 objects a socket
+    seqs = await emit_events(
+        live_server, team.team_id, [({"type": "x_test"}, workspace_audience())]
+    )
+    assert (await client.event())["seq"] == seqs[0]  # and the socket works as before
+    await client.close()

@@ -150,6 +150,17 @@ class RtmGateway:
 class RtmSession:
     """One client's life on the socket."""
 
+    __slots__ = (
+        "arrived",
+        "connection",
+        "hub",
+        "manual_presence",
+        "realtime",
+        "receive",
+        "scope",
+        "services",
+    )
+
     def __init__(
         self, services: Services, connection: Connection, scope: Scope, receive: Receive
     ) -> None:
