@@ -112,7 +112,7 @@ async def test_without_savepoints_a_failing_unit_fails_alone_and_the_rest_runs_a
     """The PostgreSQL form (no SAVEPOINT per unit, `optimistic`), run here on either
     database: the group rolls back, the failing unit gets its error, the others commit once."""
     team = await factory.workspace()
-    group = GroupCommit(services.db, optimistic=True)
+    group = GroupCommit(services.db.primary, optimistic=True)
     runs: Counter[int] = Counter()
 
     def unit(n: int) -> Any:
@@ -171,7 +171,8 @@ async def test_a_deadlock_between_two_nodes_groups_commits_every_unit_once(
     one statement; its unit is rerun alone after its group committed the rest."""
     team = await factory.workspace()
     x, y = await two_channels(services, team.team_id, team.owner.user_id)
-    node_a, node_b = Database(database_url), Database(database_url)  # engines of their own
+    # Two nodes: engines of their own, each its primary shard (where GroupCommit runs).
+    node_a, node_b = Database(database_url).primary, Database(database_url).primary
     node_a.event_sink = node_b.event_sink = None
     runs: Counter[int] = Counter()
     a_holds_x, b_holds_y = asyncio.Event(), asyncio.Event()
@@ -232,7 +233,7 @@ async def test_crossing_groups_of_two_nodes_under_load_lose_and_double_nothing(
     unit commits once, no ts repeats in a channel, the event sequence has no gap."""
     team = await factory.workspace()
     channels = await two_channels(services, team.team_id, team.owner.user_id)
-    nodes = [Database(database_url), Database(database_url)]
+    nodes = [Database(database_url).primary, Database(database_url).primary]
     groups = [GroupCommit(nodes[0], runners=3), GroupCommit(nodes[1], runners=3)]
     runs: Counter[int] = Counter()
 
