@@ -81,6 +81,9 @@ def report(args: argparse.Namespace) -> str:
     machines = math.ceil(processes / args.processes_per_machine)
     by_writes, by_storage, wall = postgres_shards(args, load)
     shards = max(by_writes, by_storage, 1)
+    # A workspace lives on one shard: more shards than workspaces cannot be used.
+    one_workspace_too_big = shards > args.workspaces
+    shards = min(shards, args.workspaces)
     bus_msgs = load.posts_per_s * processes
     redis = max(1, math.ceil(bus_msgs / args.redis_msgs_per_s))
     memory_gib = (load.sockets * args.kib_per_socket / 2**20) + processes * args.base_mib / 1024
@@ -108,6 +111,15 @@ def report(args: argparse.Namespace) -> str:
         f"| PostgreSQL shards (primary {args.db_vcpus} vCPU) | {shards:,} | writes need "
         f"{by_writes:,}, a year of messages needs {by_storage:,}: the wall is **{wall}** |",
         f"| PostgreSQL replicas | {shards:,} standbys (+ read replicas as reads grow) | |",
+        *(
+            [
+                "| **first wall** | one workspace outgrows one shard's storage | a workspace "
+                "is never split across shards: partition its messages by time on its shard, "
+                "or archive old ones |"
+            ]
+            if one_workspace_too_big
+            else []
+        ),
         f"| Redis (bus) | {redis:,} | {bus_msgs:,.0f} pub/sub messages/s out (every node "
         f"gets every event) ÷ {args.redis_msgs_per_s:,.0f}/s each |",
         f"| vCPU per 1,000 concurrent users | Parley {parley_vcpu_per_k:.2f}, Mattermost "
