@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -21,6 +21,9 @@ from parley.platform.shards import (
     install_directory,
     new_workspace_write,
 )
+
+if TYPE_CHECKING:  # rich is imported by the long commands only
+    from rich.progress import Progress
 
 app = typer.Typer(
     help="Parley: self-hosted team chat that speaks the Slack Web API.",
@@ -287,6 +290,30 @@ def app_create(
     _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
 
 
+def _progress_bars(
+    *, label_width: int, hidden: bool
+) -> tuple[Progress, Callable[[str, int, int], None]]:
+    """A rich progress display for a long command, and the `progress(label, done, total)`
+    callback that draws one bar per label (hidden when the command prints JSON)."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+    tasks: dict[str, TaskID] = {}
+    bar = Progress(
+        TextColumn(f"{{task.description:>{label_width}}}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        disable=hidden,
+    )
+
+    def progress(label: str, done: int, total: int) -> None:
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=total)
+        bar.update(tasks[label], completed=done, total=total)
+
+    return bar, progress
+
+
 @dev_app.command("seed")
 def dev_seed(
     users: Annotated[int, typer.Option(help="People in the workspace.")] = 1_000,
@@ -300,8 +327,6 @@ def dev_seed(
 ) -> None:
     """Build a large workspace quickly (bulk inserts, progress bars). Example for the
     PostgreSQL benchmark: --users 350000 --channels 10000 --messages 5000000."""
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
-
     from parley.dev.seed import SeedPlan, seed_workspace
 
     plan = SeedPlan(
@@ -311,19 +336,7 @@ def dev_seed(
         members_per_channel=members_per_channel,
         owner_channels=owner_channels,
     )
-    tasks: dict[str, TaskID] = {}
-    bar = Progress(
-        TextColumn("{task.description:>12}"),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,}"),
-        TimeRemainingColumn(),
-        disable=as_json,
-    )
-
-    def progress(label: str, done: int, total: int) -> None:
-        if label not in tasks:
-            tasks[label] = bar.add_task(label, total=total)
-        bar.update(tasks[label], completed=done)
+    bar, progress = _progress_bars(label_width=12, hidden=as_json)
 
     async def work(db: Database) -> dict[str, Any]:
         with bar:
@@ -365,23 +378,9 @@ def shard_move(
     """Move a workspace to another shard online: copy, then hold its writes briefly while
     the copy is brought up to date and verified (row counts and checksums per table),
     switch, and remove the old rows (decision 0010)."""
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
-
     from parley.platform.moves import MoveError, move_workspace
 
-    tasks: dict[str, TaskID] = {}
-    bar = Progress(
-        TextColumn("{task.description:>24}"),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,}"),
-        TimeRemainingColumn(),
-        disable=as_json,
-    )
-
-    def progress(label: str, done: int, total: int) -> None:
-        if label not in tasks:
-            tasks[label] = bar.add_task(label, total=total)
-        bar.update(tasks[label], completed=done, total=total)
+    bar, progress = _progress_bars(label_width=24, hidden=as_json)
 
     async def work(db: Database) -> dict[str, Any]:
         try:
