@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import insert, update
 
+from parley.features.messages.counters import recount_workspace
 from parley.features.messages.models import Message
 from parley.features.users.models import User
 from parley.features.workspaces.actions import check_create_workspace
@@ -249,3 +250,5 @@ async def _seed_messages(
             await uow.session.execute(
                 update(Conversation).where(Conversation.id == channel).values(last_ts=ts)
             )
+        # Rows went in below the actions: count what each channel shows and each member saw.
+        await recount_workspace(uow.session, team_id)

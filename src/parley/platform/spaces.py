@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -53,6 +54,12 @@ class Conversation(Base):
     previous_names: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The newest `ts` handed out here; new messages get a strictly greater one (row lock).
     last_ts: Mapped[str] = mapped_column(String(17), default=ZERO_TS)
+    # Messages shown in the channel view (top level or broadcast, not deleted), those of them
+    # that mention everyone, and the newest one's ts: kept on write by the messages feature so
+    # that unread counts are a subtraction (ConversationMember.seen_*), not a scan (issue 14).
+    shown_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    shown_everyone_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    latest_shown_ts: Mapped[str | None] = mapped_column(String(17), nullable=True)
     properties: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     @property
@@ -79,6 +86,11 @@ class ConversationMember(Base):
     workspace_id: Mapped[str] = mapped_column(String(24))
     joined: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_read: Mapped[str] = mapped_column(String(17), default=ZERO_TS)
+    # Of the conversation's shown messages, how many this member does not count as unread:
+    # those up to last_read and their own. unread = shown_count - seen_count (same for the
+    # `<!here>`-style ones), maintained with the conversation's counters.
+    seen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    seen_everyone_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # DMs can be closed (hidden from the sidebar) without leaving them.
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     muted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -129,6 +129,8 @@ def _new_member(
         workspace_id=conversation.workspace_id,
         joined=utc_now(),
         last_read=ZERO_TS,
+        seen_count=0,
+        seen_everyone_count=0,
         is_open=is_open,
         muted=False,
     )
@@ -233,6 +235,8 @@ async def do_add_members(
         uow.session.add(_new_member(conversation, user_id))
         await uow.session.flush()
         await _announce_join(uow, conversation, user_id, actor_id)
+    if user_ids:  # someone who left and comes back has seen their own messages
+        await store.recount_read_state(uow.session, conversation.id, list(user_ids))
 
 
 async def _announce_join(
@@ -427,7 +431,8 @@ async def do_mark(
     """Move the member's read cursor to `ts` and tell their other devices."""
     membership.last_read = ts
     await uow.session.flush()
-    read = await store.read_state(uow.session, conversation, membership.user_id, ts)
+    await store.recount_read_state(uow.session, conversation.id, [membership.user_id])
+    read = await store.read_state(uow.session, conversation, membership.user_id)
     await emit(
         uow,
         conversation.workspace_id,

@@ -67,9 +67,7 @@ async def _render(
     """The conversation as the caller sees it, with their read state when they are in it."""
     read: ReadState | None = None
     if with_read and membership is not None:
-        read = await store.read_state(
-            session, conversation, principal.user_id, membership.last_read
-        )
+        read = await store.read_state(session, conversation, principal.user_id)
     if conversation.kind == "im":
         partners = await store.dm_partners(session, principal.user_id, [conversation.id])
         return im_object(

@@ -6,7 +6,7 @@ instead of conversations importing them:
 
 - `SystemMessages`: Slack's `channel_join`, `channel_topic`, … lines posted by membership and
   topic changes;
-- `ReadStates`: unread and mention counts, which are queries over messages and mentions.
+- `ReadStates`: unread and mention counts, kept by the messages feature as messages change.
 
 Each hook is installed once per process; using one that nobody installed is a wiring bug
 and fails loudly rather than silently posting nothing or counting zero.
@@ -40,9 +40,15 @@ class ReadStates(Protocol):
         """Read state of every conversation `user_id` is a member of, by conversation id."""
 
     async def read_state(
-        self, session: AsyncSession, conversation: Conversation, user_id: str, last_read: str
+        self, session: AsyncSession, conversation: Conversation, user_id: str
     ) -> ReadState:
-        """Read state of one conversation for `user_id`, counted from `last_read`."""
+        """Read state of one conversation for `user_id` (a member)."""
+
+    async def recount(
+        self, session: AsyncSession, conversation_id: str, user_ids: list[str]
+    ) -> None:
+        """Recount what these members have seen after their `last_read` moved or they joined
+        (counts are kept on write: see messages/counters.py)."""
 
 
 @dataclass

@@ -267,8 +267,13 @@ async def read_states(session: AsyncSession, workspace_id: str, user_id: str) ->
     return await hooks.read_states().read_states(session, workspace_id, user_id)
 
 
-async def read_state(
-    session: AsyncSession, conversation: Conversation, user_id: str, last_read: str
-) -> ReadState:
+async def read_state(session: AsyncSession, conversation: Conversation, user_id: str) -> ReadState:
     """The same numbers for one conversation (conversations.info, conversations.mark)."""
-    return await hooks.read_states().read_state(session, conversation, user_id, last_read)
+    return await hooks.read_states().read_state(session, conversation, user_id)
+
+
+async def recount_read_state(
+    session: AsyncSession, conversation_id: str, user_ids: list[str]
+) -> None:
+    """After `last_read` moved or members joined: recount what they have seen."""
+    await hooks.read_states().recount(session, conversation_id, user_ids)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.conversations.interface import access_conversation, require_not_archived
-from parley.features.messages import store
+from parley.features.messages import counters, store
 from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
 from parley.features.messages.render import RenderContext, render_attachments, render_message
@@ -153,10 +153,12 @@ async def _render_and_mentions(uow: UnitOfWork, message: Message) -> Mentions:
 async def _store_mentions(
     uow: UnitOfWork, message: Message, found: Mentions, *, replace: bool = True
 ) -> None:
-    """One Mention row per mentioned user of the workspace (replacing earlier ones on edit)."""
+    """One Mention row per mentioned user of the workspace (replacing earlier ones on edit);
+    none for the author (`<@me> has joined the channel` is no mention to be notified of)."""
     if replace:
         await uow.session.execute(delete(Mention).where(Mention.message_id == message.id))
-    users = await existing_user_ids(uow.session, message.workspace_id, found.users)
+    mentioned = [user_id for user_id in found.users if user_id != message.user_id]
+    users = await existing_user_ids(uow.session, message.workspace_id, mentioned)
     if not users:
         return
     await uow.session.execute(
@@ -328,6 +330,7 @@ async def do_post_message(
     if not outcome.created:
         return outcome.message
     await _store_mentions(uow, message, found, replace=False)  # a new message has none yet
+    await counters.count_posted(uow.session, message)
     body = message_object(message)
     if root is not None:
         if reply_broadcast:
@@ -441,9 +444,11 @@ async def do_update_message(
         message.metadata_ = metadata
     message.edited_ts = edited_ts
     message.edited_by = editor_id
+    everyone_before = message.mentions_everyone
     found = await _render_and_mentions(uow, message)
     await uow.session.flush()
     await _store_mentions(uow, message, found)
+    await counters.count_everyone_changed(uow.session, message, was=everyone_before)
     await _emit(uow, conversation, _changed_event(conversation, message, previous))
     return message
 
@@ -462,8 +467,10 @@ async def do_replace_attachments(
     message.attachments = attachments or None
     if files is not None:
         message.files = files or None
+    everyone_before = message.mentions_everyone
     await _render_and_mentions(uow, message)
     await uow.session.flush()
+    await counters.count_everyone_changed(uow.session, message, was=everyone_before)
     await _emit(uow, conversation, _changed_event(conversation, message, previous))
     return message
 
@@ -528,8 +535,11 @@ async def do_delete_message(uow: UnitOfWork, conversation: Conversation, message
     replies; deleting a reply refreshes (or removes the tombstone of) its root.
     """
     previous = message_object(message)
+    was_shown, everyone = counters.is_shown(message), message.mentions_everyone
     if message.thread_ts == message.ts and message.reply_count > 0:
         await _make_tombstone(uow, message)
+        if was_shown:
+            await counters.count_unshown(uow.session, message, everyone=everyone)
         await _emit(uow, conversation, _changed_event(conversation, message, previous))
         return
     root = None
@@ -539,6 +549,8 @@ async def do_delete_message(uow: UnitOfWork, conversation: Conversation, message
         root = await store.get_message_for_update(uow.session, conversation.id, message.thread_ts)
     await uow.session.delete(message)
     await uow.session.flush()
+    if was_shown:
+        await counters.count_unshown(uow.session, message, everyone=everyone)
     await _emit(uow, conversation, _deleted_event(conversation, previous))
     if root is not None:
         await _refresh_root_after_reply_deleted(uow, conversation, root)
