@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.messages.models import Message
-from parley.platform.spaces import Conversation, ConversationMember
+from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
 
 _MESSAGES = cast(Table, Message.__table__)
 _CONVERSATIONS = cast(Table, Conversation.__table__)
@@ -182,12 +182,30 @@ def _unseen(everyone: bool) -> Any:
     return select(func.count()).where(*conditions).scalar_subquery()
 
 
+def _own_shown(everyone: bool) -> Any:
+    """The member's own shown messages in the conversation (correlated to the member row):
+    all a member who joins with `last_read` at zero has seen. Walks the author's messages
+    (workspace_id, user_id, ts index), not the conversation's: joining a busy channel, or
+    inviting 3,000 people, must not count its whole history once per person."""
+    m, c = _MESSAGES.c, _MEMBERS.c
+    conditions = [
+        m.workspace_id == c.workspace_id,
+        m.user_id == c.user_id,
+        m.conversation_id == c.conversation_id,
+        shown_clause(),
+    ]
+    if everyone:
+        conditions.append(m.mentions_everyone.is_(True))
+    return select(func.count()).where(*conditions).scalar_subquery()
+
+
 async def recount_members(session: AsyncSession, conversation_id: str, user_ids: list[str]) -> None:
     """Set `seen_*` of these members from their `last_read` (after a mark, or on joining).
 
     Locks the conversation row for share first: on PostgreSQL a post in flight there holds
     it for update, so the counts read below include that post or it waits for this change.
-    A member who has read up to the newest shown message has seen all of them: no scan."""
+    A member who has read up to the newest shown message has seen all of them, one who has
+    read nothing only their own: neither scans the conversation."""
     counts = (
         await session.execute(
             select(
@@ -202,13 +220,20 @@ async def recount_members(session: AsyncSession, conversation_id: str, user_ids:
     shown, shown_everyone, latest = counts
     c = _MEMBERS.c
     read_all = c.last_read >= literal(latest or "")
+    read_none = c.last_read == ZERO_TS
     await session.execute(
         update(_MEMBERS)
         .where(c.conversation_id == conversation_id, c.user_id.in_(user_ids))
         .values(
-            seen_count=case((read_all, shown), else_=shown - _unseen(everyone=False)),
+            seen_count=case(
+                (read_all, shown),
+                (read_none, _own_shown(everyone=False)),
+                else_=shown - _unseen(everyone=False),
+            ),
             seen_everyone_count=case(
-                (read_all, shown_everyone), else_=shown_everyone - _unseen(everyone=True)
+                (read_all, shown_everyone),
+                (read_none, _own_shown(everyone=True)),
+                else_=shown_everyone - _unseen(everyone=True),
             ),
         )
         .execution_options(synchronize_session=False)
