@@ -14,7 +14,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.apps import store
-from parley.features.apps.manifest import Manifest, Shortcut, check_manifest, shortcuts_of
+from parley.features.apps.manifest import (
+    Manifest,
+    Shortcut,
+    check_manifest,
+    served_scopes,
+    shortcuts_of,
+)
 from parley.features.apps.models import (
     EVENTS_CONSUMER,
     App,
@@ -28,7 +34,14 @@ from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
 from parley.features.conversations.interface import access_conversation
 from parley.features.messages.interface import Message, get_message
-from parley.features.users.interface import User, do_create_user, do_set_deactivated, get_user
+from parley.features.users.interface import (
+    User,
+    bot_icons,
+    bots_by_bot_id,
+    do_create_user,
+    do_set_deactivated,
+    get_user,
+)
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.db import UnitOfWork
@@ -167,7 +180,12 @@ async def do_create_app(
     await replace_commands(uow, app, manifest)
     await ensure_cursor(uow, workspace_id)
     bot_token = await do_issue_token(
-        uow, bot, kind="bot", scopes=manifest.bot_scopes, app_id=app_id, label=manifest.name
+        uow,
+        bot,
+        kind="bot",
+        scopes=served_scopes(manifest.bot_scopes),
+        app_id=app_id,
+        label=manifest.name,
     )
     app_token = await do_issue_token(
         uow, bot, kind="app", scopes=("connections:write",), app_id=app_id, label=manifest.name
@@ -192,7 +210,7 @@ async def do_update_app(uow: UnitOfWork, app: App, manifest: Manifest) -> App:
             Token.kind == "bot",
             Token.revoked_at.is_(None),
         )
-        .values(scopes=",".join(manifest.bot_scopes))
+        .values(scopes=",".join(served_scopes(manifest.bot_scopes)))
     )
     bot = await get_user(uow.session, app.workspace_id, app.bot_user_id)
     if bot is not None and bot.real_name != manifest.bot_name:
@@ -241,6 +259,7 @@ async def do_delete_app(uow: UnitOfWork, app: App) -> set[tuple[str, str]]:
 class UpdatedApp:
     app: App
     permissions_updated: bool
+    manifest: Manifest
 
 
 def check_app_admin(principal: Principal) -> None:
@@ -301,7 +320,7 @@ async def check_update_app(
     manifest = check_manifest(raw_manifest)
     old_scopes = set(app.manifest.get("oauth_config", {}).get("scopes", {}).get("bot", []) or [])
     await do_update_app(uow, app, manifest)
-    return UpdatedApp(app, permissions_updated=old_scopes != set(manifest.bot_scopes))
+    return UpdatedApp(app, old_scopes != set(manifest.bot_scopes), manifest)
 
 
 async def check_delete_app(
@@ -568,6 +587,53 @@ async def do_reschedule(uow: UnitOfWork, delivery_id: int, seconds: float) -> No
         update(AppDelivery)
         .where(AppDelivery.id == delivery_id)
         .values(next_attempt_at=utc_now() + timedelta(seconds=seconds))
+    )
+
+
+# --- bots ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bot:
+    """What bots.info shows: an app's bot user, or a bare incoming webhook's bot id."""
+
+    id: str
+    deleted: bool
+    name: str
+    updated: int
+    app_id: str | None
+    user_id: str | None
+    icons: dict[str, str]
+
+
+async def access_bot(session: AsyncSession, principal: Principal, bot_id: str | None) -> Bot:
+    """bots.info: a bot (B…) of the caller's workspace, else `bot_not_found` (also for
+    another workspace's bot: the same answer as an unknown id)."""
+    if not bot_id or not looks_like(bot_id, "B"):
+        raise ApiError("bot_not_found")
+    found = (await bots_by_bot_id(session, principal.workspace_id, [bot_id])).get(bot_id)
+    if found is not None:
+        return Bot(
+            id=bot_id,
+            deleted=found.deleted,
+            name=found.real_name or found.name,
+            updated=found.updated,
+            app_id=found.app_id,
+            user_id=found.id,
+            icons=bot_icons(found),
+        )
+    hook = await store.get_webhook(session, bot_id)
+    if hook is None or hook.workspace_id != principal.workspace_id:
+        raise ApiError("bot_not_found")
+    # A webhook an app made posts as the app's bot (found above); this one has no user.
+    return Bot(
+        id=hook.id,
+        deleted=False,
+        name="incoming-webhook",
+        updated=int(as_utc(hook.created).timestamp()),
+        app_id=None,
+        user_id=None,
+        icons={},
     )
 
 

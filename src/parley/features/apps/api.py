@@ -48,9 +48,14 @@ def _base_url(call: Call) -> str:
     errors=("invalid_manifest",),
 )
 async def apps_manifest_validate(call: Call, params: ManifestParams) -> dict[str, Any]:
-    """Validate an app manifest (JSON or YAML)."""
-    check_manifest(params.manifest)
-    return {}
+    """Validate an app manifest (JSON or YAML); `warnings` name what Parley accepts but does
+    not serve or deliver yet."""
+    return _warnings(check_manifest(params.manifest))
+
+
+def _warnings(manifest: Manifest) -> dict[str, Any]:
+    """Slack's `warnings` (shaped like `errors`), present only when there are some."""
+    return {"warnings": list(manifest.warnings)} if manifest.warnings else {}
 
 
 @api_method(
@@ -72,7 +77,7 @@ async def apps_manifest_create(call: Call, params: ManifestParams) -> dict[str, 
         )
     body = created_app_object(created)
     body["oauth_authorize_url"] = _authorize_url(call, created.app, manifest)
-    return body
+    return body | _warnings(manifest)
 
 
 def _authorize_url(call: Call, app: App, manifest: Manifest) -> str:
@@ -98,7 +103,8 @@ async def apps_manifest_update(call: Call, params: AppManifestParams) -> dict[st
         )
     app = updated.app
     call.services.credentials.forget_user(app.workspace_id, app.bot_user_id)  # new scopes
-    return {"app_id": app.id, "permissions_updated": updated.permissions_updated}
+    answer = {"app_id": app.id, "permissions_updated": updated.permissions_updated}
+    return answer | _warnings(updated.manifest)
 
 
 @api_method(
