@@ -60,7 +60,21 @@ def events_for_app(app: App, payload: dict[str, Any]) -> list[tuple[str, dict[st
         mention = _app_mention(app, payload)
         if mention is not None:
             found.append(("app_mention", mention))
+    if _app_home_message(payload, wanted):
+        found.append(("message.app_home", {**_public_event(payload), "channel_type": "app_home"}))
     return found
+
+
+def _app_home_message(payload: dict[str, Any], wanted: set[str]) -> bool:
+    """A message in a DM the app's bot is in (the caller checked it may see it), for an app
+    subscribed to `message.app_home`. An app that also takes `message.im` gets it that way
+    only: one event per message, as Slack moved App Home messages out of `message.im`."""
+    return (
+        payload.get("type") == "message"
+        and payload.get("channel_type") == "im"
+        and "message.app_home" in wanted
+        and "message.im" not in wanted
+    )
 
 
 def _public_event(payload: dict[str, Any]) -> dict[str, Any]:
