@@ -581,13 +581,51 @@ async def do_record_failure(
     )
 
 
-async def do_reschedule(uow: UnitOfWork, delivery_id: int, seconds: float) -> None:
-    """Not attempted (no Socket Mode connection here): look again soon, attempt not counted."""
+async def do_hold(uow: UnitOfWork, delivery_id: int, seconds: float) -> None:
+    """No Socket Mode connection for the app: hold the event and look again soon. The first
+    hold counts as one failed attempt (`connection_failed`), so the event, when it finally
+    goes out, carries `retry_attempt` >= 1 and says why (Slack's retry contract); waiting
+    longer is not counted again (the holding window, not the retry count, bounds it)."""
+    delivery = await uow.session.get(AppDelivery, delivery_id)
+    if delivery is None:
+        return
+    if delivery.attempts == 0:
+        delivery.attempts = 1
+        delivery.retry_reason = "connection_failed"
+        delivery.last_error = "no Socket Mode connection"
+    delivery.next_attempt_at = utc_now() + timedelta(seconds=seconds)
+
+
+async def do_expire(uow: UnitOfWork, delivery_id: int, age: float, limit: int) -> None:
+    """Drop an event older than the app's `max_event_age`: not sent, and not a failure
+    (the app asked for it; it does not count towards disabling delivery)."""
     await uow.session.execute(
         update(AppDelivery)
         .where(AppDelivery.id == delivery_id)
-        .values(next_attempt_at=utc_now() + timedelta(seconds=seconds))
+        .values(
+            state="expired",
+            last_error=f"{int(age)} s old, over the app's max_event_age of {limit} s",
+        )
     )
+
+
+def check_max_event_age(value: int | None) -> int | None:
+    """apps.event_delivery.update: seconds (1 to a day), or 0/None for no limit."""
+    if value is None or value == 0:
+        return None
+    if not 1 <= value <= 86_400:
+        raise ApiError("invalid_arguments", detail="max_event_age must be 0 to 86400 seconds")
+    return value
+
+
+async def check_update_delivery(
+    uow: UnitOfWork, principal: Principal, app_id: str | None, max_event_age: int | None
+) -> App:
+    """apps.event_delivery.update: an admin sets how old an event the app still wants."""
+    app = await access_managed_app(uow.session, principal, app_id)
+    app.max_event_age = check_max_event_age(max_event_age)
+    await uow.session.flush()
+    return app
 
 
 # --- bots ----------------------------------------------------------------------------------

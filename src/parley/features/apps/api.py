@@ -176,8 +176,32 @@ async def apps_event_delivery_status(call: Call, params: AppIdParams) -> dict[st
         "enabled": app.events_enabled,
         "disabled_reason": app.events_disabled_reason,
         "consecutive_failures": app.consecutive_failures,
+        "max_event_age": app.max_event_age or 0,
         "deliveries": [delivery_object(d) for d in recent],
     }
+
+
+class DeliveryUpdateParams(Params):
+    app_id: str | None = None
+    max_event_age: int | None = None
+
+
+@api_method(
+    "apps.event_delivery.update",
+    params=DeliveryUpdateParams,
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    errors=("app_not_found", "no_permission", "invalid_arguments"),
+)
+async def apps_event_delivery_update(call: Call, params: DeliveryUpdateParams) -> dict[str, Any]:
+    """Parley: drop the app's events older than `max_event_age` seconds instead of sending
+    them late (0: keep every event until delivery gives up)."""
+    async with call.services.db.write() as uow:
+        app = await actions.check_update_delivery(
+            uow, call.principal, params.app_id, params.max_event_age
+        )
+    return {"app_id": app.id, "max_event_age": app.max_event_age or 0}
 
 
 class UninstallParams(Params):
