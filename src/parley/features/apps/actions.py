@@ -188,7 +188,12 @@ async def do_create_app(
         label=manifest.name,
     )
     app_token = await do_issue_token(
-        uow, bot, kind="app", scopes=("connections:write",), app_id=app_id, label=manifest.name
+        uow,
+        bot,
+        kind="app",
+        scopes=("connections:write", "authorizations:read"),
+        app_id=app_id,
+        label=manifest.name,
     )
     if app.request_url and not app.socket_mode:
         await enqueue_url_verification(uow, app)

@@ -7,12 +7,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from parley.features.apps import actions, oauth, store
+from parley.features.apps.authorizations import access_event_authorizations
 from parley.features.apps.manifest import Manifest, check_manifest
 from parley.features.apps.models import App
 from parley.features.apps.oauth import AUTHORIZE_PATH
 from parley.features.apps.schemas import created_app_object, delivery_object
 from parley.features.apps.socket import SOCKET_PATH, TICKET_TTL
+from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
+from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
 
@@ -279,3 +282,38 @@ async def oauth_v2_access(call: Call, params: OAuthAccessParams) -> dict[str, An
     async with call.services.db.write() as uow:
         app = await oauth.check_client(uow, client_id, client_secret)
         return await oauth.check_exchange(uow, app, params.code or "", params.redirect_uri)
+
+
+class EventAuthorizationsParams(Params):
+    event_context: str | None = None
+    cursor: str | None = None
+    limit: int | None = None
+
+
+@api_method(
+    "apps.event.authorizations.list",
+    params=EventAuthorizationsParams,
+    scopes=("authorizations:read",),
+    tier=Tier.T4,
+    token_kinds=frozenset({"app"}),
+    missing_errors={"event_context": "invalid_event_context"},
+    errors=("invalid_event_context", "auth_mismatch", "invalid_cursor"),
+)
+async def apps_event_authorizations_list(
+    call: Call, params: EventAuthorizationsParams
+) -> dict[str, Any]:
+    """The installations of the app (its bot, people with its user tokens) that may see the
+    event an `event_context` names (app-level token with `authorizations:read`)."""
+    async with call.services.db.read() as session:
+        found = await access_event_authorizations(session, call.principal, params.event_context)
+    position = decode_cursor(params.cursor) or "0"
+    if not position.isdigit():
+        raise ApiError("invalid_cursor")
+    start = int(position)
+    limit = clamp_limit(params.limit, default=100, maximum=1000)
+    page = found[start : start + limit]
+    more = start + limit < len(found)
+    return {
+        "authorizations": page,
+        "response_metadata": page_metadata(str(start + limit) if more else None),
+    }
