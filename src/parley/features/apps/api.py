@@ -13,6 +13,7 @@ from parley.features.apps.models import App
 from parley.features.apps.oauth import AUTHORIZE_PATH
 from parley.features.apps.schemas import created_app_object, delivery_object
 from parley.features.apps.socket import SOCKET_PATH, TICKET_TTL
+from parley.features.apps.wire import ManifestExportResponse
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
@@ -137,12 +138,23 @@ def _forget(call: Call, holders: set[tuple[str, str]]) -> None:
     tier=Tier.T3,
     token_kinds=HUMAN_TOKEN_KINDS,
     errors=("app_not_found", "no_permission"),
+    response=ManifestExportResponse,
 )
 async def apps_manifest_export(call: Call, params: AppIdParams) -> dict[str, Any]:
-    """An app's manifest as stored."""
+    """An app's manifest as stored; Parley adds the `warnings` validate would give it (what
+    the app asks for that Parley does not serve or deliver yet; the web client shows them)."""
     async with call.services.db.read() as session:
         app = await actions.access_managed_app(session, call.principal, params.app_id)
-    return {"manifest": app.manifest}
+    return {"manifest": app.manifest} | _stored_warnings(app)
+
+
+def _stored_warnings(app: App) -> dict[str, Any]:
+    """The warnings of a stored manifest; none if it no longer validates (Slack's lists
+    changed since): export still answers the manifest."""
+    try:
+        return _warnings(check_manifest(app.manifest))
+    except ApiError:
+        return {}
 
 
 @api_method(

@@ -124,3 +124,17 @@ class BotObject(WireModel):
 
 class BotsInfoResponse(WireModel):
     bot: BotObject
+
+
+class ManifestWarning(WireModel):
+    """What a manifest asks for that Parley does not serve or deliver yet (Slack's error
+    shape): `scope_not_served`, `event_not_delivered`."""
+
+    code: str
+    message: str
+    pointer: str
+
+
+class ManifestExportResponse(WireModel):
+    manifest: dict[str, Any]
+    warnings: Opt[list[ManifestWarning]] = None
