@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from parley.composition import install
+from parley.features.apps.routing import event_context_for
 from parley.platform.auth.scopes import BOT_SCOPES
 from parley.platform.settings import Settings
 from parley.platform.webapi.registry import REGISTRY, Method
@@ -80,6 +81,10 @@ ID_PARAMS: dict[str, IdValue] = {
     "scheduled_message_id": lambda a, v, m: a.ids["scheduled"],
     "view_id": lambda a, v, m: a.ids["view"],
     "app_id": lambda a, v, m: a.ids["app"],
+    "bot": lambda a, v, m: a.ids["bot_id"],
+    "team_id": lambda a, v, m: a.ids["team"],
+    # Where one of A's events happened, as A's envelopes name it.
+    "event_context": lambda a, v, m: event_context_for(a.ids["team"], a.ids[v["channel"]]),
     "client_id": lambda a, v, m: a.ids["client_id"],
     # B cannot know A's client secret; giving it anyway checks the token still decides.
     "client_secret": lambda a, v, m: a.ids["client_secret"],
@@ -104,6 +109,7 @@ ID_PARAMS: dict[str, IdValue] = {
 # Parameters that carry no reference to another workspace's objects: a harmless value.
 NEUTRAL_PARAMS: dict[str, str] = {
     "limit": "10",
+    "max_event_age": "5",
     "cursor": "",
     "count": "10",
     "page": "1",

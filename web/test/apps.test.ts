@@ -140,3 +140,17 @@ describe("Block Kit input state", () => {
     expect(validate(blocks, values)).toEqual({});
   });
 });
+
+describe("manifest warnings", () => {
+  it("reads them from apps.manifest.export; none for people who may not manage the app", async () => {
+    const warning = { code: "scope_not_served", message: "Parley does not serve dnd:read yet", pointer: "/oauth_config/scopes/bot/3" };
+    const { api, calls } = fakeApi((_method, args) =>
+      args.app_id === "A1" ? { ok: true, manifest: {}, warnings: [warning] } : args.app_id === "A2" ? { ok: true, manifest: {} } : { ok: false, error: "no_permission" },
+    );
+    const apps = new Apps(api);
+    expect(await apps.manifestWarnings("A1")).toEqual([warning]);
+    expect(calls[0]).toEqual(["apps.manifest.export", { app_id: "A1" }]);
+    expect(await apps.manifestWarnings("A2")).toEqual([]);
+    expect(await apps.manifestWarnings("A3")).toEqual([]);
+  });
+});

@@ -273,7 +273,8 @@ def app_create(
     database_url: DatabaseUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """Create an app from a manifest and install it; prints its tokens and secrets once."""
+    """Create an app from a manifest and install it; prints its tokens and secrets once, and
+    a warning for each scope or event Parley does not serve or deliver yet."""
     from parley.features.apps.actions import do_create_app
     from parley.features.apps.manifest import check_manifest
     from parley.features.apps.schemas import cli_app_object
@@ -285,9 +286,17 @@ def app_create(
             if await uow.session.get(Workspace, workspace) is None:
                 raise ApiError("team_not_found")
             created = await do_create_app(uow, workspace, checked, created_by=None)
-        return cli_app_object(created)
+        return cli_app_object(created) | {"warnings": list(checked.warnings)}
 
-    _print(_run_with_db(_settings(data_dir, database_url), work), as_json)
+    result = _run_with_db(_settings(data_dir, database_url), work)
+    if as_json:
+        _print(result, as_json)
+        return
+    # What the manifest asks for that Parley does not serve or deliver yet: the app is
+    # installed all the same (as Slack would), its owner should know what will not arrive.
+    for warning in result.pop("warnings"):
+        typer.echo(f"warning: {warning['pointer']}: {warning['message']}", err=True)
+    _print(result, as_json)
 
 
 def _progress_bars(

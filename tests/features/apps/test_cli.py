@@ -105,3 +105,31 @@ def test_app_create_rejects_a_bad_manifest(database_url: str, tmp_path: Path) ->
     )
     assert result.exit_code == 1
     assert "invalid_manifest" in result.output
+
+
+def test_app_create_installs_and_warns_of_what_parley_does_not_serve(
+    database_url: str, tmp_path: Path
+) -> None:
+    import secrets
+
+    team_id = _workspace(database_url, f"cliw-{secrets.token_hex(3)}")
+    spec = manifest(
+        name="Machine",
+        socket_mode=True,
+        events=("app_mention", "channel_id_changed"),
+        bot_scopes=("app_mentions:read", "chat:write", "dnd:read"),
+    )
+    path = tmp_path / "manifest.yaml"
+    path.write_text(yaml.dump(spec))
+    args = ["app", "create", "--manifest", str(path), "--workspace", team_id]
+    plain = runner.invoke(app, [*args, "--database-url", database_url])
+    assert plain.exit_code == 0, plain.output
+    assert "warning: /oauth_config/scopes/bot/2: Parley does not serve dnd:read yet" in (
+        plain.stderr
+    )
+    assert "channel_id_changed" in plain.stderr
+    assert "bot_token: xoxb-" in plain.stdout
+    as_json = runner.invoke(app, [*args, "--database-url", database_url, "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    warned = json.loads(as_json.stdout)["warnings"]
+    assert {w["code"] for w in warned} == {"scope_not_served", "event_not_delivered"}

@@ -57,6 +57,13 @@ export interface Shortcut {
   description: string;
 }
 
+/** A scope or event an app's manifest lists that Parley does not serve or deliver yet. */
+export interface ManifestWarning {
+  code: string;
+  message: string;
+  pointer: string;
+}
+
 /** One input's state, in Slack's `view.state.values[block_id][action_id]` shape. */
 export interface ElementState {
   type: string;
@@ -264,6 +271,19 @@ export class Apps {
   }
 
   /** Opening an app's Home or Messages tab; answers the published Home view and the DM. */
+  /** What the app's manifest asks for that Parley does not serve or deliver yet. Admins
+   * only (they manage apps); anyone else, or an app installed from another workspace, has
+   * none to see. */
+  async manifestWarnings(appId: string): Promise<ManifestWarning[]> {
+    try {
+      const body = await this.api.call("apps.manifest.export", { app_id: appId });
+      return body.warnings ?? [];
+    } catch (e) {
+      if (e instanceof ApiError && (e.error === "no_permission" || e.error === "app_not_found")) return [];
+      throw e;
+    }
+  }
+
   async openHome(appId: string, tab: "home" | "messages"): Promise<{ channel: string; view: View | null }> {
     const body = await this.api.call("apps.home.open", { app_id: appId, tab });
     if (body.view) this.set(withView(this.state, body.view));

@@ -3,7 +3,7 @@
 // (`app_home_opened`).
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/client";
-import { homeOf, type ElementState, type StateValues } from "../app/apps";
+import { homeOf, type ElementState, type ManifestWarning, type StateValues } from "../app/apps";
 import { useAppState, useController } from "../app/context";
 import { displayName } from "../lib/names";
 import { clientPath, navigate } from "../lib/router";
@@ -43,6 +43,38 @@ function HomeTab({ appId, loading }: { appId: string; loading: boolean }) {
     <div className="app-home-view" data-view-id={view.id}>
       <BlockKit blocks={view.blocks} values={values} onChange={onChange} onAction={onAction} suggest={suggest} />
     </div>
+  );
+}
+
+/** For admins: what the app asked for that Parley does not provide yet (it was installed
+ * anyway, as Slack would; these parts of it will not work). */
+function ManifestWarnings({ appId }: { appId: string }) {
+  const c = useController();
+  const [warnings, setWarnings] = useState<ManifestWarning[]>([]);
+  useEffect(() => {
+    let live = true;
+    c.apps.manifestWarnings(appId).then(
+      (found) => live && setWarnings(found),
+      () => live && setWarnings([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [appId, c]);
+  if (warnings.length === 0) return null;
+  return (
+    <details className="app-manifest-warnings">
+      <summary>
+        This app asks for {warnings.length} {warnings.length === 1 ? "thing" : "things"} Parley does not provide yet
+      </summary>
+      <ul>
+        {warnings.map((w) => (
+          <li key={w.pointer}>
+            {w.message} <code>{w.pointer}</code>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
@@ -120,6 +152,7 @@ export default function AppHome({ appId, onMenu }: { appId: string; onMenu: () =
           ))}
         </div>
       </header>
+      <ManifestWarnings appId={appId} />
       <div className="app-home-panel" role="tabpanel" id={`app-panel-${tab}`} aria-labelledby={`app-tab-${tab}`}>
         {failed ? (
           <p className="form-error app-home-empty" role="alert">

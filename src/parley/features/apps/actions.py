@@ -14,7 +14,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.apps import store
-from parley.features.apps.manifest import Manifest, Shortcut, check_manifest, shortcuts_of
+from parley.features.apps.manifest import (
+    Manifest,
+    Shortcut,
+    check_manifest,
+    served_scopes,
+    shortcuts_of,
+)
 from parley.features.apps.models import (
     EVENTS_CONSUMER,
     App,
@@ -28,7 +34,14 @@ from parley.features.auth.interface import do_issue_token
 from parley.features.auth.models import Token
 from parley.features.conversations.interface import access_conversation
 from parley.features.messages.interface import Message, get_message
-from parley.features.users.interface import User, do_create_user, do_set_deactivated, get_user
+from parley.features.users.interface import (
+    User,
+    bot_icons,
+    bots_by_bot_id,
+    do_create_user,
+    do_set_deactivated,
+    get_user,
+)
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import as_utc, utc_now
 from parley.platform.db import UnitOfWork
@@ -167,10 +180,20 @@ async def do_create_app(
     await replace_commands(uow, app, manifest)
     await ensure_cursor(uow, workspace_id)
     bot_token = await do_issue_token(
-        uow, bot, kind="bot", scopes=manifest.bot_scopes, app_id=app_id, label=manifest.name
+        uow,
+        bot,
+        kind="bot",
+        scopes=served_scopes(manifest.bot_scopes),
+        app_id=app_id,
+        label=manifest.name,
     )
     app_token = await do_issue_token(
-        uow, bot, kind="app", scopes=("connections:write",), app_id=app_id, label=manifest.name
+        uow,
+        bot,
+        kind="app",
+        scopes=("connections:write", "authorizations:read"),
+        app_id=app_id,
+        label=manifest.name,
     )
     if app.request_url and not app.socket_mode:
         await enqueue_url_verification(uow, app)
@@ -192,7 +215,7 @@ async def do_update_app(uow: UnitOfWork, app: App, manifest: Manifest) -> App:
             Token.kind == "bot",
             Token.revoked_at.is_(None),
         )
-        .values(scopes=",".join(manifest.bot_scopes))
+        .values(scopes=",".join(served_scopes(manifest.bot_scopes)))
     )
     bot = await get_user(uow.session, app.workspace_id, app.bot_user_id)
     if bot is not None and bot.real_name != manifest.bot_name:
@@ -241,6 +264,7 @@ async def do_delete_app(uow: UnitOfWork, app: App) -> set[tuple[str, str]]:
 class UpdatedApp:
     app: App
     permissions_updated: bool
+    manifest: Manifest
 
 
 def check_app_admin(principal: Principal) -> None:
@@ -301,7 +325,7 @@ async def check_update_app(
     manifest = check_manifest(raw_manifest)
     old_scopes = set(app.manifest.get("oauth_config", {}).get("scopes", {}).get("bot", []) or [])
     await do_update_app(uow, app, manifest)
-    return UpdatedApp(app, permissions_updated=old_scopes != set(manifest.bot_scopes))
+    return UpdatedApp(app, old_scopes != set(manifest.bot_scopes), manifest)
 
 
 async def check_delete_app(
@@ -562,12 +586,97 @@ async def do_record_failure(
     )
 
 
-async def do_reschedule(uow: UnitOfWork, delivery_id: int, seconds: float) -> None:
-    """Not attempted (no Socket Mode connection here): look again soon, attempt not counted."""
+async def do_hold(uow: UnitOfWork, delivery_id: int, seconds: float) -> None:
+    """No Socket Mode connection for the app: hold the event and look again soon. The first
+    hold counts as one failed attempt (`connection_failed`), so the event, when it finally
+    goes out, carries `retry_attempt` >= 1 and says why (Slack's retry contract); waiting
+    longer is not counted again (the holding window, not the retry count, bounds it)."""
+    delivery = await uow.session.get(AppDelivery, delivery_id)
+    if delivery is None:
+        return
+    if delivery.attempts == 0:
+        delivery.attempts = 1
+        delivery.retry_reason = "connection_failed"
+        delivery.last_error = "no Socket Mode connection"
+    delivery.next_attempt_at = utc_now() + timedelta(seconds=seconds)
+
+
+async def do_expire(uow: UnitOfWork, delivery_id: int, age: float, limit: int) -> None:
+    """Drop an event older than the app's `max_event_age`: not sent, and not a failure
+    (the app asked for it; it does not count towards disabling delivery)."""
     await uow.session.execute(
         update(AppDelivery)
         .where(AppDelivery.id == delivery_id)
-        .values(next_attempt_at=utc_now() + timedelta(seconds=seconds))
+        .values(
+            state="expired",
+            last_error=f"{int(age)} s old, over the app's max_event_age of {limit} s",
+        )
+    )
+
+
+def check_max_event_age(value: int | None) -> int | None:
+    """apps.event_delivery.update: seconds (1 to a day), or 0/None for no limit."""
+    if value is None or value == 0:
+        return None
+    if not 1 <= value <= 86_400:
+        raise ApiError("invalid_arguments", detail="max_event_age must be 0 to 86400 seconds")
+    return value
+
+
+async def check_update_delivery(
+    uow: UnitOfWork, principal: Principal, app_id: str | None, max_event_age: int | None
+) -> App:
+    """apps.event_delivery.update: an admin sets how old an event the app still wants."""
+    app = await access_managed_app(uow.session, principal, app_id)
+    app.max_event_age = check_max_event_age(max_event_age)
+    await uow.session.flush()
+    return app
+
+
+# --- bots ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bot:
+    """What bots.info shows: an app's bot user, or a bare incoming webhook's bot id."""
+
+    id: str
+    deleted: bool
+    name: str
+    updated: int
+    app_id: str | None
+    user_id: str | None
+    icons: dict[str, str]
+
+
+async def access_bot(session: AsyncSession, principal: Principal, bot_id: str | None) -> Bot:
+    """bots.info: a bot (B…) of the caller's workspace, else `bot_not_found` (also for
+    another workspace's bot: the same answer as an unknown id)."""
+    if not bot_id or not looks_like(bot_id, "B"):
+        raise ApiError("bot_not_found")
+    found = (await bots_by_bot_id(session, principal.workspace_id, [bot_id])).get(bot_id)
+    if found is not None:
+        return Bot(
+            id=bot_id,
+            deleted=found.deleted,
+            name=found.real_name or found.name,
+            updated=found.updated,
+            app_id=found.app_id,
+            user_id=found.id,
+            icons=bot_icons(found),
+        )
+    hook = await store.get_webhook(session, bot_id)
+    if hook is None or hook.workspace_id != principal.workspace_id:
+        raise ApiError("bot_not_found")
+    # A webhook an app made posts as the app's bot (found above); this one has no user.
+    return Bot(
+        id=hook.id,
+        deleted=False,
+        name="incoming-webhook",
+        updated=int(as_utc(hook.created).timestamp()),
+        app_id=None,
+        user_id=None,
+        icons={},
     )
 
 

@@ -7,12 +7,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from parley.features.apps import actions, oauth, store
+from parley.features.apps.authorizations import access_event_authorizations
 from parley.features.apps.manifest import Manifest, check_manifest
 from parley.features.apps.models import App
 from parley.features.apps.oauth import AUTHORIZE_PATH
 from parley.features.apps.schemas import created_app_object, delivery_object
 from parley.features.apps.socket import SOCKET_PATH, TICKET_TTL
+from parley.features.apps.wire import ManifestExportResponse
+from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
+from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
 
@@ -48,9 +52,14 @@ def _base_url(call: Call) -> str:
     errors=("invalid_manifest",),
 )
 async def apps_manifest_validate(call: Call, params: ManifestParams) -> dict[str, Any]:
-    """Validate an app manifest (JSON or YAML)."""
-    check_manifest(params.manifest)
-    return {}
+    """Validate an app manifest (JSON or YAML); `warnings` name what Parley accepts but does
+    not serve or deliver yet."""
+    return _warnings(check_manifest(params.manifest))
+
+
+def _warnings(manifest: Manifest) -> dict[str, Any]:
+    """Slack's `warnings` (shaped like `errors`), present only when there are some."""
+    return {"warnings": list(manifest.warnings)} if manifest.warnings else {}
 
 
 @api_method(
@@ -72,7 +81,7 @@ async def apps_manifest_create(call: Call, params: ManifestParams) -> dict[str, 
         )
     body = created_app_object(created)
     body["oauth_authorize_url"] = _authorize_url(call, created.app, manifest)
-    return body
+    return body | _warnings(manifest)
 
 
 def _authorize_url(call: Call, app: App, manifest: Manifest) -> str:
@@ -98,7 +107,8 @@ async def apps_manifest_update(call: Call, params: AppManifestParams) -> dict[st
         )
     app = updated.app
     call.services.credentials.forget_user(app.workspace_id, app.bot_user_id)  # new scopes
-    return {"app_id": app.id, "permissions_updated": updated.permissions_updated}
+    answer = {"app_id": app.id, "permissions_updated": updated.permissions_updated}
+    return answer | _warnings(updated.manifest)
 
 
 @api_method(
@@ -128,12 +138,23 @@ def _forget(call: Call, holders: set[tuple[str, str]]) -> None:
     tier=Tier.T3,
     token_kinds=HUMAN_TOKEN_KINDS,
     errors=("app_not_found", "no_permission"),
+    response=ManifestExportResponse,
 )
 async def apps_manifest_export(call: Call, params: AppIdParams) -> dict[str, Any]:
-    """An app's manifest as stored."""
+    """An app's manifest as stored; Parley adds the `warnings` validate would give it (what
+    the app asks for that Parley does not serve or deliver yet; the web client shows them)."""
     async with call.services.db.read() as session:
         app = await actions.access_managed_app(session, call.principal, params.app_id)
-    return {"manifest": app.manifest}
+    return {"manifest": app.manifest} | _stored_warnings(app)
+
+
+def _stored_warnings(app: App) -> dict[str, Any]:
+    """The warnings of a stored manifest; none if it no longer validates (Slack's lists
+    changed since): export still answers the manifest."""
+    try:
+        return _warnings(check_manifest(app.manifest))
+    except ApiError:
+        return {}
 
 
 @api_method(
@@ -170,8 +191,32 @@ async def apps_event_delivery_status(call: Call, params: AppIdParams) -> dict[st
         "enabled": app.events_enabled,
         "disabled_reason": app.events_disabled_reason,
         "consecutive_failures": app.consecutive_failures,
+        "max_event_age": app.max_event_age or 0,
         "deliveries": [delivery_object(d) for d in recent],
     }
+
+
+class DeliveryUpdateParams(Params):
+    app_id: str | None = None
+    max_event_age: int | None = None
+
+
+@api_method(
+    "apps.event_delivery.update",
+    params=DeliveryUpdateParams,
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    errors=("app_not_found", "no_permission", "invalid_arguments"),
+)
+async def apps_event_delivery_update(call: Call, params: DeliveryUpdateParams) -> dict[str, Any]:
+    """Parley: drop the app's events older than `max_event_age` seconds instead of sending
+    them late (0: keep every event until delivery gives up)."""
+    async with call.services.db.write() as uow:
+        app = await actions.check_update_delivery(
+            uow, call.principal, params.app_id, params.max_event_age
+        )
+    return {"app_id": app.id, "max_event_age": app.max_event_age or 0}
 
 
 class UninstallParams(Params):
@@ -249,3 +294,38 @@ async def oauth_v2_access(call: Call, params: OAuthAccessParams) -> dict[str, An
     async with call.services.db.write() as uow:
         app = await oauth.check_client(uow, client_id, client_secret)
         return await oauth.check_exchange(uow, app, params.code or "", params.redirect_uri)
+
+
+class EventAuthorizationsParams(Params):
+    event_context: str | None = None
+    cursor: str | None = None
+    limit: int | None = None
+
+
+@api_method(
+    "apps.event.authorizations.list",
+    params=EventAuthorizationsParams,
+    scopes=("authorizations:read",),
+    tier=Tier.T4,
+    token_kinds=frozenset({"app"}),
+    missing_errors={"event_context": "invalid_event_context"},
+    errors=("invalid_event_context", "auth_mismatch", "invalid_cursor"),
+)
+async def apps_event_authorizations_list(
+    call: Call, params: EventAuthorizationsParams
+) -> dict[str, Any]:
+    """The installations of the app (its bot, people with its user tokens) that may see the
+    event an `event_context` names (app-level token with `authorizations:read`)."""
+    async with call.services.db.read() as session:
+        found = await access_event_authorizations(session, call.principal, params.event_context)
+    position = decode_cursor(params.cursor) or "0"
+    if not position.isdigit():
+        raise ApiError("invalid_cursor")
+    start = int(position)
+    limit = clamp_limit(params.limit, default=100, maximum=1000)
+    page = found[start : start + limit]
+    more = start + limit < len(found)
+    return {
+        "authorizations": page,
+        "response_metadata": page_metadata(str(start + limit) if more else None),
+    }

@@ -225,6 +225,11 @@ class Deliverer:
     async def _attempt(self, delivery: AppDelivery, app: App | None) -> None:
         if app is None:
             return  # deleted: its deliveries went with it
+        age = (utc_now() - as_utc(delivery.created)).total_seconds()
+        if app.max_event_age and age > app.max_event_age:
+            async with self.services.db.write() as uow:
+                await actions.do_expire(uow, delivery.id, age, app.max_event_age)
+            return
         if not app.events_enabled:
             await self._fail(delivery, "unknown_error", "event delivery is disabled", final=True)
             return
@@ -243,7 +248,7 @@ class Deliverer:
                 await self._fail(delivery, "connection_failed", "no connection", final=True)
                 return
             async with self.services.db.write() as uow:
-                await actions.do_reschedule(uow, delivery.id, self.config.socket_wait)
+                await actions.do_hold(uow, delivery.id, self.config.socket_wait)
             return
         try:
             await hub.request(

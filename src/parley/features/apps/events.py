@@ -35,6 +35,15 @@ EVENTS = (
         rtm=False,
         events_api=True,
     ),
+    # Derived from `message` for the app (routing.py), never emitted itself: the messages of
+    # a DM with the app's bot, as Slack's App Home subscription (channel_type "app_home").
+    EventType(
+        "message.app_home",
+        EventPayload,
+        ("conversation",),
+        rtm=False,
+        events_api=True,
+    ),
     # Only the app's bot is in the audience: no other app or person receives it.
     EventType("app_home_opened", AppHomeOpened, ("users",), events_api=True),
     EventType("app_uninstalled", EventPayload, ("users",), rtm=False, events_api=True),

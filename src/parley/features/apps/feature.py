@@ -21,6 +21,7 @@ def register(platform: Platform) -> None:
     platform.models(models)
     platform.api_modules(
         "parley.features.apps.api",
+        "parley.features.apps.bots_api",
         "parley.features.apps.interactive_api",
         "parley.features.apps.views_api",
         "parley.features.apps.client_api",

@@ -1,24 +1,52 @@
 """Slack app manifests (JSON or YAML): parse, validate, and read the parts Parley uses.
 
 Validation answers like Slack's `apps.manifest.validate`: `invalid_manifest` with a list of
-`{message, pointer}` errors (JSON pointers into the manifest).
+`{message, pointer}` errors (JSON pointers into the manifest). Only what Slack itself would
+refuse is an error: a scope or event in Slack's published lists (`slack/scopes.json`,
+`slack/events.json`) that Parley does not serve or deliver yet is accepted and reported as
+a warning of the same shape (`{code, message, pointer}`), so an app made for Slack installs
+unchanged and its owner sees what will not work yet.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import orjson
 import yaml
 
-from parley.platform.auth.scopes import BOT_SCOPES, USER_SCOPES
+from parley.platform.auth.scopes import BOT_SCOPES, KNOWN_SCOPES, USER_SCOPES
 from parley.platform.errors import ApiError
 from parley.platform.events.types import EVENT_TYPES
 
 COMMAND_RE = re.compile(r"^/[a-z0-9_\-]{1,31}$")
 MAX_NAME = 35
+SLACK_LISTS = Path(__file__).parent / "slack"
+
+
+@cache
+def slack_scopes() -> dict[str, frozenset[str]]:
+    """Slack's published scopes by token type (`bot`, `user`): what a manifest may ask for."""
+    data = orjson.loads((SLACK_LISTS / "scopes.json").read_bytes())
+    return {kind: frozenset(data[kind]) for kind in ("bot", "user")}
+
+
+@cache
+def slack_events() -> dict[str, tuple[str, ...]]:
+    """Slack's published Events API event types, each with the scopes that allow it (any one;
+    none: no scope needed). What a manifest's `bot_events` may list."""
+    data = orjson.loads((SLACK_LISTS / "events.json").read_bytes())
+    return {name: tuple(scopes) for name, scopes in data["events"].items()}
+
+
+def served_scopes(scopes: tuple[str, ...]) -> tuple[str, ...]:
+    """The scopes of `scopes` that Parley serves: what a token carries. The others stay in the
+    manifest (and an install's grant) and are reported as warnings."""
+    return tuple(s for s in scopes if s in KNOWN_SCOPES)
 
 
 def event_coverage_lines() -> list[str]:
@@ -27,7 +55,9 @@ def event_coverage_lines() -> list[str]:
         "## Events API event types",
         "",
         "Subscribable in a manifest's `settings.event_subscriptions.bot_events`; delivered",
-        "by HTTP (signed) or Socket Mode when the app's bot may see the event.",
+        "by HTTP (signed) or Socket Mode when the app's bot may see the event. A manifest may",
+        "also list any other event in Slack's published list (`features/apps/slack/events.json`):",
+        "the app installs and `apps.manifest.validate` warns that Parley does not deliver it yet.",
         "",
         "| event type | status | bot scope |",
         "| --- | --- | --- |",
@@ -72,14 +102,20 @@ class Manifest:
     socket_mode: bool
     commands: tuple[SlashCommand, ...] = field(default_factory=tuple)
     shortcuts: tuple[Shortcut, ...] = field(default_factory=tuple)
+    # What Parley accepted but does not serve or deliver yet ({code, message, pointer}).
+    warnings: tuple[dict[str, str], ...] = field(default_factory=tuple)
 
 
 class ManifestErrors:
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
+        self.warnings: list[dict[str, str]] = []
 
     def add(self, pointer: str, message: str) -> None:
         self.items.append({"message": message, "pointer": pointer})
+
+    def warn(self, pointer: str, code: str, message: str) -> None:
+        self.warnings.append({"code": code, "message": message, "pointer": pointer})
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -126,18 +162,26 @@ def _url(value: Any, pointer: str, errors: ManifestErrors) -> str | None:
     return value
 
 
-def _scopes(
-    value: Any, allowed: tuple[str, ...], pointer: str, errors: ManifestErrors
-) -> tuple[str, ...]:
+def _scopes(value: Any, kind: str, pointer: str, errors: ManifestErrors) -> tuple[str, ...]:
+    """The manifest's scopes of one token type: a scope Slack does not publish for that type
+    is an error; one Parley does not serve yet is kept (the install grants it) and warned of."""
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
         errors.add(pointer, "must be a list of scope names")
         return ()
+    published = slack_scopes()[kind]
+    served = BOT_SCOPES if kind == "bot" else USER_SCOPES
     for index, scope in enumerate(value):
-        if scope not in allowed:
-            errors.add(f"{pointer}/{index}", f"unknown or unsupported scope: {scope}")
-    return tuple(dict.fromkeys(s for s in value if s in allowed))
+        if scope not in published and scope not in served:
+            errors.add(f"{pointer}/{index}", f"unknown scope: {scope}")
+        elif scope not in served:
+            errors.warn(
+                f"{pointer}/{index}",
+                "scope_not_served",
+                f"Parley does not serve {scope} yet: tokens are issued without it",
+            )
+    return tuple(dict.fromkeys(s for s in value if s in published or s in served))
 
 
 def _commands(value: Any, errors: ManifestErrors) -> tuple[SlashCommand, ...]:
@@ -199,20 +243,45 @@ def shortcuts_of(raw: dict[str, Any], errors: ManifestErrors | None = None) -> t
 
 
 def _events(value: Any, bot_scopes: tuple[str, ...], errors: ManifestErrors) -> tuple[str, ...]:
+    """Subscriptions: an event type Slack does not publish, or whose scope the manifest does
+    not ask for, is an error; one Parley does not deliver yet is kept (delivered once Parley
+    emits it) and warned of."""
     pointer = "/settings/event_subscriptions/bot_events"
     if value is None:
         return ()
     if not isinstance(value, list):
         errors.add(pointer, "must be a list of event types")
         return ()
-    subscribable = EVENT_TYPES.events_api_scopes()  # declared by the features that emit them
+    delivered = EVENT_TYPES.events_api_scopes()  # declared by the features that emit them
+    published = slack_events()
     for index, event in enumerate(value):
-        needed = subscribable.get(event) if isinstance(event, str) else None
-        if needed is None:
-            errors.add(f"{pointer}/{index}", f"unsupported event type: {event}")
-        elif needed and needed not in bot_scopes:
-            errors.add(f"{pointer}/{index}", f"{event} needs the bot scope {needed}")
-    return tuple(dict.fromkeys(e for e in value if isinstance(e, str) and e in subscribable))
+        if not isinstance(event, str) or (event not in delivered and event not in published):
+            errors.add(f"{pointer}/{index}", f"unknown event type: {event}")
+            continue
+        needed = _event_scopes(event, delivered, published)
+        if needed and not needed & set(bot_scopes):
+            errors.add(
+                f"{pointer}/{index}", f"{event} needs the bot scope {' or '.join(sorted(needed))}"
+            )
+        if event not in delivered:
+            errors.warn(
+                f"{pointer}/{index}",
+                "event_not_delivered",
+                f"Parley does not deliver {event} yet: the subscription is kept",
+            )
+    known = delivered.keys() | published.keys()
+    return tuple(dict.fromkeys(e for e in value if isinstance(e, str) and e in known))
+
+
+def _event_scopes(
+    event: str, delivered: dict[str, str], published: dict[str, tuple[str, ...]]
+) -> set[str]:
+    """Any one of these bot scopes allows the subscription (empty: none needed). Parley's
+    declaration names one scope; Slack's list may allow others (`groups:read` for
+    `member_joined_channel`)."""
+    if event in delivered and not delivered[event]:
+        return set()
+    return {s for s in (delivered.get(event), *published.get(event, ())) if s}
 
 
 _DOMAIN_RE = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -243,8 +312,8 @@ def check_manifest(source: Any) -> Manifest:
     bot_user = _obj(features.get("bot_user"))
     oauth = _obj(raw.get("oauth_config"))
     scopes = _obj(oauth.get("scopes"))
-    bot_scopes = _scopes(scopes.get("bot"), BOT_SCOPES, "/oauth_config/scopes/bot", errors)
-    user_scopes = _scopes(scopes.get("user"), USER_SCOPES, "/oauth_config/scopes/user", errors)
+    bot_scopes = _scopes(scopes.get("bot"), "bot", "/oauth_config/scopes/bot", errors)
+    user_scopes = _scopes(scopes.get("user"), "user", "/oauth_config/scopes/user", errors)
     redirects = oauth.get("redirect_urls") or []
     if not isinstance(redirects, list):
         errors.add("/oauth_config/redirect_urls", "must be a list")
@@ -286,4 +355,5 @@ def check_manifest(source: Any) -> Manifest:
         socket_mode=socket_mode,
         commands=commands,
         shortcuts=shortcuts,
+        warnings=tuple(errors.warnings),
     )

@@ -56,6 +56,9 @@ class App(Base):
     events_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     events_disabled_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Events older than this (seconds since logged) are dropped, not sent: an app that would
+    # rather miss a replay than act on it late (decision 0015). None: no limit.
+    max_event_age: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -88,7 +91,8 @@ class AppDelivery(Base):
     app_id: Mapped[str] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"))
     event_id: Mapped[str] = mapped_column(String(32))
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(12))  # pending | delivered | failed
+    # pending | delivered | failed | expired (older than the app's max_event_age)
+    state: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_reason: Mapped[str] = mapped_column(String(32), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")

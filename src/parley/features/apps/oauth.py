@@ -30,7 +30,7 @@ from parley.features.apps.actions import (
     ensure_cursor,
     replace_commands,
 )
-from parley.features.apps.manifest import check_manifest
+from parley.features.apps.manifest import check_manifest, served_scopes
 from parley.features.apps.models import App, AppCommand, AppInstallation, OAuthCode
 from parley.features.audit.interface import record
 from parley.features.auth.interface import do_issue_token
@@ -318,7 +318,7 @@ async def check_exchange(
     answer["enterprise"] = None
     answer["is_enterprise_install"] = False
     authed_user: dict[str, Any] = {"id": installer.id}
-    user_scopes = parse_scopes(row.user_scopes)
+    user_scopes = served_scopes(parse_scopes(row.user_scopes))
     if user_scopes:
         authed_user["scope"] = ",".join(user_scopes)
         authed_user["access_token"] = await do_issue_token(
@@ -342,6 +342,8 @@ async def _bot_token(
     bot = await get_user(uow.session, workspace_id, bot_user_id)
     if bot is None or bot.deleted:
         raise ApiError("invalid_code")
+    # The grant keeps every scope consented to; the token carries those Parley serves.
+    scopes = served_scopes(scopes)
     token = await do_issue_token(uow, bot, kind="bot", scopes=scopes, app_id=app.id, label=app.name)
     # Earlier bot tokens of this install keep working with the scopes granted now.
     await uow.session.execute(

@@ -60,7 +60,21 @@ def events_for_app(app: App, payload: dict[str, Any]) -> list[tuple[str, dict[st
         mention = _app_mention(app, payload)
         if mention is not None:
             found.append(("app_mention", mention))
+    if _app_home_message(payload, wanted):
+        found.append(("message.app_home", {**_public_event(payload), "channel_type": "app_home"}))
     return found
+
+
+def _app_home_message(payload: dict[str, Any], wanted: set[str]) -> bool:
+    """A message in a DM the app's bot is in (the caller checked it may see it), for an app
+    subscribed to `message.app_home`. An app that also takes `message.im` gets it that way
+    only: one event per message, as Slack moved App Home messages out of `message.im`."""
+    return (
+        payload.get("type") == "message"
+        and payload.get("channel_type") == "im"
+        and "message.app_home" in wanted
+        and "message.im" not in wanted
+    )
 
 
 def _public_event(payload: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +87,6 @@ def envelope(
 ) -> dict[str, Any]:
     """The `event_callback` body (SLACK_COMPAT §2.4)."""
     team_id = app.workspace_id
-    context = base64.urlsafe_b64encode(f"{team_id}:{event.get('channel', '')}".encode())
     return {
         "token": app.verification_token,
         "team_id": team_id,
@@ -94,5 +107,30 @@ def envelope(
             }
         ],
         "is_ext_shared_channel": False,
-        "event_context": "4-" + context.decode().rstrip("="),
+        "event_context": event_context_for(team_id, str(event.get("channel") or "")),
     }
+
+
+_CONTEXT_PREFIX = "4-"
+
+
+def event_context_for(team_id: str, channel: str) -> str:
+    """The opaque `event_context` of an envelope: where the event happened, so
+    apps.event.authorizations.list can name who may see it."""
+    encoded = base64.urlsafe_b64encode(f"{team_id}:{channel}".encode()).decode()
+    return _CONTEXT_PREFIX + encoded.rstrip("=")
+
+
+def parse_event_context(value: str) -> tuple[str, str] | None:
+    """(team id, channel id or "") of an `event_context`, or None when it is not one."""
+    if not value.startswith(_CONTEXT_PREFIX):
+        return None
+    body = value[len(_CONTEXT_PREFIX) :]
+    try:
+        text = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    team_id, sep, channel = text.partition(":")
+    if not sep or not team_id.startswith("T"):
+        return None
+    return team_id, channel

@@ -45,6 +45,7 @@ def installed_view(app: App, installation: AppInstallation) -> App:
         events_enabled=app.events_enabled,
         events_disabled_reason=app.events_disabled_reason,
         consecutive_failures=app.consecutive_failures,
+        max_event_age=app.max_event_age,
         created=installation.created,
     )
 

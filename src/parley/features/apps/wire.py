@@ -102,3 +102,39 @@ class ViewEvent(WireModel):
 
     type: str
     view: View
+
+
+class BotIcons(WireModel):
+    image_36: Opt[str] = None
+    image_48: Opt[str] = None
+    image_72: Opt[str] = None
+
+
+class BotObject(WireModel):
+    """bots.info's `bot` (and, with `team_id` instead of `user_id`, a `bot_profile`)."""
+
+    id: str
+    deleted: bool
+    name: str
+    updated: int
+    app_id: str | None = None
+    user_id: Opt[str] = None
+    icons: Opt[BotIcons] = None
+
+
+class BotsInfoResponse(WireModel):
+    bot: BotObject
+
+
+class ManifestWarning(WireModel):
+    """What a manifest asks for that Parley does not serve or deliver yet (Slack's error
+    shape): `scope_not_served`, `event_not_delivered`."""
+
+    code: str
+    message: str
+    pointer: str
+
+
+class ManifestExportResponse(WireModel):
+    manifest: dict[str, Any]
+    warnings: Opt[list[ManifestWarning]] = None

@@ -27,13 +27,13 @@ class DirectOpenClose(EventPayload):
 def _public_and_private(
     suffix: str, payload: type[BaseModel], audience: tuple[str, ...], **flags: Any
 ) -> tuple[EventType, ...]:
-    """Slack announces public channels as `channel_*`, private ones as `group_*`; only the
-    public one is subscribable by apps (with `channels:read`)."""
+    """Slack announces public channels as `channel_*` (apps subscribe with `channels:read`),
+    private ones as `group_*` (with `groups:read`)."""
     return (
         EventType(
             f"channel_{suffix}", payload, audience, "channels:read", events_api=True, **flags
         ),
-        EventType(f"group_{suffix}", payload, audience, **flags),
+        EventType(f"group_{suffix}", payload, audience, "groups:read", events_api=True, **flags),
     )
 
 
@@ -61,18 +61,35 @@ EVENTS = (
     ),
     EventType("channel_joined", ConversationEvent, MEMBER, membership_change=True),
     EventType("group_joined", ConversationEvent, MEMBER, membership_change=True),
-    EventType("channel_left", ConversationIdEvent, MEMBER, membership_change=True),
-    EventType("group_left", ConversationIdEvent, MEMBER, membership_change=True),
+    # To the member who left (or was removed): an app hears of its own bot leaving.
+    EventType(
+        "channel_left",
+        ConversationIdEvent,
+        MEMBER,
+        "channels:read",
+        events_api=True,
+        membership_change=True,
+    ),
+    EventType(
+        "group_left",
+        ConversationIdEvent,
+        MEMBER,
+        "groups:read",
+        events_api=True,
+        membership_change=True,
+    ),
     EventType("channel_shared", ConversationIdEvent, DIRECTORY, membership_change=True),
     EventType("channel_unshared", ConversationIdEvent, DIRECTORY, membership_change=True),
-    EventType("im_created", ConversationEvent, MEMBER, membership_change=True),
+    EventType(
+        "im_created", ConversationEvent, MEMBER, "im:read", events_api=True, membership_change=True
+    ),
     EventType("mpim_joined", ConversationEvent, ("conversation",), membership_change=True),
     EventType("mpim_left", ConversationIdEvent, MEMBER, membership_change=True),
     EventType("channel_marked", MarkedEvent, MEMBER),
     EventType("group_marked", MarkedEvent, MEMBER),
     EventType("im_marked", MarkedEvent, MEMBER),
-    EventType("im_open", DirectOpenClose, MEMBER),
-    EventType("im_close", DirectOpenClose, MEMBER),
+    EventType("im_open", DirectOpenClose, MEMBER, "im:read", events_api=True),
+    EventType("im_close", DirectOpenClose, MEMBER, "im:read", events_api=True),
     EventType("mpim_open", DirectOpenClose, MEMBER),
     EventType("mpim_close", DirectOpenClose, MEMBER),
     EventType("channel_open", DirectOpenClose, MEMBER),

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.conversations.interface import access_conversation, require_not_archived
 from parley.features.messages import counters, store
+from parley.features.messages.extras import bot_profiles_for
 from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
 from parley.features.messages.render import RenderContext, render_attachments, render_message
@@ -331,7 +332,7 @@ async def do_post_message(
         return outcome.message
     await _store_mentions(uow, message, found, replace=False)  # a new message has none yet
     await counters.count_posted(uow.session, message)
-    body = message_object(message)
+    body = message_object(message, bot_profiles=await bot_profiles_for(uow.session, [message]))
     if root is not None:
         if reply_broadcast:
             body["root"] = message_object(root)

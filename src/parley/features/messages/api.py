@@ -14,7 +14,11 @@ from parley.features.messages.access import (
     access_list_filter,
     access_thread,
 )
-from parley.features.messages.extras import pins_for_messages, reactions_for_messages
+from parley.features.messages.extras import (
+    bot_profiles_for,
+    pins_for_messages,
+    reactions_for_messages,
+)
 from parley.features.messages.models import Message
 from parley.features.messages.posting import PostRequest
 from parley.features.messages.schemas import message_object, scheduled_message_object
@@ -59,8 +63,15 @@ async def serialize_messages(
     ids = [m.id for m in messages]
     reactions = await reactions_for_messages(session, ids)
     pins = await pins_for_messages(session, ids)
+    profiles = await bot_profiles_for(session, messages)
     bodies = [
-        message_object(m, reactions=reactions.get(m.id), pinned_to=pins.get(m.id), viewer=viewer)
+        message_object(
+            m,
+            reactions=reactions.get(m.id),
+            pinned_to=pins.get(m.id),
+            viewer=viewer,
+            bot_profiles=profiles,
+        )
         for m in messages
     ]
     if not include_metadata:  # history and replies show metadata only when asked to
@@ -128,7 +139,8 @@ async def post_message(
         if params.client_msg_id:  # possibly an earlier message, reactions and all
             [body] = await serialize_messages(uow.session, [message])
         else:  # just created: no reactions or pins to look up
-            body = message_object(message)
+            profiles = await bot_profiles_for(uow.session, [message])
+            body = message_object(message, bot_profiles=profiles)
         return conversation, message, body
 
     # The hottest write: on SQLite, concurrent posts share transactions (group commit).

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.messages.models import Message
 from parley.features.messages.schemas import message_object
+from parley.features.users.interface import bot_profiles
 
 
 class ReactionsOfMessages(Protocol):
@@ -96,12 +97,25 @@ async def message_objects(
     ids = [message.id for message in messages]
     reactions = await reactions_for_messages(session, ids)
     pins = await pins_for_messages(session, ids)
+    profiles = await bot_profiles_for(session, messages)
     return {
         message.id: message_object(
             message,
             reactions=reactions.get(message.id),
             pinned_to=pins.get(message.id),
             viewer=viewer,
+            bot_profiles=profiles,
         )
         for message in messages
     }
+
+
+async def bot_profiles_for(
+    session: AsyncSession, messages: Sequence[Message]
+) -> dict[str, dict[str, Any]]:
+    """Slack's `bot_profile` of each bot among the messages' authors (one query, none
+    without bot messages): read when shown, so a renamed or deleted bot shows as it is."""
+    bot_ids = [m.bot_id for m in messages if m.bot_id]
+    if not bot_ids:
+        return {}
+    return await bot_profiles(session, messages[0].workspace_id, bot_ids)

@@ -52,10 +52,12 @@ def message_object(
     reactions: list[dict[str, Any]] | None = None,
     pinned_to: list[str] | None = None,
     viewer: str | None = None,
+    bot_profiles: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The Slack message object; optional keys are omitted when absent, as Slack does.
 
-    `viewer` (a user id) adds the per-user `subscribed` flag on thread roots.
+    `viewer` (a user id) adds the per-user `subscribed` flag on thread roots; `bot_profiles`
+    (bot id -> Slack's `bot_profile`, `extras.bot_profiles_for`) adds it beside `bot_id`.
     """
     if message.is_deleted:
         return _tombstone(message, viewer)
@@ -69,6 +71,8 @@ def message_object(
         value = getattr(message, key)
         if value:
             body[key] = value
+    if message.bot_id and bot_profiles and message.bot_id in bot_profiles:
+        body["bot_profile"] = bot_profiles[message.bot_id]
     for key in ("blocks", "attachments", "files"):
         value = getattr(message, key)
         if value:

@@ -83,6 +83,9 @@ class _MessageFields(WireModel):
     """Parley: the body (text or blocks) as sanitised HTML; attachments are separate."""
     user: Opt[str] = None
     bot_id: Opt[str] = None
+    bot_profile: Opt[dict[str, Any]] = None
+    """A bot's message: Slack's `bot_profile` (id, deleted, name, updated, app_id, icons,
+    team_id)."""
     app_id: Opt[str] = None
     username: Opt[str] = None
     subtype: Opt[str] = None

@@ -18,7 +18,7 @@ from parley.features.users.hooks import member_created
 from parley.features.users.models import ROLES, User
 from parley.features.users.schemas import user_object
 from parley.platform.auth.principal import Principal
-from parley.platform.clock import unix_now, utc_now
+from parley.platform.clock import event_ts, unix_now, utc_now
 from parley.platform.db import UnitOfWork
 from parley.platform.errors import ApiError
 from parley.platform.events.emit import emit, workspace_audience
@@ -224,18 +224,29 @@ def _timezones() -> set[str]:
     return _TZ_CACHE
 
 
+STATUS_FIELDS = frozenset({"status_text", "status_emoji", "status_expiration"})
+
+
 async def do_update_profile(uow: UnitOfWork, user: User, changes: dict[str, Any]) -> User:
-    """Apply validated profile changes and announce `user_change`."""
+    """Apply validated profile changes and announce `user_change`; when a profile field
+    changed value, also `user_profile_changed`, and `user_status_changed` when the status
+    did (Slack's events for apps, sent at the same moment)."""
+    changed = {key for key, value in changes.items() if getattr(user, key) != value}
     for key, value in changes.items():
         setattr(user, key, value)
     user.updated = unix_now()
     await uow.session.flush()
-    await emit(
-        uow,
-        user.workspace_id,
-        {"type": "user_change", "user": user_object(user, include_email=False)},
-        workspace_audience(),
-    )
+    body = user_object(user, include_email=False)
+    types = ["user_change"]
+    if changed:
+        types.append("user_profile_changed")
+    if changed & STATUS_FIELDS:
+        types.append("user_status_changed")
+    for kind in types:
+        payload: dict[str, Any] = {"type": kind, "user": body}
+        if kind != "user_change":
+            payload.update(cache_ts=user.updated, event_ts=event_ts())
+        await emit(uow, user.workspace_id, payload, workspace_audience())
     return user
 
 

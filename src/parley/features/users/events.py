@@ -30,8 +30,16 @@ def deactivated_users_sockets(payload: Payload) -> SocketClosure | None:
     return None
 
 
+# Slack sends these beside `user_change` when a profile or a status changes; Parley's own
+# client and RTM bots follow `user_change`, so they go to apps only.
+PROFILE_EVENTS = ("user_profile_changed", "user_status_changed")
+
 EVENTS = (
     EventType("team_join", UserEvent, ("workspace",), "users:read", events_api=True),
+    *(
+        EventType(name, UserEvent, ("workspace",), "users:read", rtm=False, events_api=True)
+        for name in PROFILE_EVENTS
+    ),
     EventType(
         "user_change",
         UserEvent,

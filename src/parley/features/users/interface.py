@@ -1,6 +1,8 @@
 """The users feature as other features may use it; nothing else of it is public.
 
 - Who a member is: `get_user`, `get_users`, `get_user_by_email`, `get_bot_of_app`;
+  bots by their B… id: `bots_by_bot_id`, and Slack's `bot_profile` of each: `bot_profiles`
+  (`bot_profile_object`, `bot_icons` to build them);
   `User` for type annotations (a feature that joins the table in SQL is listed in
   `tests/test_architecture.py`).
 - Resolving what a message names: `existing_user_ids`, `display_names`, `users_by_name`.
@@ -24,7 +26,10 @@ from parley.features.users.actions import (
 )
 from parley.features.users.hooks import MemberCreated, on_member_created
 from parley.features.users.models import User
+from parley.features.users.schemas import bot_icons, bot_profile_object
 from parley.features.users.store import (
+    bot_profiles,
+    bots_by_bot_id,
     display_names,
     existing_user_ids,
     get_bot_of_app,
@@ -37,6 +42,10 @@ from parley.features.users.store import (
 __all__ = [
     "MemberCreated",
     "User",
+    "bot_icons",
+    "bot_profile_object",
+    "bot_profiles",
+    "bots_by_bot_id",
     "check_email",
     "check_password",
     "check_role",

@@ -157,3 +157,21 @@ def user_object(user: UserFields, *, include_email: bool) -> dict[str, Any]:
         "updated": user.updated,
         "is_email_confirmed": bool(user.email),
     }
+
+
+def bot_icons(user: UserFields) -> dict[str, str]:
+    """A bot's `icons` (bots.info, `bot_profile`): its avatar at Slack's three sizes."""
+    return {f"image_{size}": user.avatar_url for size in (36, 48, 72)}
+
+
+def bot_profile_object(user: UserFields) -> dict[str, Any]:
+    """Slack's `bot_profile`, sent beside `bot_id` on a bot's messages and events."""
+    return {
+        "id": user.bot_id,
+        "deleted": user.deleted,
+        "name": user.real_name or user.name,
+        "updated": user.updated,
+        "app_id": user.app_id,
+        "icons": bot_icons(user),
+        "team_id": user.workspace_id,
+    }

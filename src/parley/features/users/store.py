@@ -9,7 +9,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.users.models import User
-from parley.features.users.schemas import USER_OBJECT_COLUMNS
+from parley.features.users.schemas import USER_OBJECT_COLUMNS, bot_profile_object
 from parley.platform.tenancy import Workspace
 
 
@@ -132,3 +132,28 @@ async def get_bot_of_app(session: AsyncSession, workspace_id: str, app_id: str) 
         .limit(1)
     )
     return rows.scalar_one_or_none()
+
+
+async def bots_by_bot_id(
+    session: AsyncSession, workspace_id: str, bot_ids: Sequence[str]
+) -> dict[str, User]:
+    """`bot id (B…) -> bot user` of the workspace among `bot_ids`; unknown ids, other
+    workspaces' bots and bots without a user (a bare incoming webhook) are left out."""
+    if not bot_ids:
+        return {}
+    rows = await session.execute(
+        select(User).where(
+            User.workspace_id == workspace_id,
+            User.bot_id.in_(list(set(bot_ids))),
+            User.is_bot.is_(True),
+        )
+    )
+    return {str(user.bot_id): user for user in rows.scalars().all()}
+
+
+async def bot_profiles(
+    session: AsyncSession, workspace_id: str, bot_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """`bot id -> Slack's bot_profile` for the workspace's bots among `bot_ids` (one query)."""
+    bots = await bots_by_bot_id(session, workspace_id, bot_ids)
+    return {bot_id: bot_profile_object(user) for bot_id, user in bots.items()}

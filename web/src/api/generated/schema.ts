@@ -205,6 +205,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/apps.event_delivery.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Parley: drop the app's events older than `max_event_age` seconds instead of sending */
+        post: operations["apps_event_delivery_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps.event.authorizations.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The installations of the app (its bot, people with its user tokens) that may see the */
+        post: operations["apps_event_authorizations_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/apps.home.open": {
         parameters: {
             query?: never;
@@ -265,7 +299,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** An app's manifest as stored. */
+        /** An app's manifest as stored; Parley adds the `warnings` validate would give it (what */
         post: operations["apps_manifest_export"];
         delete?: never;
         options?: never;
@@ -299,7 +333,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Validate an app manifest (JSON or YAML). */
+        /** Validate an app manifest (JSON or YAML); `warnings` name what Parley accepts but does */
         post: operations["apps_manifest_validate"];
         delete?: never;
         options?: never;
@@ -505,6 +539,23 @@ export interface paths {
         put?: never;
         /** Removes a bookmark from a conversation. */
         post: operations["bookmarks_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gets information about a bot user (its name, icons, app and user). */
+        post: operations["bots_info"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1930,6 +1981,39 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** BotIcons */
+        BotIcons: {
+            /** Image 36 */
+            image_36?: string;
+            /** Image 48 */
+            image_48?: string;
+            /** Image 72 */
+            image_72?: string;
+        };
+        /**
+         * BotObject
+         * @description bots.info's `bot` (and, with `team_id` instead of `user_id`, a `bot_profile`).
+         */
+        BotObject: {
+            /** App Id */
+            app_id?: string | null;
+            /** Deleted */
+            deleted: boolean;
+            /** Icons */
+            icons?: components["schemas"]["BotIcons"];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Updated */
+            updated: number;
+            /** User Id */
+            user_id?: string;
+        };
+        /** BotsInfoResponse */
+        BotsInfoResponse: {
+            bot: components["schemas"]["BotObject"];
+        };
         /** CommandsListResponse */
         CommandsListResponse: {
             /** Commands */
@@ -2221,6 +2305,28 @@ export interface components {
             /** User */
             user: string | null;
         };
+        /** ManifestExportResponse */
+        ManifestExportResponse: {
+            /** Manifest */
+            manifest: {
+                [key: string]: unknown;
+            };
+            /** Warnings */
+            warnings?: components["schemas"]["ManifestWarning"][];
+        };
+        /**
+         * ManifestWarning
+         * @description What a manifest asks for that Parley does not serve or deliver yet (Slack's error
+         *     shape): `scope_not_served`, `event_not_delivered`.
+         */
+        ManifestWarning: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Pointer */
+            pointer: string;
+        };
         /**
          * MarkedEvent
          * @description `channel_marked` and friends: the caller read up to `ts` on another device.
@@ -2281,6 +2387,10 @@ export interface components {
             }[];
             /** Bot Id */
             bot_id?: string;
+            /** Bot Profile */
+            bot_profile?: {
+                [key: string]: unknown;
+            };
             /** Channel */
             channel?: string;
             /** Client Msg Id */
@@ -2335,6 +2445,10 @@ export interface components {
             }[];
             /** Bot Id */
             bot_id?: string;
+            /** Bot Profile */
+            bot_profile?: {
+                [key: string]: unknown;
+            };
             /** Channel */
             channel?: string;
             /** Channel Type */
@@ -3558,6 +3672,148 @@ export interface operations {
             };
         };
     };
+    apps_event_delivery_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * App Id
+                     * @default null
+                     */
+                    app_id?: string | null;
+                    /**
+                     * Max Event Age
+                     * @default null
+                     */
+                    max_event_age?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * App Id
+                     * @default null
+                     */
+                    app_id?: string | null;
+                    /**
+                     * Max Event Age
+                     * @default null
+                     */
+                    max_event_age?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    apps_event_authorizations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Event Context
+                     * @default null
+                     */
+                    event_context?: string | null;
+                    /**
+                     * Limit
+                     * @default null
+                     */
+                    limit?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Event Context
+                     * @default null
+                     */
+                    event_context?: string | null;
+                    /**
+                     * Limit
+                     * @default null
+                     */
+                    limit?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     apps_home_open: {
         parameters: {
             query?: never;
@@ -3770,11 +4026,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/json": ({
                         error?: string;
                         ok: boolean;
-                    } & {
-                        [key: string]: unknown;
+                    } & components["schemas"]["ManifestExportResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
                     };
                 };
             };
@@ -4659,6 +4917,74 @@ export interface operations {
                         ok: boolean;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    bots_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Bot
+                     * @default null
+                     */
+                    bot?: string | null;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Bot
+                     * @default null
+                     */
+                    bot?: string | null;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["BotsInfoResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
                     };
                 };
             };
