@@ -1,6 +1,7 @@
 """The users feature as other features may use it; nothing else of it is public.
 
 - Who a member is: `get_user`, `get_users`, `get_user_by_email`, `get_bot_of_app`;
+  `member_objects` (rendered user objects, users.list's first page: rtm.start);
   `User` for type annotations (a feature that joins the table in SQL is listed in
   `tests/test_architecture.py`).
 - Resolving what a message names: `existing_user_ids`, `display_names`, `users_by_name`.
@@ -24,6 +25,7 @@ from parley.features.users.actions import (
 )
 from parley.features.users.hooks import MemberCreated, on_member_created
 from parley.features.users.models import User
+from parley.features.users.rendered import member_objects
 from parley.features.users.store import (
     display_names,
     existing_user_ids,
@@ -49,6 +51,7 @@ __all__ = [
     "get_user",
     "get_user_by_email",
     "get_users",
+    "member_objects",
     "on_member_created",
     "users_by_name",
 ]
