@@ -95,7 +95,9 @@ async def test_refusals_answer_the_frame_with_slacks_error(
     assert (await reply_to(robot, 9))["error"] == {"code": 4, "msg": "channel_not_found"}
     elsewhere = await make_channel(live_server, team.team_id, [team.owner.user_id])
     await robot.send({"id": 10, "type": "message", "channel": elsewhere, "text": "hi"})
-    via_http = await call_raw(live_server, "chat.postMessage", bot.token, channel=elsewhere, text="hi")
+    via_http = await call_raw(
+        live_server, "chat.postMessage", bot.token, channel=elsewhere, text="hi"
+    )
     answer = await reply_to(robot, 10)
     assert answer["ok"] is via_http["ok"]
     if not via_http["ok"]:
@@ -117,7 +119,9 @@ async def test_a_token_without_chat_write_may_not_post(
     client = await open_rtm(live_server, reader)
     await client.send({"id": 1, "type": "message", "channel": general, "text": "hi"})
     assert (await reply_to(client, 1))["error"] == {"code": 4, "msg": "missing_scope"}
-    history = await call_raw(live_server, "conversations.history", team.owner.token, channel=general)
+    history = await call_raw(
+        live_server, "conversations.history", team.owner.token, channel=general
+    )
     assert all(m.get("text") != "hi" for m in history["messages"])
     await client.close()
 

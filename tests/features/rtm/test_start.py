@@ -76,9 +76,7 @@ async def test_rtm_start_shows_nothing_of_another_workspace(api: Api, factory: F
     assert {u["id"] for u in body["users"]} == {team.owner.user_id}
     assert "rival-room" not in {c["name"] for c in body["channels"]}
     ids = {c["id"] for key in ("channels", "groups", "ims", "mpims") for c in body[key]}
-    rival_ids = {
-        c["id"] for c in (await api("conversations.list", rival.owner.token))["channels"]
-    }
+    rival_ids = {c["id"] for c in (await api("conversations.list", rival.owner.token))["channels"]}
     assert not ids & rival_ids
     assert body["team"]["id"] == team.team_id
 

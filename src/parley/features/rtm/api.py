@@ -15,6 +15,7 @@ from parley.platform.auth.principal import Principal
 from parley.platform.clock import unix_now
 from parley.platform.errors import ApiError
 from parley.platform.events.gateway import rtm_url, websocket_base
+from parley.platform.events.store import latest_seq
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import Tier, api_method
@@ -40,10 +41,16 @@ class RtmConnectParams(Params):
 
 
 async def _socket_url(call: Call) -> str:
+    """A single-use socket URL that resumes from now: as on Slack, the socket first sends
+    the events that happened between this call and the connection (`since`, the log's
+    position now; a client that appends its own `since` overrides it)."""
     realtime = call.services.realtime
     request = call.request
     base = websocket_base(call.services.settings, request.url.scheme, request.headers.get("host"))
-    return await rtm_url(realtime, call.principal, base, realtime.config.ticket_ttl)
+    async with call.services.db.read() as session:
+        since = await latest_seq(session, call.principal.workspace_id)
+    url = await rtm_url(realtime, call.principal, base, realtime.config.ticket_ttl)
+    return url if since is None else f"{url}&since={since}"
 
 
 @api_method("rtm.connect", params=RtmConnectParams, tier=Tier.T1, response=RtmConnectResponse)
