@@ -256,7 +256,7 @@ async def test_ping_pong_and_unknown_frames(server: LiveServer, factory: Factory
     client = await open_rtm(server, team.owner.token)
     await client.send({"id": 7, "type": "ping", "time": 123})
     assert await client.frame_of("pong") == {"type": "pong", "reply_to": 7, "time": 123}
-    await client.send({"id": 8, "type": "message", "channel": "C1", "text": "hi"})
+    await client.send({"id": 8, "type": "x_not_a_frame", "channel": "C1"})
     reply = await client.frame()
     while reply.get("reply_to") != 8:
         reply = await client.frame()

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +37,7 @@ from parley.platform.events.emit import emit_credentials_revoked
 from parley.platform.ids import new_id
 from parley.platform.origin import Origin
 from parley.platform.security import hash_secret, new_secret, verify_password
+from parley.platform.tenancy import Workspace
 
 TOKEN_PREFIX = {"user": "xoxp-", "bot": "xoxb-", "app": "xapp-"}
 DEFAULT_SCOPES = {"user": USER_SCOPES, "bot": BOT_SCOPES, "app": APP_SCOPES}
@@ -420,3 +422,25 @@ async def access_invitations(session: AsyncSession, principal: Principal) -> Seq
     if not principal.is_admin:
         raise ApiError("not_an_admin")
     return await store.list_invitations(session, principal.workspace_id)
+
+
+def _team_icon(workspace: Workspace) -> dict[str, Any]:
+    icon = workspace.icon_url
+    return {
+        "image_default": not icon,
+        **{f"image_{size}": icon for size in (34, 44, 68, 88, 102, 132, 230)},
+    }
+
+
+async def accessible_teams(
+    session: AsyncSession, principal: Principal, *, include_icon: bool
+) -> list[dict[str, Any]]:
+    """auth.teams.list: the workspaces this credential may act in. A Parley token belongs
+    to one workspace (there are no organisation-wide tokens), so it is that one."""
+    workspace = await session.get(Workspace, principal.workspace_id)
+    if workspace is None:
+        raise ApiError("invalid_auth")
+    team: dict[str, Any] = {"id": workspace.id, "name": workspace.name}
+    if include_icon:
+        team["icon"] = _team_icon(workspace)
+    return [team]

@@ -8,10 +8,11 @@ from pydantic import Field
 
 from parley.features.auth import actions, store
 from parley.features.auth.cookies import expired_cookie, session_body, start_cookies
-from parley.features.auth.wire import SessionResponse
+from parley.features.auth.wire import SessionResponse, TeamsListResponse
 from parley.features.users.interface import check_email
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
+from parley.platform.webapi.pagination import page_metadata
 from parley.platform.webapi.params import Params, SlackBool
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
 
@@ -28,6 +29,22 @@ async def api_test(call: Call, params: ApiTestParams) -> dict[str, Any]:
         raise ApiError(params.error[:100])
     args = {k: v for k, v in params.model_dump().items() if v is not None}
     return {"args": args} if args else {}
+
+
+class TeamsListParams(Params):
+    cursor: str | None = None
+    limit: int | None = Field(default=None, ge=0)
+    include_icon: SlackBool = False
+
+
+@api_method("auth.teams.list", params=TeamsListParams, tier=Tier.T2, response=TeamsListResponse)
+async def auth_teams_list(call: Call, params: TeamsListParams) -> dict[str, Any]:
+    """Lists the workspaces the token can access: its own (no organisation-wide tokens)."""
+    async with call.services.db.read() as session:
+        teams = await actions.accessible_teams(
+            session, call.principal, include_icon=params.include_icon
+        )
+    return {"teams": teams, "response_metadata": page_metadata(None)}
 
 
 @api_method("auth.test", tier=Tier.SPECIAL)

@@ -16,3 +16,9 @@ class SessionResponse(WireModel):
 class InviteCreateResponse(WireModel):
     code: str
     url: str
+
+
+class TeamsListResponse(WireModel):
+    """`auth.teams.list`: the workspaces a token may act in."""
+
+    teams: list[dict[str, object]]

@@ -15,6 +15,7 @@ from parley.features.conversations.access import (
     require_kind_scope,
     require_scope_for,
 )
+from parley.features.conversations.listing import render_page
 from parley.features.conversations.schemas import (
     conversation_object,
     counts_item,
@@ -79,26 +80,6 @@ async def _render(
     )
 
 
-async def _render_page(
-    session: AsyncSession, principal: Principal, page: list[Conversation]
-) -> list[dict[str, Any]]:
-    """A list page in three queries: the page, the caller's memberships, the DM partners."""
-    ids = [conversation.id for conversation in page]
-    memberships = await store.memberships_of(session, principal.user_id, ids)
-    ims = [conversation.id for conversation in page if conversation.kind == "im"]
-    partners = await store.dm_partners(session, principal.user_id, ims)
-    rendered = []
-    for conversation in page:
-        membership = memberships.get(conversation.id)
-        if conversation.kind == "im":
-            rendered.append(
-                im_object(conversation, partners.get(conversation.id), membership=membership)
-            )
-        else:
-            rendered.append(conversation_object(conversation, is_member=membership is not None))
-    return rendered
-
-
 def _kinds(principal: Principal, types: list[str] | None) -> tuple[str, ...]:
     """Kinds named by `types` (default public channels), each needing its `:read` scope."""
     kinds: list[str] = []
@@ -128,7 +109,7 @@ async def _list(call: Call, params: ListParams, member_of: str | None) -> dict[s
     async with call.services.db.read() as session:
         rows = await store.visible_page(session, listing)
         page, more = rows[:limit], len(rows) > limit
-        channels = await _render_page(session, principal, page)
+        channels = await render_page(session, principal, page)
     return {
         "channels": channels,
         "response_metadata": page_metadata(page[-1].id if more else None),

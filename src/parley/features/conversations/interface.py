@@ -2,7 +2,8 @@
 
 - Access: `access_conversation` (a conversation the principal may see, or Slack's error),
   `Access`, `require_member`, `require_not_archived`, `require_scope_for`.
-- Lookups: `get_conversation`, `get_conversation_by_name`, `get_membership`.
+- Lookups: `get_conversation`, `get_conversation_by_name`, `get_membership`;
+  `visible_conversations` (rendered, one kind at a time: rtm.start's lists).
 - Actions: `do_open_dm` (find or create the DM between two people).
 - Hooks that features above provide: `SystemMessages` and `ReadStates`
   (`provide_system_messages`, `provide_read_states`), with the `ReadState` they return.
@@ -26,6 +27,7 @@ from parley.features.conversations.hooks import (
     provide_read_states,
     provide_system_messages,
 )
+from parley.features.conversations.listing import visible_conversations
 from parley.features.conversations.store import (
     ReadState,
     get_conversation,
@@ -48,4 +50,5 @@ __all__ = [
     "require_member",
     "require_not_archived",
     "require_scope_for",
+    "visible_conversations",
 ]

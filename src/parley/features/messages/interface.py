@@ -1,7 +1,9 @@
 """The messages feature as other features may use it; nothing else of it is public.
 
-- Posting: `access_post_target`, `check_can_post`, `check_blocks`, `do_post_message`,
-  `do_post_ephemeral`, `do_update_message`, `do_replace_attachments`, `do_delete_message`.
+- Posting: `post_message` with `PostRequest` (chat.postMessage's action, every rule:
+  another way in, such as the RTM socket, posts through it), `access_post_target`,
+  `check_can_post`, `check_blocks`, `do_post_message`, `do_post_ephemeral`,
+  `do_update_message`, `do_replace_attachments`, `do_delete_message`.
 - Lookups by Slack's address (channel + ts): `access_message` / `MessageAccess` (with the
   caller's permission check), `get_message`, `get_message_for_update`,
   `get_messages_by_ids`, `safe_ts`; `Message` for type annotations.
@@ -35,6 +37,7 @@ from parley.features.messages.extras import (
 from parley.features.messages.message_access import MessageAccess, access_message
 from parley.features.messages.models import Message
 from parley.features.messages.paging import Window, page_body, window
+from parley.features.messages.posting import PostRequest, post_message
 from parley.features.messages.schemas import message_object
 from parley.features.messages.store import (
     get_message,
@@ -49,6 +52,7 @@ __all__ = [
     "MessageAccess",
     "PinCount",
     "PinsOfMessages",
+    "PostRequest",
     "ReactionsOfMessages",
     "Window",
     "WireMessage",
@@ -67,6 +71,7 @@ __all__ = [
     "message_object",
     "message_objects",
     "page_body",
+    "post_message",
     "provide_pins",
     "provide_reactions",
     "safe_ts",

@@ -85,3 +85,17 @@ def _offset(offsets: dict[str, int], tz: str) -> int:
 
 
 RENDERED_USERS = RenderedUsers()
+
+
+async def member_objects(
+    session: AsyncSession, workspace_id: str, *, limit: int, include_email: bool
+) -> tuple[list[orjson.Fragment], bool]:
+    """The first `limit` user objects of the workspace by id (as users.list's first page),
+    and whether there are more."""
+    versions = await store.list_user_versions_page(
+        session, workspace_id, after_id=None, limit=limit
+    )
+    members = await RENDERED_USERS.members(
+        session, workspace_id, versions[:limit], include_email=include_email
+    )
+    return members, len(versions) > limit

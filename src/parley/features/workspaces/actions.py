@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -129,3 +130,35 @@ async def access_team(
     if workspace is None or (domain and domain != workspace.domain):
         raise ApiError("team_not_found")
     return workspace
+
+
+async def access_own_team(session: AsyncSession, principal: Principal) -> Workspace:
+    """The caller's workspace; a credential whose workspace is gone is `invalid_auth`."""
+    workspace = await store.get_workspace(session, principal.workspace_id)
+    if workspace is None:
+        raise ApiError("invalid_auth")
+    return workspace
+
+
+# team.preferences.list: Slack's answer for a workspace nobody changed; a workspace's
+# `settings["preferences"]` (set by admins) overrides any of them.
+DEFAULT_PREFERENCES: dict[str, Any] = {
+    "msg_edit_window_mins": -1,
+    "allow_message_deletion": True,
+    "display_real_names": False,
+    "disable_file_uploads": "allow_all",
+    "who_can_post_general": "everyone",
+}
+
+
+def team_preferences(workspace: Workspace) -> dict[str, Any]:
+    stored = (workspace.settings or {}).get("preferences") or {}
+    return {name: stored.get(name, default) for name, default in DEFAULT_PREFERENCES.items()}
+
+
+def team_plan(workspace: Workspace) -> str:
+    """The billing plan's name as Slack spells it ("" free, "std", "plus", "compliance",
+    "enterprise"). Parley has no plans yet: `settings["plan"]` is where the plans feature
+    will record it, and every workspace without one is on the free plan."""
+    plan = (workspace.settings or {}).get("plan")
+    return plan if isinstance(plan, str) else ""

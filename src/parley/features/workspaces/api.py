@@ -9,12 +9,16 @@ from pydantic import Field
 from parley.features.auth.interface import SessionResponse, session_body, start_cookies
 from parley.features.workspaces import actions
 from parley.features.workspaces.schemas import team_object
-from parley.features.workspaces.wire import TeamInfoResponse
+from parley.features.workspaces.wire import (
+    TeamBillingResponse,
+    TeamInfoResponse,
+    TeamPreferencesResponse,
+)
 from parley.platform.ids import new_id
 from parley.platform.shards import new_workspace_write
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
-from parley.platform.webapi.registry import Auth, Tier, api_method
+from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Auth, Tier, api_method
 
 
 class TeamInfoParams(Params):
@@ -70,3 +74,30 @@ async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
         )
     start_cookies(call, new)
     return session_body(new)
+
+
+@api_method(
+    "team.preferences.list",
+    scopes=("team.preferences:read",),
+    tier=Tier.T2,
+    response=TeamPreferencesResponse,
+)
+async def team_preferences_list(call: Call, params: Params) -> dict[str, Any]:
+    """Lists the workspace's preferences (Slack's defaults until an admin sets them)."""
+    async with call.services.db.read() as session:
+        workspace = await actions.access_own_team(session, call.principal)
+    return actions.team_preferences(workspace)
+
+
+@api_method(
+    "team.billing.info",
+    scopes=("team.billing:read",),
+    tier=Tier.T3,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    response=TeamBillingResponse,
+)
+async def team_billing_info(call: Call, params: Params) -> dict[str, Any]:
+    """Reads the workspace's billing plan: "" (free) until plans exist."""
+    async with call.services.db.read() as session:
+        workspace = await actions.access_own_team(session, call.principal)
+    return {"plan": actions.team_plan(workspace)}

@@ -1,5 +1,6 @@
 """The workspaces feature as other features may use it; nothing else of it is public.
 
+- The workspace as clients see it: `get_workspace`, `team_object` (team.info's object).
 - Hooks that features above provide: `on_workspace_created` (`WorkspaceCreated`): the
   conversations feature creates #general through it.
 
@@ -9,5 +10,7 @@ Each name is the feature's own function, re-exported: its docstring is the contr
 from __future__ import annotations
 
 from parley.features.workspaces.hooks import WorkspaceCreated, on_workspace_created
+from parley.features.workspaces.schemas import team_object
+from parley.features.workspaces.store import get_workspace
 
-__all__ = ["WorkspaceCreated", "on_workspace_created"]
+__all__ = ["WorkspaceCreated", "get_workspace", "on_workspace_created", "team_object"]

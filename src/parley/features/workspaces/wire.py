@@ -15,3 +15,15 @@ class Team(WireModel):
 
 class TeamInfoResponse(WireModel):
     team: Team
+
+
+class TeamPreferencesResponse(WireModel):
+    msg_edit_window_mins: int
+    allow_message_deletion: bool
+    display_real_names: bool
+    disable_file_uploads: str
+    who_can_post_general: str
+
+
+class TeamBillingResponse(WireModel):
+    plan: str

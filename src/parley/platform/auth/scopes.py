@@ -35,6 +35,8 @@ USER_SCOPES: tuple[str, ...] = (
     "stars:read",
     "stars:write",
     "team:read",
+    "team.billing:read",
+    "team.preferences:read",
     "users.profile:read",
     "users.profile:write",
     "users:read",
@@ -51,6 +53,7 @@ _HUMAN_ONLY = frozenset(
         "search:read",
         "stars:read",
         "stars:write",
+        "team.billing:read",
         "users.profile:write",
     }
 )

@@ -93,6 +93,7 @@ class Connection:
         "catching_up",
         "close_code",
         "close_reason",
+        "frame_state",
         "last_seq",
         "max_queue",
         "presence_ids",
@@ -116,6 +117,9 @@ class Connection:
         self.close_code: int | None = None
         self.close_reason = ""
         self.typing_sent: dict[str, float] = {}
+        # What a feature's frame handlers keep for this socket, by the feature's own key
+        # (the rtm feature's send rate buckets); gone with the socket.
+        self.frame_state: dict[str, Any] = {}
         # After a `presence_sub`, only these users' presence changes (None: everyone's).
         self.presence_ids: frozenset[str] | None = None
         # A bot's socket: each event is checked against its scopes (people's are not).

@@ -73,6 +73,12 @@ SLACK_METHODS: dict[str, tuple[str, ...]] = {
         "files.delete",
         "files.info",
         "files.list",
+        "files.remote.add",
+        "files.remote.info",
+        "files.remote.list",
+        "files.remote.remove",
+        "files.remote.share",
+        "files.remote.update",
         "files.revokePublicURL",
         "files.sharedPublicURL",
         "files.upload",
@@ -93,8 +99,10 @@ SLACK_METHODS: dict[str, tuple[str, ...]] = {
     "team": (
         "team.accessLogs",
         "team.billableInfo",
+        "team.billing.info",
         "team.info",
         "team.integrationLogs",
+        "team.preferences.list",
         "team.profile.get",
     ),
     "usergroups": (

@@ -460,6 +460,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth.teams.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lists the workspaces the token can access: its own (no organisation-wide tokens). */
+        post: operations["auth_teams_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth.test": {
         parameters: {
             query?: never;
@@ -1463,6 +1480,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rtm.start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a Real Time Messaging session with the workspace's users and conversations */
+        post: operations["rtm_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search.all": {
         parameters: {
             query?: never;
@@ -1582,6 +1616,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/team.billing.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reads the workspace's billing plan: "" (free) until plans exist. */
+        post: operations["team_billing_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/team.info": {
         parameters: {
             query?: never;
@@ -1593,6 +1644,23 @@ export interface paths {
         put?: never;
         /** Gets information about the caller's workspace (other workspaces are not visible). */
         post: operations["team_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team.preferences.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lists the workspace's preferences (Slack's defaults until an admin sets them). */
+        post: operations["team_preferences_list"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2693,6 +2761,39 @@ export interface components {
             /** Url */
             url: string;
         };
+        /**
+         * RtmStartResponse
+         * @description rtm.connect's URL with the workspace's state; each list holds at most 500 entries
+         *     (`response_metadata.warnings` names those cut short); `self` is the caller.
+         */
+        RtmStartResponse: {
+            /** Channels */
+            channels: {
+                [key: string]: unknown;
+            }[];
+            /** Groups */
+            groups: {
+                [key: string]: unknown;
+            }[];
+            /** Ims */
+            ims: {
+                [key: string]: unknown;
+            }[];
+            /** Mpims */
+            mpims?: {
+                [key: string]: unknown;
+            }[];
+            /** Team */
+            team: {
+                [key: string]: unknown;
+            };
+            /** Url */
+            url: string;
+            /** Users */
+            users: {
+                [key: string]: unknown;
+            }[];
+        };
         /** SearchMatch */
         SearchMatch: {
             channel: components["schemas"]["MatchChannel"];
@@ -2789,9 +2890,37 @@ export interface components {
             /** Url */
             url?: string;
         };
+        /** TeamBillingResponse */
+        TeamBillingResponse: {
+            /** Plan */
+            plan: string;
+        };
         /** TeamInfoResponse */
         TeamInfoResponse: {
             team: components["schemas"]["Team"];
+        };
+        /** TeamPreferencesResponse */
+        TeamPreferencesResponse: {
+            /** Allow Message Deletion */
+            allow_message_deletion: boolean;
+            /** Disable File Uploads */
+            disable_file_uploads: string;
+            /** Display Real Names */
+            display_real_names: boolean;
+            /** Msg Edit Window Mins */
+            msg_edit_window_mins: number;
+            /** Who Can Post General */
+            who_can_post_general: string;
+        };
+        /**
+         * TeamsListResponse
+         * @description `auth.teams.list`: the workspaces a token may act in.
+         */
+        TeamsListResponse: {
+            /** Teams */
+            teams: {
+                [key: string]: unknown;
+            }[];
         };
         /** TextField */
         TextField: {
@@ -4568,6 +4697,84 @@ export interface operations {
                         error?: string;
                         ok: boolean;
                     } & components["schemas"]["SessionResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    auth_teams_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Include Icon
+                     * @default false
+                     */
+                    include_icon?: boolean;
+                    /**
+                     * Limit
+                     * @default null
+                     */
+                    limit?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Include Icon
+                     * @default false
+                     */
+                    include_icon?: boolean;
+                    /**
+                     * Limit
+                     * @default null
+                     */
+                    limit?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["TeamsListResponse"]) | {
                         error: string;
                         /** @constant */
                         ok: false;
@@ -9382,6 +9589,124 @@ export interface operations {
             };
         };
     };
+    rtm_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Batch Presence Aware
+                     * @default false
+                     */
+                    batch_presence_aware?: boolean;
+                    /**
+                     * Include Locale
+                     * @default false
+                     */
+                    include_locale?: boolean;
+                    /**
+                     * Mpim Aware
+                     * @default false
+                     */
+                    mpim_aware?: boolean;
+                    /**
+                     * No Latest
+                     * @default false
+                     */
+                    no_latest?: boolean;
+                    /**
+                     * No Unreads
+                     * @default false
+                     */
+                    no_unreads?: boolean;
+                    /**
+                     * Presence Sub
+                     * @default false
+                     */
+                    presence_sub?: boolean;
+                    /**
+                     * Simple Latest
+                     * @default false
+                     */
+                    simple_latest?: boolean;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Batch Presence Aware
+                     * @default false
+                     */
+                    batch_presence_aware?: boolean;
+                    /**
+                     * Include Locale
+                     * @default false
+                     */
+                    include_locale?: boolean;
+                    /**
+                     * Mpim Aware
+                     * @default false
+                     */
+                    mpim_aware?: boolean;
+                    /**
+                     * No Latest
+                     * @default false
+                     */
+                    no_latest?: boolean;
+                    /**
+                     * No Unreads
+                     * @default false
+                     */
+                    no_unreads?: boolean;
+                    /**
+                     * Presence Sub
+                     * @default false
+                     */
+                    presence_sub?: boolean;
+                    /**
+                     * Simple Latest
+                     * @default false
+                     */
+                    simple_latest?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["RtmStartResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     search_all: {
         parameters: {
             query?: never;
@@ -9944,6 +10269,52 @@ export interface operations {
             };
         };
     };
+    team_billing_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["TeamBillingResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     team_info: {
         parameters: {
             query?: never;
@@ -9990,6 +10361,52 @@ export interface operations {
                         error?: string;
                         ok: boolean;
                     } & components["schemas"]["TeamInfoResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    team_preferences_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["TeamPreferencesResponse"]) | {
                         error: string;
                         /** @constant */
                         ok: false;
