@@ -4691,13 +4691,13 @@ export interface operations {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -4801,13 +4801,13 @@ export interface operations {
                     /** Channel */
                     channel: string;
                     /** Message Ts */
-                    message_ts: string;
+                    message_ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
                     channel: string;
                     /** Message Ts */
-                    message_ts: string;
+                    message_ts: string | number;
                 };
             };
         };
@@ -4935,7 +4935,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /** User */
                     user: string;
                 };
@@ -4961,7 +4961,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /** User */
                     user: string;
                 };
@@ -5076,7 +5076,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -5162,7 +5162,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -5238,7 +5238,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -5248,7 +5248,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -5265,7 +5265,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -5275,7 +5275,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
             };
         };
@@ -5390,7 +5390,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -5478,7 +5478,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -5559,7 +5559,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: (string | number) | null;
                     /**
                      * Unfurl Id
                      * @default null
@@ -5613,7 +5613,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: (string | number) | null;
                     /**
                      * Unfurl Id
                      * @default null
@@ -5728,7 +5728,7 @@ export interface operations {
                      */
                     text?: string | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -5771,7 +5771,7 @@ export interface operations {
                      */
                     text?: string | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -6169,7 +6169,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -6179,7 +6179,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
@@ -6203,7 +6203,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -6213,7 +6213,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
             };
         };
@@ -6643,13 +6643,13 @@ export interface operations {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -6929,7 +6929,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -6939,9 +6939,9 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
@@ -6965,7 +6965,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -6975,9 +6975,9 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -7278,7 +7278,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -7307,7 +7307,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                 };
             };
         };
@@ -7612,12 +7612,12 @@ export interface operations {
                      * Ts From
                      * @default null
                      */
-                    ts_from?: string | null;
+                    ts_from?: (string | number) | null;
                     /**
                      * Ts To
                      * @default null
                      */
-                    ts_to?: string | null;
+                    ts_to?: (string | number) | null;
                     /** Types */
                     types?: string | string[];
                     /**
@@ -7661,12 +7661,12 @@ export interface operations {
                      * Ts From
                      * @default null
                      */
-                    ts_from?: string | null;
+                    ts_from?: (string | number) | null;
                     /**
                      * Ts To
                      * @default null
                      */
-                    ts_to?: string | null;
+                    ts_to?: (string | number) | null;
                     /** Types */
                     types?: string | string[];
                     /**
@@ -7900,7 +7900,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                     /**
                      * Value
                      * @default null
@@ -7932,7 +7932,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                     /**
                      * Value
                      * @default null
@@ -8089,7 +8089,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8111,7 +8111,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                 };
             };
         };
@@ -8485,7 +8485,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8497,7 +8497,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -8607,7 +8607,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8619,7 +8619,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -8678,7 +8678,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8695,7 +8695,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -8754,7 +8754,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8771,7 +8771,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -8936,7 +8936,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8953,7 +8953,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -9343,7 +9343,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -9355,7 +9355,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -9495,7 +9495,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -9507,7 +9507,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
