@@ -32,6 +32,7 @@ class ClientFields:
     def __init__(self) -> None:
         self._names: frozenset[str] = frozenset()
         self._needles: tuple[bytes, ...] = ()
+        self._text_needles: tuple[str, ...] = ()
 
     @property
     def names(self) -> frozenset[str]:
@@ -40,12 +41,14 @@ class ClientFields:
     def add(self, *names: str) -> None:
         self._names = self._names | frozenset(names)
         # A key as it appears in JSON text (a string value holding it is escaped: \").
-        self._needles = tuple(f'"{name}":'.encode() for name in sorted(self._names))
+        self._text_needles = tuple(f'"{name}":' for name in sorted(self._names))
+        self._needles = tuple(needle.encode() for needle in self._text_needles)
 
     def mentioned_in(self, encoded: bytes | str) -> bool:
         """Whether JSON text may hold one of the fields (never False when it does)."""
-        data = encoded.encode() if isinstance(encoded, str) else encoded
-        return any(needle in data for needle in self._needles)
+        if isinstance(encoded, str):
+            return any(needle in encoded for needle in self._text_needles)
+        return any(needle in encoded for needle in self._needles)
 
     def strip(self, value: Any) -> Any:
         """A copy of `value` without the fields, at any depth."""
