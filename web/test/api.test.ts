@@ -25,6 +25,16 @@ describe("typed api.call", () => {
     expect(calls).toEqual([["chat.postMessage", { channel: "C1", text: "hi" }]]);
   });
 
+  it("asks for the server-rendered fields on every call", async () => {
+    const seen: Headers[] = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      seen.push(new Headers(init.headers));
+      return new Response(JSON.stringify({ ok: true }), { status: 200 });
+    }) as unknown as typeof fetch;
+    await new ApiClient({ fetchImpl, cookies: () => "" }).call("auth.test");
+    expect(seen[0].get("X-Parley-Render")).toBe("html");
+  });
+
   it("makes parameters optional only when none is required", async () => {
     const { api } = server(() => ({ ok: true, team: { id: "T1", name: "Acme", domain: "acme" } }));
     expect((await api.call("team.info")).team.domain).toBe("acme");

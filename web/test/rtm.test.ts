@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RtmEvent } from "../src/api/types";
-import { backoffMs, RtmConnection, type SocketLike, type Timers, withSince } from "../src/rtm/connection";
+import { backoffMs, RtmConnection, type SocketLike, type Timers, withRenderedHtml, withSince } from "../src/rtm/connection";
 
 class FakeSocket implements SocketLike {
   onopen: ((ev: unknown) => void) | null = null;
@@ -84,6 +84,12 @@ describe("RTM connection", () => {
     expect(withSince("ws://h/rtm?ticket=x", 7)).toBe("ws://h/rtm?ticket=x&since=7");
     expect(withSince("ws://h/rtm", 7)).toBe("ws://h/rtm?since=7");
     expect(withSince("ws://h/rtm", null)).toBe("ws://h/rtm");
+  });
+
+  it("asks for the server-rendered fields once", () => {
+    expect(withRenderedHtml("ws://h/rtm?ticket=x")).toBe("ws://h/rtm?ticket=x&render=html");
+    expect(withRenderedHtml("/rtm")).toBe("/rtm?render=html");
+    expect(withRenderedHtml("ws://h/rtm?ticket=x&render=html")).toBe("ws://h/rtm?ticket=x&render=html");
   });
 
   it("backs off exponentially up to a cap", () => {

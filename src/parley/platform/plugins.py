@@ -29,6 +29,7 @@ from parley.platform.events.audience import AUDIENCE_KINDS, AudienceKindResolver
 from parley.platform.events.consumer import HandlerFactory, LogConsumer, consumer_worker
 from parley.platform.events.frames import FRAME_HANDLERS, FrameHandler
 from parley.platform.events.types import EVENT_TYPES, EventType
+from parley.platform.rendering import CLIENT_FIELDS
 
 if TYPE_CHECKING:
     from parley.platform.services import Services
@@ -108,6 +109,11 @@ class Platform:
         consumer = LogConsumer(name, make_handler, **options)
         self.worker(name, consumer_worker(consumer))
         return consumer
+
+    def client_fields(self, *names: str) -> None:
+        """Fields only Parley's web client gets, when it asks (platform/rendering.py):
+        stripped from Web API answers and socket frames for everyone else."""
+        CLIENT_FIELDS.add(*names)
 
     def all_routes(self) -> list[BaseRoute]:
         return [route for factory in self.route_factories for route in factory()]

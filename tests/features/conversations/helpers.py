@@ -35,6 +35,12 @@ async def general_id(api: Api, member: Member) -> str:
     return next(str(c["id"]) for c in body["channels"] if c["is_general"])
 
 
+async def random_id(api: Api, member: Member) -> str:
+    """#random, which every new workspace has beside #general (as Slack's do)."""
+    body = await api("conversations.list", member.token, limit=1000)
+    return next(str(c["id"]) for c in body["channels"] if c["name"] == "random")
+
+
 async def post(api: Api, member: Member, channel: str, text: str, **extra: Any) -> str:
     body = await api("chat.postMessage", member.token, channel=channel, text=text, **extra)
     assert body["ok"], body

@@ -1,4 +1,4 @@
-"""conversations.create, channel names, and #general."""
+"""conversations.create, channel names, and the default channels #general and #random."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from parley.platform.errors import ApiError
 from parley.platform.services import Services
 from tests.conftest import Api
 from tests.factories import Factory
-from tests.features.conversations.helpers import create, events_of, general_id, ids
+from tests.features.conversations.helpers import create, events_of, general_id, ids, random_id
 
 
 async def test_every_workspace_starts_with_general_and_new_people_join_it(
@@ -35,11 +35,50 @@ async def test_every_workspace_starts_with_general_and_new_people_join_it(
     assert guest.user_id not in members["members"] and bot.user_id not in members["members"]
 
     joined = await events_of(services.db, team, "member_joined_channel")
-    assert [e.payload["user"] for e in joined] == [member.user_id, admin.user_id]
+    random = await random_id(api, team.owner)
+    assert [(e.payload["user"], e.payload["channel"]) for e in joined] == [
+        (member.user_id, general),
+        (member.user_id, random),
+        (admin.user_id, general),
+        (admin.user_id, random),
+    ]
     assert joined[0].audience == {"kind": "conversation", "id": general}
     history = await api("conversations.history", team.owner.token, channel=general)
     subtypes = [(m.get("subtype"), m.get("user")) for m in history["messages"]]
     assert ("channel_join", member.user_id) in subtypes
+
+
+async def test_every_workspace_has_random_which_new_people_join_like_slack(
+    api: Api, factory: Factory, services: Services
+) -> None:
+    team = await factory.workspace()
+    random = await random_id(api, team.owner)
+    info = (await api("conversations.info", team.owner.token, channel=random))["channel"]
+    assert (info["name"], info["is_general"], info["is_private"]) == ("random", False, False)
+    assert info["is_member"] and info["creator"] == team.owner.user_id
+    assert info["purpose"]["value"].startswith("This channel is for... well, everything else.")
+    member = await factory.user(team)
+    guest = await factory.user(team, role="guest")
+    bot = await factory.bot(team)
+    members = await api("conversations.members", team.owner.token, channel=random)
+    assert set(members["members"]) == {team.owner.user_id, member.user_id}
+    assert guest.user_id not in members["members"] and bot.user_id not in members["members"]
+    # Unlike #general it is an ordinary channel: renamed or archived, nobody is added to it,
+    # and a channel someone else names #random later is not a default one.
+    await api("conversations.archive", team.owner.token, channel=random)
+    late = await factory.user(team)
+    members = await api("conversations.members", team.owner.token, channel=random)
+    assert late.user_id not in members["members"]
+    await api("conversations.unarchive", team.owner.token, channel=random)
+    renamed = await api("conversations.rename", team.owner.token, channel=random, name="water")
+    assert renamed["ok"], renamed
+    impostor = await create(api, team.owner, "random")
+    later = await factory.user(team)
+    for channel in (random, impostor):
+        members = await api("conversations.members", team.owner.token, channel=channel)
+        assert later.user_id not in members["members"]
+    other = await factory.workspace()
+    assert random not in ids(await api("conversations.list", other.owner.token))
 
 
 async def test_create_public_channel(api: Api, factory: Factory, services: Services) -> None:

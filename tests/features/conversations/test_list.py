@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import Api
 from tests.factories import Factory, Member
-from tests.features.conversations.helpers import create, general_id, ids
+from tests.features.conversations.helpers import create, general_id, ids, random_id
 
 
 async def _all_pages(api: Api, method: str, member: Member, **args: object) -> list[list[str]]:
@@ -23,20 +23,21 @@ async def test_list_types_and_visibility(api: Api, factory: Factory) -> None:
     team = await factory.workspace()
     bob = await factory.user(team)
     general = await general_id(api, team.owner)
+    random = await random_id(api, team.owner)
     public = await create(api, team.owner, "pub")
     private = await create(api, team.owner, "priv", private=True)
     bobs_public = await create(api, bob, "bobs")
     dm = (await api("conversations.open", team.owner.token, users=bob.user_id))["channel"]["id"]
 
     default = await api("conversations.list", team.owner.token)
-    assert sorted(ids(default)) == sorted([general, public, bobs_public])
+    assert sorted(ids(default)) == sorted([general, random, public, bobs_public])
     by_id = {c["id"]: c for c in default["channels"]}
     assert by_id[bobs_public]["is_member"] is False and by_id[public]["is_member"] is True
 
     everything = await api(
         "conversations.list", team.owner.token, types="public_channel,private_channel,mpim,im"
     )
-    assert sorted(ids(everything)) == sorted([general, public, private, bobs_public, dm])
+    assert sorted(ids(everything)) == sorted([general, random, public, private, bobs_public, dm])
     only_private = await api("conversations.list", team.owner.token, types="private_channel")
     assert ids(only_private) == [private]
     bobs_view = await api("conversations.list", bob.token, types="public_channel,private_channel")
@@ -55,9 +56,9 @@ async def test_list_pagination_and_archived(api: Api, factory: Factory) -> None:
     made = [await create(api, team.owner, f"page-{n}") for n in range(4)]
     await api("conversations.archive", team.owner.token, channel=made[0])
     pages = await _all_pages(api, "conversations.list", team.owner, limit=2)
-    assert [len(page) for page in pages] == [2, 2, 1]
+    assert [len(page) for page in pages] == [2, 2, 2]
     flat = [cid for page in pages for cid in page]
-    assert len(flat) == len(set(flat)) == 5  # #general + 4, archived included
+    assert len(flat) == len(set(flat)) == 6  # #general, #random + 4, archived included
     live = await _all_pages(api, "conversations.list", team.owner, limit=2, exclude_archived=1)
     assert made[0] not in [cid for page in live for cid in page]
 
@@ -67,6 +68,7 @@ async def test_users_conversations(api: Api, factory: Factory) -> None:
     bob = await factory.user(team)
     carol = await factory.user(team)
     general = await general_id(api, team.owner)
+    random = await random_id(api, team.owner)
     mine = await create(api, team.owner, "mine")
     bobs_private = await create(api, bob, "bob-secret", private=True)
     shared_private = await create(api, bob, "bob-and-carol", private=True)
@@ -74,16 +76,16 @@ async def test_users_conversations(api: Api, factory: Factory) -> None:
     types = "public_channel,private_channel"
 
     own = await api("users.conversations", team.owner.token, types=types)
-    assert sorted(ids(own)) == sorted([general, mine])
+    assert sorted(ids(own)) == sorted([general, random, mine])
     # Another user's conversations, limited to what the caller may see.
     bobs_seen_by_carol = await api(
         "users.conversations", carol.token, user=bob.user_id, types=types
     )
-    assert sorted(ids(bobs_seen_by_carol)) == sorted([general, shared_private])
+    assert sorted(ids(bobs_seen_by_carol)) == sorted([general, random, shared_private])
     assert bobs_private not in ids(bobs_seen_by_carol)
     pages = await _all_pages(api, "users.conversations", bob, types=types, limit=1)
     assert sorted(cid for page in pages for cid in page) == sorted(
-        [general, bobs_private, shared_private]
+        [general, random, bobs_private, shared_private]
     )
     assert (await api("users.conversations", bob.token, user="UNOBODY0000"))[
         "error"

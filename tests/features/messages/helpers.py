@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from parley.features.messages.schemas import message_object
+from parley.features.messages.store import get_message
 from parley.platform.clock import unix_now, utc_now
 from parley.platform.db import Database
 from parley.platform.events.models import EventLog
@@ -75,3 +77,12 @@ async def events(db: Database, team: Team, *, subtype: str | None = "any") -> li
     if subtype == "any":
         return found
     return [row for row in found if row.type == "message" and row.payload.get("subtype") == subtype]
+
+
+async def rendered(db: Database, channel: str, ts: str) -> dict[str, Any]:
+    """The message object as Parley's web client gets it: with the server-rendered `html`
+    and `rendered_attachments` that apps and SDKs never see (platform/rendering.py)."""
+    async with db.read() as session:
+        message = await get_message(session, channel, ts)
+    assert message is not None, (channel, ts)
+    return message_object(message)

@@ -8,7 +8,7 @@ from parley.features.messages.models import MessageEdit
 from parley.platform.services import Services
 from tests.conftest import Api
 from tests.factories import Factory
-from tests.features.messages.helpers import events, make_channel
+from tests.features.messages.helpers import events, make_channel, rendered
 
 
 async def test_update_keeps_history_and_marks_edited(
@@ -27,7 +27,8 @@ async def test_update_keeps_history_and_marks_edited(
     message = body["message"]
     assert message["edited"]["user"] == team.owner.user_id
     assert message["edited"]["ts"] > posted["ts"]
-    assert "<strong>first</strong>" in message["html"] and "@Bob</span>" in message["html"]
+    html = (await rendered(services.db, channel, posted["ts"]))["html"]
+    assert "<strong>first</strong>" in html and "@Bob</span>" in html
     async with services.db.read() as session:
         edits = (await session.execute(select(MessageEdit))).scalars().all()
     assert "frist" in [e.previous_text for e in edits]

@@ -21,7 +21,7 @@ from parley.features.messages.wire import Message as MessageWire
 from parley.platform.services import Services
 from tests.conftest import Api
 from tests.factories import Factory
-from tests.features.messages.helpers import events, make_channel
+from tests.features.messages.helpers import events, make_channel, rendered
 from tests.features.messages.test_render import ATTACHMENT_PAYLOADS, assert_inert
 
 CONTEXT = RenderContext(user_names={"U0ANN": "Ann"})
@@ -101,7 +101,8 @@ async def test_posted_message_carries_body_html_and_parts(
         attachments=json.dumps([CARD]),
     )
     assert body["ok"], body
-    message = body["message"]
+    assert "html" not in body["message"] and "rendered_attachments" not in body["message"]
+    message = await rendered(services.db, channel, body["ts"])  # as the web client gets it
     assert message["html"] == "see <strong>this</strong>"  # the body alone
     assert message["attachments"][0]["title"] == "Title"  # attachments as sent
     [parts] = message["rendered_attachments"]
@@ -111,7 +112,7 @@ async def test_posted_message_carries_body_html_and_parts(
     [event] = [e for e in await events(services.db, team) if e.type == "message"]
     assert event.payload["rendered_attachments"] == message["rendered_attachments"]
     history = await api("conversations.history", team.owner.token, channel=channel)
-    assert history["messages"][0]["rendered_attachments"] == message["rendered_attachments"]
+    assert "rendered_attachments" not in history["messages"][0]  # an SDK's token
 
 
 async def test_edit_rerenders_and_dropping_attachments_drops_parts(
@@ -130,7 +131,9 @@ async def test_edit_rerenders_and_dropping_attachments_drops_parts(
         text="b",
         attachments=json.dumps([{"text": "*new*"}]),
     )
-    assert updated["message"]["rendered_attachments"][0]["text_html"] == "<strong>new</strong>"
+    assert updated["ok"], updated
+    parts = (await rendered(services.db, channel, posted["ts"]))["rendered_attachments"]
+    assert parts[0]["text_html"] == "<strong>new</strong>"
 
 
 async def test_rows_stored_before_the_parts_are_split_on_read(
@@ -149,8 +152,7 @@ async def test_rows_stored_before_the_parts_are_split_on_read(
             .where(Message.ts == posted["ts"])
             .values(html=legacy_html, rendered_attachments=None)
         )
-    history = await api("conversations.history", token, channel=channel)
-    [message] = history["messages"]
+    message = await rendered(services.db, channel, posted["ts"])
     assert message["html"] == "hi"
     [parts] = message["rendered_attachments"]
     assert parts["text_html"] == "body <em>y</em>"

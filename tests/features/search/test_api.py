@@ -127,7 +127,9 @@ async def test_user_input_is_never_fts_syntax(api: Api, factory: Factory, seed: 
 async def test_in_channel_by_name_link_and_dm(api: Api, factory: Factory, seed: Seeder) -> None:
     team, general = await team_with_channel(factory, seed)
     ann = await factory.user(team, name="Ann")
-    random = await seed.channel(team, [team.owner, ann], name="random")
+    # Every workspace has #random, and new people (Ann) join it.
+    listed = await api("conversations.list", team.owner.token, limit=1000)
+    random = next(c["id"] for c in listed["channels"] if c["name"] == "random")
     dm = await seed.dm(team, team.owner, ann)
     await seed.post(general, team.owner, "lunch in general")
     await seed.post(random, ann, "lunch in random")

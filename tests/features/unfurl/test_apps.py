@@ -16,7 +16,7 @@ from parley.platform.settings import Settings
 from tests.conftest import Api
 from tests.factories import Factory
 from tests.features.apps.helpers import create_app, manifest
-from tests.features.messages.helpers import events, make_channel
+from tests.features.messages.helpers import events, make_channel, rendered
 from tests.features.unfurl.helpers import history_message, settle, unfurl_manifest
 
 
@@ -116,7 +116,8 @@ async def test_chat_unfurl_replaces_the_card_and_emits(
     message = await history_message(api, team.owner.token, channel, posted["ts"])
     assert len(message["attachments"]) == 2
     assert message["attachments"][1]["blocks"] == blocks
-    assert "Doc A v2" in message["rendered_attachments"][1]["blocks_html"]
+    parts = (await rendered(services.db, channel, posted["ts"]))["rendered_attachments"]
+    assert "Doc A v2" in parts[1]["blocks_html"]
 
 
 async def test_chat_unfurl_errors(api: Api, factory: Factory, services: Services) -> None:

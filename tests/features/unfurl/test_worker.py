@@ -19,7 +19,7 @@ from parley.platform.services import Services
 from parley.platform.settings import Settings
 from tests.conftest import Api
 from tests.factories import Factory
-from tests.features.messages.helpers import events, make_channel
+from tests.features.messages.helpers import events, make_channel, rendered
 from tests.features.unfurl.helpers import history_message, settle
 from tests.features.unfurl.site import Site, running_site
 
@@ -71,9 +71,11 @@ async def test_open_graph_card_lands_on_the_message_with_message_changed(
     ]
     assert "edited" not in message
     # The card's text comes as its own sanitised part; the body HTML is the text alone.
-    [rendered] = message["rendered_attachments"]
-    assert rendered["text_html"] == "Everything new in &lt;!channel&gt; 2.0"
-    assert "attachment" not in message["html"]
+    assert "rendered_attachments" not in message  # the web client's (platform/rendering.py)
+    as_shown = await rendered(services.db, channel, posted["ts"])
+    [parts] = as_shown["rendered_attachments"]
+    assert parts["text_html"] == "Everything new in &lt;!channel&gt; 2.0"
+    assert "attachment" not in as_shown["html"]
     [changed] = await events(services.db, team, subtype="message_changed")  # type: ignore[arg-type]
     assert changed.payload["message"]["attachments"] == message["attachments"]
     assert changed.payload["previous_message"].get("attachments") is None

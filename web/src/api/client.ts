@@ -19,6 +19,10 @@ export type ApiBody = Record<string, unknown>;
 type Fetch = typeof fetch;
 
 export const CSRF_COOKIE = "parley_csrf";
+/** Asks for Parley's own fields (server-rendered `html`, `rendered_attachments`): the
+ * server sends them only to a browser session that asks; apps and SDKs never see them. */
+export const RENDER_HEADER = "X-Parley-Render";
+export const RENDER_HTML = "html";
 
 export function readCookie(cookies: string, name: string): string {
   for (const part of cookies.split(";")) {
@@ -60,6 +64,7 @@ export class ApiClient {
         headers: {
           "Content-Type": "application/json",
           "X-Parley-CSRF": readCookie(this.cookies(), CSRF_COOKIE),
+          [RENDER_HEADER]: RENDER_HTML,
         },
         body: JSON.stringify(args),
       });

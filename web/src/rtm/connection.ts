@@ -47,6 +47,14 @@ export function withSince(url: string, since: number | null): string {
   return `${url}${sep}since=${since}`;
 }
 
+/** The socket's events with Parley's server-rendered fields (`html`…), as the API's
+ * `X-Parley-Render` header asks for them on method calls. */
+export function withRenderedHtml(url: string): string {
+  if (/[?&]render=/.test(url)) return url;
+  const sep = url.includes("?") ? "&" : "?";
+  return `${url}${sep}render=html`;
+}
+
 /** 0.5 s, 1 s, 2 s … up to 15 s, with ±25 % jitter so tabs do not reconnect in lockstep. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(15000, 500 * 2 ** Math.min(attempt, 10));

@@ -11,6 +11,7 @@ import orjson
 
 from parley.features.apps.interactive import send_to_app
 from parley.features.apps.models import App
+from parley.platform.rendering import CLIENT_FIELDS
 from parley.platform.webapi.context import Call
 
 
@@ -30,7 +31,8 @@ async def send_interactive(
 ) -> dict[str, Any] | None:
     """Send an `interactive` payload (Socket Mode envelope, or Slack's signed
     `payload=<json>` form POST to `url`, by default the app's interactivity URL) and return
-    the app's JSON answer, if it gave one."""
+    the app's JSON answer, if it gave one. Message objects in it go as Slack's (no `html`)."""
+    payload = CLIENT_FIELDS.strip(payload)
     answer = await send_to_app(
         call.services,
         app,

@@ -18,7 +18,7 @@ from parley.features.apps.views import (
 )
 from parley.features.apps.wire import AppHomeResponse, BlockSuggestionResponse
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.params import JsonList, JsonObject, Params
+from parley.platform.webapi.params import JsonList, JsonObject, Params, SlackInt
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 MAX_OPTIONS = 100
@@ -58,7 +58,7 @@ class ViewActionParams(Params):
     selected_channels: JsonList = None
     selected_date: str | None = None
     selected_time: str | None = None
-    selected_date_time: int | None = None
+    selected_date_time: SlackInt | None = None
     values: JsonObject = None
 
 

@@ -19,7 +19,7 @@ from parley.features.apps.views import do_create_trigger
 from parley.features.apps.wire import CommandsListResponse, ShortcutsListResponse
 from parley.features.messages.interface import message_object
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.params import Params
+from parley.platform.webapi.params import Params, SlackTs
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 
@@ -31,7 +31,7 @@ class InvokeParams(Params):
 
 class BlockActionParams(Params):
     channel: str | None = None
-    ts: str | None = None
+    ts: SlackTs | None = None
     action_id: str | None = None
     block_id: str | None = None
     value: str | None = None
@@ -239,7 +239,7 @@ class ShortcutParams(Params):
     app_id: str | None = None
     callback_id: str | None = None
     channel: str | None = None
-    ts: str | None = None
+    ts: SlackTs | None = None
 
 
 @api_method("shortcuts.list", tier=Tier.T3, slack_compatible=False, response=ShortcutsListResponse)

@@ -11,6 +11,7 @@ from parley.features.apps.actions import event_id_for
 from parley.features.apps.models import App
 from parley.platform.clock import as_utc
 from parley.platform.events.types import EVENT_TYPES
+from parley.platform.rendering import CLIENT_FIELDS
 
 # Message subtypes that mention an app the way a person does.
 _MENTION_SUBTYPES = {None, "thread_broadcast", "file_share", "bot_message"}
@@ -78,8 +79,10 @@ def _app_home_message(payload: dict[str, Any], wanted: set[str]) -> bool:
 
 
 def _public_event(payload: dict[str, Any]) -> dict[str, Any]:
-    """The event as Slack sends it: without the web client's pre-rendered HTML."""
-    return {k: v for k, v in payload.items() if k != "html"}
+    """The event as Slack sends it: without the web client's pre-rendered HTML, also in
+    the message objects it carries (`message`, `previous_message`)."""
+    stripped: dict[str, Any] = CLIENT_FIELDS.strip(payload)
+    return stripped
 
 
 def envelope(

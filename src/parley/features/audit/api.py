@@ -12,7 +12,7 @@ from parley.features.audit import actions
 from parley.features.audit.models import AuditEntry
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, page_metadata
-from parley.platform.webapi.params import Params
+from parley.platform.webapi.params import Params, SlackInt
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 
@@ -31,7 +31,7 @@ def entry_object(entry: AuditEntry) -> dict[str, Any]:
 
 
 class AuditParams(Params):
-    limit: int = Field(default=0, ge=0)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = None
     action: str | None = Field(default=None, max_length=64)
     actor: str | None = Field(default=None, max_length=32)

@@ -12,7 +12,7 @@ from parley.features.auth.models import Invitation
 from parley.features.auth.wire import InviteCreateResponse
 from parley.platform.clock import as_utc
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.params import Params
+from parley.platform.webapi.params import Params, SlackInt
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 
@@ -32,7 +32,7 @@ def invitation_object(invitation: Invitation) -> dict[str, Any]:
 class InviteParams(Params):
     email: str | None = Field(default=None, max_length=255)
     role: str = Field(default="member", max_length=16)
-    expires_in_days: int = Field(default=14, ge=1, le=90)
+    expires_in_days: SlackInt = Field(default=14, ge=1, le=90)
 
 
 @api_method(

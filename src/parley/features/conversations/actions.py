@@ -49,6 +49,9 @@ MAX_TOPIC = 250
 MAX_PURPOSE = 250
 MAX_MPIM_OTHERS = 8  # Slack: a group DM holds at most 9 people
 GENERAL = "general"
+RANDOM = "random"
+# Marks a channel every new member joins besides #general (Slack's default channels).
+DEFAULT_CHANNEL = "default_channel"
 # Words Slack keeps for itself: `<!here>`, `<!channel>`, … and legacy type names.
 RESERVED_NAMES = frozenset(
     {"here", "channel", "channels", "everyone", "group", "groups", "archive", "archived",
@@ -217,14 +220,40 @@ async def do_create_general(uow: UnitOfWork, workspace_id: str, owner_id: str) -
     return general
 
 
-async def do_join_general(uow: UnitOfWork, user: User) -> None:
-    """New people (not bots, not guests) join #general, if the workspace has one yet."""
+async def do_create_random(uow: UnitOfWork, workspace_id: str, owner_id: str) -> Conversation:
+    """#random, made with the workspace as Slack makes it; new members join it too."""
+    random = await do_create_channel(uow, workspace_id, owner_id, RANDOM, is_private=False)
+    random.purpose = (
+        "This channel is for... well, everything else. It's a place for team jokes, "
+        "spur-of-the-moment ideas, and funny GIFs. Go wild!"
+    )
+    random.purpose_creator = owner_id
+    random.purpose_last_set = random.created
+    random.properties = {DEFAULT_CHANNEL: True}
+    await uow.session.flush()
+    return random
+
+
+async def do_create_default_channels(uow: UnitOfWork, workspace_id: str, owner_id: str) -> None:
+    """A new workspace's #general and #random (both with Slack's purposes)."""
+    await do_create_general(uow, workspace_id, owner_id)
+    await do_create_random(uow, workspace_id, owner_id)
+
+
+async def do_join_default_channels(uow: UnitOfWork, user: User) -> None:
+    """New people (not bots, not guests) join #general and #random, if the workspace has
+    them (still so named, not archived: #random may be renamed or archived like any other)."""
     if user.is_bot or user.role == "guest":
         return
-    general = await store.get_general(uow.session, user.workspace_id)
-    if general is None or await store.get_membership(uow.session, general.id, user.id):
-        return
-    await do_add_members(uow, general, [user.id], actor_id=user.id)
+    joining = [await store.get_general(uow.session, user.workspace_id)]
+    random = await store.get_conversation_by_name(uow.session, user.workspace_id, RANDOM)
+    if random is not None and (random.properties or {}).get(DEFAULT_CHANNEL):
+        joining.append(random)
+    for channel in joining:
+        if channel is None or channel.is_archived:
+            continue
+        if await store.get_membership(uow.session, channel.id, user.id) is None:
+            await do_add_members(uow, channel, [user.id], actor_id=user.id)
 
 
 async def do_add_members(

@@ -35,7 +35,7 @@ from parley.platform.errors import ApiError
 from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
-from parley.platform.webapi.params import CsvList, Params, SlackBool
+from parley.platform.webapi.params import CsvList, Params, SlackBool, SlackInt, SlackTs
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 READ_SCOPES = ("channels:read", "groups:read", "im:read", "mpim:read")
@@ -122,7 +122,7 @@ async def _list(call: Call, params: ListParams, member_of: str | None) -> dict[s
 class ListParams(Params):
     types: CsvList | None = None
     exclude_archived: SlackBool = False
-    limit: int = 0
+    limit: SlackInt = 0
     cursor: str | None = None
 
 
@@ -191,7 +191,7 @@ async def conversations_info(call: Call, params: InfoParams) -> dict[str, Any]:
 
 class MembersParams(Params):
     channel: str = Field(max_length=32)
-    limit: int = 0
+    limit: SlackInt = 0
     cursor: str | None = None
 
 
@@ -495,7 +495,7 @@ async def conversations_close(call: Call, params: ChannelParams) -> dict[str, An
 
 class MarkParams(Params):
     channel: str = Field(max_length=32)
-    ts: str = Field(max_length=32)
+    ts: SlackTs = Field(max_length=32)
 
 
 @api_method(

@@ -16,7 +16,7 @@ from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
-from parley.platform.webapi.params import CsvList, JsonList, Params
+from parley.platform.webapi.params import CsvList, JsonList, Params, SlackInt, SlackTs
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 
@@ -32,7 +32,7 @@ async def _objects(
 
 class UploadUrlParams(Params):
     filename: str = Field(min_length=1, max_length=1000)
-    length: int | None = None
+    length: SlackInt | None = None
     alt_txt: str | None = Field(default=None, max_length=1000)
     snippet_type: str | None = Field(default=None, max_length=32)
 
@@ -71,7 +71,7 @@ class CompleteParams(Params):
     channel_id: str | None = Field(default=None, max_length=32)
     channels: CsvList = Field(default_factory=list)
     initial_comment: str | None = Field(default=None, max_length=40_000)
-    thread_ts: str | None = Field(default=None, max_length=32)
+    thread_ts: SlackTs | None = Field(default=None, max_length=32)
     blocks: JsonList = None
 
 
@@ -118,9 +118,9 @@ class FileParams(Params):
 
 
 class InfoParams(FileParams):
-    count: int = Field(default=100, ge=0)
-    page: int = Field(default=1, ge=0)
-    limit: int = Field(default=0, ge=0)
+    count: SlackInt = Field(default=100, ge=0)
+    page: SlackInt = Field(default=1, ge=0)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = None
 
 
@@ -150,11 +150,11 @@ class ListParams(Params):
     channel: str | None = Field(default=None, max_length=32)
     user: str | None = Field(default=None, max_length=32)
     types: CsvList = Field(default_factory=list)
-    ts_from: str | None = Field(default=None, max_length=32)
-    ts_to: str | None = Field(default=None, max_length=32)
-    count: int = Field(default=100, ge=0)
-    page: int = Field(default=1, ge=0)
-    limit: int = Field(default=0, ge=0)
+    ts_from: SlackTs | None = Field(default=None, max_length=32)
+    ts_to: SlackTs | None = Field(default=None, max_length=32)
+    count: SlackInt = Field(default=100, ge=0)
+    page: SlackInt = Field(default=1, ge=0)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = None
     show_files_hidden_by_limit: str | None = None
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.features.conversations.interface import access_conversation, require_not_archived
 from parley.features.messages import counters, store
 from parley.features.messages.extras import bot_profiles_for
+from parley.features.messages.metadata import check_metadata
 from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
 from parley.features.messages.render import RenderContext, render_attachments, render_message
@@ -106,22 +107,6 @@ def check_content(
     if not text.strip() and not clean_blocks and not clean_attachments:
         raise ApiError("no_text")
     return text, clean_blocks, clean_attachments
-
-
-def check_metadata(metadata: Any) -> dict[str, Any] | None:
-    """Message metadata must be `{event_type: str, event_payload: object}`."""
-    if metadata is None:
-        return None
-    if (
-        not isinstance(metadata, dict)
-        or not isinstance(metadata.get("event_type"), str)
-        or not isinstance(metadata.get("event_payload", {}), dict)
-    ):
-        raise ApiError("invalid_metadata_format")
-    return {
-        "event_type": metadata["event_type"],
-        "event_payload": metadata.get("event_payload", {}),
-    }
 
 
 # --- rendering and mentions -----------------------------------------------------------------

@@ -35,7 +35,7 @@ from parley.platform.spaces import Conversation
 from parley.platform.ts import format_ts, parse_ts
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
-from parley.platform.webapi.params import JsonList, JsonObject, Params, SlackBool
+from parley.platform.webapi.params import JsonList, JsonObject, Params, SlackBool, SlackInt, SlackTs
 from parley.platform.webapi.registry import Tier, api_method
 
 WRITE_SCOPES = ("chat:write", "chat:write:user", "chat:write:bot")
@@ -88,7 +88,7 @@ class PostMessageParams(Params):
     text: str | None = None
     blocks: JsonList = None
     attachments: JsonList = None
-    thread_ts: str | None = Field(default=None, max_length=32)
+    thread_ts: SlackTs | None = Field(default=None, max_length=32)
     reply_broadcast: SlackBool = False
     mrkdwn: SlackBool = True
     parse: str | None = Field(default=None, max_length=16)
@@ -187,7 +187,7 @@ async def chat_me_message(call: Call, params: MeMessageParams) -> dict[str, Any]
 
 class UpdateParams(Params):
     channel: str = Field(max_length=100)
-    ts: str = Field(max_length=32)
+    ts: SlackTs = Field(max_length=32)
     text: str | None = None
     blocks: JsonList = None
     attachments: JsonList = None
@@ -229,7 +229,7 @@ async def chat_update(call: Call, params: UpdateParams) -> dict[str, Any]:
 
 class DeleteParams(Params):
     channel: str = Field(max_length=100)
-    ts: str = Field(max_length=32)
+    ts: SlackTs = Field(max_length=32)
 
 
 @api_method(
@@ -260,7 +260,7 @@ class EphemeralParams(Params):
     text: str | None = None
     blocks: JsonList = None
     attachments: JsonList = None
-    thread_ts: str | None = Field(default=None, max_length=32)
+    thread_ts: SlackTs | None = Field(default=None, max_length=32)
 
 
 @api_method(
@@ -288,7 +288,7 @@ async def chat_post_ephemeral(call: Call, params: EphemeralParams) -> dict[str, 
 
 class PermalinkParams(Params):
     channel: str = Field(max_length=100)
-    message_ts: str = Field(max_length=32)
+    message_ts: SlackTs = Field(max_length=32)
 
 
 @api_method(
@@ -365,9 +365,9 @@ async def chat_schedule_message(call: Call, params: ScheduleParams) -> dict[str,
 class ScheduledListParams(Params):
     channel: str | None = Field(default=None, max_length=100)
     cursor: str | None = None
-    latest: str | None = Field(default=None, max_length=20)
-    oldest: str | None = Field(default=None, max_length=20)
-    limit: int = Field(default=0, ge=0)
+    latest: SlackTs | None = Field(default=None, max_length=20)
+    oldest: SlackTs | None = Field(default=None, max_length=20)
+    limit: SlackInt = Field(default=0, ge=0)
 
 
 def _unix_or_none(value: str | None, error: str) -> int | None:
@@ -443,10 +443,10 @@ async def chat_delete_scheduled_message(
 
 class HistoryParams(Params):
     channel: str = Field(max_length=100)
-    latest: str | None = Field(default=None, max_length=32)
-    oldest: str | None = Field(default=None, max_length=32)
+    latest: SlackTs | None = Field(default=None, max_length=32)
+    oldest: SlackTs | None = Field(default=None, max_length=32)
     inclusive: SlackBool = False
-    limit: int = Field(default=0, ge=0)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = None
     include_all_metadata: SlackBool = False
 
@@ -514,7 +514,7 @@ async def conversations_history(call: Call, params: HistoryParams) -> dict[str, 
 
 
 class RepliesParams(HistoryParams):
-    ts: str = Field(max_length=32)
+    ts: SlackTs = Field(max_length=32)
 
 
 @api_method(

@@ -22,3 +22,5 @@ def register(platform: Platform) -> None:
     provide_system_messages(PostedSystemMessages())
     provide_read_states(MessageReadStates())
     platform.event_types(*EVENTS)
+    # Server-rendered HTML for Parley's web client, which asks for it; never Slack's shape.
+    platform.client_fields("html", "rendered_attachments")

@@ -18,6 +18,7 @@ from typing import Any
 from parley.features.conversations.interface import get_membership
 from parley.features.messages import actions, store
 from parley.features.messages.access import access_post_target, check_can_post, customizations
+from parley.features.messages.metadata import check_metadata
 from parley.features.messages.models import Message, ScheduledMessage
 from parley.features.users.interface import get_user
 from parley.platform.auth.principal import Principal
@@ -68,7 +69,7 @@ def check_content(request: PostRequest) -> Content:
     """Content errors first, in Slack's order: text, blocks, attachments, then metadata."""
     text = request.text if request.text is not None else ""
     text, blocks, attachments = actions.check_content(text, request.blocks, request.attachments)
-    return Content(text, blocks, attachments, actions.check_metadata(request.metadata))
+    return Content(text, blocks, attachments, check_metadata(request.metadata))
 
 
 async def check_post_message(

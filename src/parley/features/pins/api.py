@@ -18,7 +18,7 @@ from parley.features.pins import actions, store
 from parley.features.pins.schemas import pin_item, star_item
 from parley.features.pins.wire import PinEvent as PinEvent
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.params import Params
+from parley.platform.webapi.params import Params, SlackInt, SlackTs
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 _ITEM_ERRORS = ("channel_not_found", "no_item_specified", "bad_timestamp", "message_not_found")
@@ -26,7 +26,7 @@ _ITEM_ERRORS = ("channel_not_found", "no_item_specified", "bad_timestamp", "mess
 
 class PinParams(Params):
     channel: str | None = Field(default=None, max_length=32)
-    timestamp: str | None = Field(default=None, max_length=32)
+    timestamp: SlackTs | None = Field(default=None, max_length=32)
 
 
 @api_method(
@@ -83,7 +83,7 @@ async def pins_list(call: Call, params: PinsListParams) -> dict[str, Any]:
 
 class StarParams(Params):
     channel: str | None = Field(default=None, max_length=32)
-    timestamp: str | None = Field(default=None, max_length=32)
+    timestamp: SlackTs | None = Field(default=None, max_length=32)
 
 
 @api_method(
@@ -121,9 +121,9 @@ async def stars_remove(call: Call, params: StarParams) -> dict[str, Any]:
 
 
 class StarsListParams(Params):
-    count: int = Field(default=0, ge=0)
-    page: int = Field(default=1, ge=0)
-    limit: int = Field(default=0, ge=0)
+    count: SlackInt = Field(default=0, ge=0)
+    page: SlackInt = Field(default=1, ge=0)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = Field(default=None, max_length=200)
 
 

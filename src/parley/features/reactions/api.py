@@ -18,7 +18,7 @@ from parley.features.reactions.schemas import message_item
 from parley.features.users.interface import check_user_in_workspace
 from parley.platform.db import UnitOfWork
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.params import Params, SlackBool
+from parley.platform.webapi.params import Params, SlackBool, SlackInt, SlackTs
 from parley.platform.webapi.registry import Tier, api_method
 
 _ITEM_ERRORS = ("no_item_specified", "channel_not_found", "bad_timestamp", "message_not_found")
@@ -26,7 +26,7 @@ _ITEM_ERRORS = ("no_item_specified", "channel_not_found", "bad_timestamp", "mess
 
 class ReactionParams(Params):
     channel: str | None = Field(default=None, max_length=32)
-    timestamp: str | None = Field(default=None, max_length=32)
+    timestamp: SlackTs | None = Field(default=None, max_length=32)
     name: str = Field(default="", max_length=200)
 
 
@@ -77,7 +77,7 @@ async def reactions_remove(call: Call, params: ReactionParams) -> dict[str, Any]
 
 class ReactionsGetParams(Params):
     channel: str | None = Field(default=None, max_length=32)
-    timestamp: str | None = Field(default=None, max_length=32)
+    timestamp: SlackTs | None = Field(default=None, max_length=32)
     full: SlackBool = False
 
 
@@ -100,9 +100,9 @@ async def reactions_get(call: Call, params: ReactionsGetParams) -> dict[str, Any
 class ReactionsListParams(Params):
     user: str | None = Field(default=None, max_length=32)
     full: SlackBool = False
-    count: int = Field(default=0, ge=0)
-    page: int = Field(default=1, ge=0)
-    limit: int = Field(default=0, ge=0)
+    count: SlackInt = Field(default=0, ge=0)
+    page: SlackInt = Field(default=1, ge=0)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = Field(default=None, max_length=200)
 
 

@@ -21,7 +21,7 @@ from parley.features.search.wire import SearchMessagesResponse
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, encode_cursor
-from parley.platform.webapi.params import Params, SlackBool
+from parley.platform.webapi.params import Params, SlackBool, SlackInt
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 MAX_COUNT = 100
@@ -31,8 +31,8 @@ FIRST_CURSOR = "*"  # Slack's "start cursor pagination here"
 
 class SearchParams(Params):
     query: str = Field(max_length=4000)
-    count: int = 0
-    page: int = 1
+    count: SlackInt = 0
+    page: SlackInt = 1
     sort: str = Field(default="score", max_length=16)
     sort_dir: str = Field(default="desc", max_length=8)
     highlight: SlackBool = False

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from parley.features.unfurl import actions
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.params import JsonList, JsonObject, Params, SlackBool
+from parley.platform.webapi.params import JsonList, JsonObject, Params, SlackBool, SlackTs
 from parley.platform.webapi.registry import Tier, api_method
 
 MAX_AUTH_MESSAGE = 4000
@@ -16,7 +16,7 @@ MAX_AUTH_MESSAGE = 4000
 
 class UnfurlParams(Params):
     channel: str | None = Field(default=None, max_length=100)
-    ts: str | None = Field(default=None, max_length=32)
+    ts: SlackTs | None = Field(default=None, max_length=32)
     unfurls: Any = None
     source: str | None = Field(default=None, max_length=40)
     unfurl_id: str | None = Field(default=None, max_length=200)

@@ -8,14 +8,14 @@ from pydantic import Field
 
 from parley.features.users import actions
 from parley.platform.webapi.context import Call
-from parley.platform.webapi.params import Params
+from parley.platform.webapi.params import Params, SlackInt
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 
 class AccessLogsParams(Params):
-    before: int | None = Field(default=None, ge=0)
-    count: int = Field(default=100, ge=1, le=1000)
-    page: int = Field(default=1, ge=1, le=100)
+    before: SlackInt | None = Field(default=None, ge=0)
+    count: SlackInt = Field(default=100, ge=1, le=1000)
+    page: SlackInt = Field(default=1, ge=1, le=100)
 
 
 @api_method(

@@ -18,7 +18,7 @@ from parley.features.users.wire import (
 from parley.platform.clock import unix_now
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
-from parley.platform.webapi.params import JsonObject, Params, SlackBool
+from parley.platform.webapi.params import JsonObject, Params, SlackBool, SlackInt
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
 
@@ -27,7 +27,7 @@ def _can_read_email(call: Call) -> bool:
 
 
 class UsersListParams(Params):
-    limit: int = Field(default=0, ge=0)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = None
     include_locale: SlackBool = False
 

@@ -27,6 +27,7 @@ from parley.platform.events.audience import AudienceResolver, MembershipCache
 from parley.platform.events.store import Row
 from parley.platform.events.types import EVENT_TYPES
 from parley.platform.events.wire import text_frame
+from parley.platform.rendering import CLIENT_FIELDS
 
 log = logging.getLogger("parley.platform.events")
 
@@ -72,6 +73,38 @@ def encode(payload: dict[str, Any], seq: int | None = None) -> str:
     return orjson.dumps(body).decode()
 
 
+class EventFrames:
+    """One event's frame, with and without the web client's fields (platform/rendering.py):
+    each encoded once, when the first recipient that needs it comes."""
+
+    __slots__ = ("_full", "_payload", "_public", "_seq")
+
+    def __init__(self, payload: dict[str, Any], seq: int | None = None) -> None:
+        self._payload = payload
+        self._seq = seq
+        self._full: tuple[str, bytes] | None = None
+        self._public: tuple[str, bytes] | None = None
+
+    def for_connection(self, connection: Connection) -> tuple[str, bytes]:
+        """The frame (text, and its bytes on the wire) this socket gets."""
+        full = self._full
+        if full is None:
+            text = encode(self._payload, self._seq)
+            full = self._full = (text, text_frame(text))
+            if not CLIENT_FIELDS.mentioned_in(text):
+                self._public = full
+        if connection.render:
+            return full
+        public = self._public
+        if public is None:
+            text = encode(CLIENT_FIELDS.strip(self._payload), self._seq)
+            public = self._public = (text, text_frame(text))
+        return public
+
+    def text_for(self, connection: Connection) -> str:
+        return self.for_connection(connection)[0]
+
+
 class FrameTransport(Protocol):
     async def send_text(self, frame: str) -> None: ...
 
@@ -98,6 +131,7 @@ class Connection:
         "max_queue",
         "presence_ids",
         "principal",
+        "render",
         "scoped",
         "sent_seq",
         "typing_sent",
@@ -124,6 +158,8 @@ class Connection:
         self.presence_ids: frozenset[str] | None = None
         # A bot's socket: each event is checked against its scopes (people's are not).
         self.scoped = principal.is_bot or principal.token_kind == "bot"
+        # Parley's web client asked for its server-rendered fields (platform/rendering.py).
+        self.render = False
 
     @property
     def workspace_id(self) -> str:
@@ -418,7 +454,7 @@ class Hub:
         stream = self.streams.get(workspace_id)
         if stream is None:
             return
-        frame = encode(payload)
+        frames = EventFrames(payload)
         recipients: list[Connection]
         if payload.get("type") == "presence_change" and audience.get("kind") == "workspace":
             recipients = list(stream.presence_audience(str(payload.get("user"))))
@@ -430,7 +466,7 @@ class Hub:
                 continue
             if connection.scoped and not bot_may_receive(connection.principal, payload):
                 continue
-            connection.deliver_ephemeral(frame)
+            connection.deliver_ephemeral(frames.text_for(connection))
 
     def subscribe_presence(self, connection: Connection, ids: frozenset[str]) -> None:
         """Slack's `presence_sub`: from now on, only these users' presence changes."""
@@ -478,21 +514,18 @@ class Hub:
         user_ids = await self.audiences.users(stream.workspace_id, audience, stream.users)
         skip_guests = bool(audience.get("exclude_guests"))
         seq = int(row["seq"])
-        frame: str | None = None
-        wire = b""
+        frames = EventFrames(payload, seq)
         since_yield = 0
         for user_id in list(user_ids):  # a copy: sockets come and go while this yields
             connections = stream.users.get(user_id)
             if not connections:
                 continue
-            if frame is None:
-                frame = encode(payload, seq)
-                wire = text_frame(frame)
             for connection in connections:
                 if skip_guests and connection.principal.is_guest:
                     continue
                 if connection.scoped and not bot_may_receive(connection.principal, payload):
                     continue  # a bot without the scope for this event
+                frame, wire = frames.for_connection(connection)
                 connection.deliver(seq, frame, wire)
             since_yield += len(connections)
             if since_yield >= FAN_OUT_SLICE:

@@ -22,11 +22,12 @@ from parley.platform.events import (
     rtm_schemas,  # noqa: F401  (documents the frames this gateway sends: hello, pong, …)
     store,
 )
-from parley.platform.events.fanout import CLOSE_AUTH_REVOKED, Connection, encode
+from parley.platform.events.fanout import CLOSE_AUTH_REVOKED, Connection, EventFrames, encode
 from parley.platform.events.frames import FRAME_HANDLERS, Frame, FrameSession
 from parley.platform.events.realtime import Realtime
 from parley.platform.events.wire import DIRECT_FRAMES, DirectFrames
 from parley.platform.plugins import PLATFORM
+from parley.platform.rendering import RENDER_HTML, RENDER_QUERY, wants_rendering
 from parley.platform.services import Services
 from parley.platform.settings import Settings
 
@@ -139,6 +140,7 @@ class RtmGateway:
             direct = scope.get("extensions", {}).get(DIRECT_FRAMES)
             frames = AsgiFrames(send, task, realtime.config.close_timeout, direct)
             connection = Connection(principal, frames, realtime.config.max_queue)
+            connection.render = wants_rendering(principal, query.get(RENDER_QUERY))
             session = RtmSession(self.services, connection, scope, receive)
             # The socket's reads (catch-up, frames) go to its workspace's shard.
             async with self.services.db.workspace(principal.workspace_id):
@@ -242,9 +244,12 @@ class RtmSession:
         connection.send_direct(encode(hello), since if backlog else latest)
         for row in backlog:
             if await self.hub.visible(connection, row):
-                connection.send_direct(encode(row["payload"], int(row["seq"])), int(row["seq"]))
+                seq = int(row["seq"])
+                connection.send_direct(EventFrames(row["payload"], seq).text_for(connection), seq)
         base = websocket_base(self.services.settings, "ws", _host(self.scope))
         url = await rtm_url(self.realtime, principal, base, config.reconnect_ticket_ttl)
+        if connection.render:
+            url += f"&{RENDER_QUERY}={RENDER_HTML}"
         connection.send_direct(encode({"type": "reconnect_url", "url": url}))
         connection.finish_catch_up(latest)
         return True

@@ -3,11 +3,18 @@
 `SLACK_METHODS` lists the Slack Web API methods that matter to apps and clients, by family.
 A method is "done" when it is registered here; "partial" when its registration names what
 is missing; "not yet" otherwise. Parley's own methods are listed separately.
+
+"forms tried" names the kinds of a method's parameters; the "Forms tried" table lists, per
+kind, the forms real clients send that tests/platform/webapi/test_param_forms.py sends for
+every parameter of that kind (both come from `WIRE_FORMS` in params.py).
 """
 
 from __future__ import annotations
 
+import orjson
+
 from parley.platform.plugins import PLATFORM
+from parley.platform.webapi.params import JSON, WIRE_FORMS, parameter_kinds
 from parley.platform.webapi.registry import REGISTRY, Method
 
 SLACK_METHODS: dict[str, tuple[str, ...]] = {
@@ -137,10 +144,49 @@ def _status(name: str) -> str:
     return f"partial: {method.partial}" if method.partial else "done"
 
 
+_ENCODING_NAMES = {"form": "form", "query": "query", "json": "JSON body"}
+
+
+def _forms_tried(method: Method | None) -> str:
+    """The kinds of the method's parameters, in `WIRE_FORMS` order ("" when not served)."""
+    if method is None:
+        return ""
+    kinds = set(parameter_kinds(method.params).values())
+    return ", ".join(kind for kind in WIRE_FORMS if kind in kinds) or "no arguments"
+
+
+def _literal(value: object) -> str:
+    return "`" + orjson.dumps(value).decode().replace("|", "\\|") + "`"
+
+
+def forms_legend() -> list[str]:
+    lines = [
+        "## Forms tried",
+        "",
+        "Every parameter of every method is sent in each form of its kind below, through",
+        "the real argument parsing (tests/platform/webapi/test_param_forms.py), and must",
+        "arrive as the value shown: form-encoded text (Bolt for JavaScript, slack_sdk's form",
+        "methods), a query string (curl), a JSON body with native values (slack_sdk's chat.*,",
+        "views.*…). A JSON `null` counts as an absent argument.",
+        "",
+        "| kind | sent | as | read as |",
+        "| --- | --- | --- | --- |",
+    ]
+    for kind, forms in WIRE_FORMS.items():
+        for form in forms:
+            encodings = ", ".join(_ENCODING_NAMES[e] for e in form.encodings)
+            if form.encodings == (JSON,):
+                encodings = "JSON body, as a native value"
+            lines.append(
+                f"| {kind} | {_literal(form.sent)} | {encodings} | {_literal(form.expected)} |"
+            )
+    return lines
+
+
 def _row(name: str, method: Method | None) -> str:
     scopes = ", ".join(f"`{s}`" for s in method.scopes) if method else ""
     tier = method.tier.value if method else ""
-    return f"| `{name}` | {_status(name)} | {scopes} | {tier} |"
+    return f"| `{name}` | {_status(name)} | {scopes} | {tier} | {_forms_tried(method)} |"
 
 
 def coverage_markdown() -> str:
@@ -155,29 +201,40 @@ def coverage_markdown() -> str:
         "",
         f"Slack methods implemented: **{done} of {len(known)}** listed here.",
         "",
+        *forms_legend(),
+        "",
     ]
     for family, names in SLACK_METHODS.items():
         lines += [
             f"## {family}",
             "",
-            "| method | status | scopes | tier |",
-            "| --- | --- | --- | --- |",
+            "| method | status | scopes | tier | forms tried |",
+            "| --- | --- | --- | --- | --- |",
         ]
         lines += [_row(name, REGISTRY.get(name)) for name in names]
         lines.append("")
     own = sorted(name for name, m in REGISTRY.items() if not m.slack_compatible)
     extra = sorted(name for name, m in REGISTRY.items() if m.slack_compatible and name not in known)
-    lines += ["## Parley's own methods", "", "| method | summary |", "| --- | --- |"]
-    lines += [f"| `{name}` | {REGISTRY[name].summary} |" for name in own]
+    lines += [
+        "## Parley's own methods",
+        "",
+        "| method | summary | forms tried |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| `{name}` | {REGISTRY[name].summary} | {_forms_tried(REGISTRY[name])} |" for name in own
+    ]
     if extra:
         lines += [
             "",
             "## Other Slack-compatible methods",
             "",
-            "| method | status |",
-            "| --- | --- |",
+            "| method | status | forms tried |",
+            "| --- | --- | --- |",
         ]
-        lines += [f"| `{name}` | {_status(name)} |" for name in extra]
+        lines += [
+            f"| `{name}` | {_status(name)} | {_forms_tried(REGISTRY[name])} |" for name in extra
+        ]
     for section in PLATFORM.coverage_sections:  # e.g. the events apps can subscribe to
         lines += ["", *section()]
     return "\n".join(lines) + "\n"

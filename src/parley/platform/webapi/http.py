@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError, RateLimited
 from parley.platform.plugins import PLATFORM
+from parley.platform.rendering import CLIENT_FIELDS, RENDER_HEADER, wants_rendering
 from parley.platform.security import hash_secret, secrets_equal
 from parley.platform.services import Services
 from parley.platform.webapi.context import Call
@@ -289,10 +290,19 @@ def _scope_headers(principal: Principal | None, method: Method) -> list[tuple[by
     ]
 
 
-def _finish(
-    call: Call | None, body: dict[str, Any], extra: list[tuple[bytes, bytes]]
-) -> ApiResponse | Response:
+def _encode_for(request: Request, principal: Principal | None, body: dict[str, Any]) -> bytes:
+    """The answer; without Parley's web-client fields unless that client asked for them."""
     encoded = orjson.dumps(body)
+    if not CLIENT_FIELDS.mentioned_in(encoded) or wants_rendering(
+        principal, request.headers.get(RENDER_HEADER)
+    ):
+        return encoded
+    return orjson.dumps(CLIENT_FIELDS.strip(body))
+
+
+def _finish(
+    call: Call | None, encoded: bytes, extra: list[tuple[bytes, bytes]]
+) -> ApiResponse | Response:
     if call is None or not (call.response_headers or call.set_cookies):
         headers = [*_RAW_BASE_HEADERS, (b"content-length", str(len(encoded)).encode()), *extra]
         return ApiResponse(encoded, headers)
@@ -369,13 +379,14 @@ async def dispatch(services: Services, request: Request, name: str) -> ApiRespon
             result = await method.handler(call, params)
         finally:
             services.db.unbind(bound)
-        return _finish(call, {"ok": True, **result}, _scope_headers(principal, method))
+        encoded = _encode_for(request, principal, {"ok": True, **result})
+        return _finish(call, encoded, _scope_headers(principal, method))
     except RateLimited as limited:
         return json_response(
             limited.to_body(), status=429, headers={"Retry-After": str(limited.retry_after)}
         )
     except ApiError as error:
-        return _finish(call, error.to_body(), _scope_headers(principal, method))
+        return _finish(call, orjson.dumps(error.to_body()), _scope_headers(principal, method))
     except Exception:
         log.exception("unhandled error in %s", name)
         return json_response({"ok": False, "error": "internal_error"})

@@ -5224,13 +5224,13 @@ export interface operations {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -5334,13 +5334,13 @@ export interface operations {
                     /** Channel */
                     channel: string;
                     /** Message Ts */
-                    message_ts: string;
+                    message_ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
                     channel: string;
                     /** Message Ts */
-                    message_ts: string;
+                    message_ts: string | number;
                 };
             };
         };
@@ -5468,7 +5468,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /** User */
                     user: string;
                 };
@@ -5494,7 +5494,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /** User */
                     user: string;
                 };
@@ -5609,7 +5609,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -5695,7 +5695,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -5771,7 +5771,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -5781,7 +5781,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -5798,7 +5798,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -5808,7 +5808,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
             };
         };
@@ -5923,7 +5923,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -6011,7 +6011,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Unfurl Links
                      * @default null
@@ -6092,7 +6092,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: (string | number) | null;
                     /**
                      * Unfurl Id
                      * @default null
@@ -6146,7 +6146,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: (string | number) | null;
                     /**
                      * Unfurl Id
                      * @default null
@@ -6261,7 +6261,7 @@ export interface operations {
                      */
                     text?: string | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -6304,7 +6304,7 @@ export interface operations {
                      */
                     text?: string | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -6702,7 +6702,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -6712,7 +6712,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
@@ -6736,7 +6736,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -6746,7 +6746,7 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                 };
             };
         };
@@ -7176,13 +7176,13 @@ export interface operations {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
                     channel: string;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -7462,7 +7462,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -7472,9 +7472,9 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Channel */
@@ -7498,7 +7498,7 @@ export interface operations {
                      * Latest
                      * @default null
                      */
-                    latest?: string | null;
+                    latest?: (string | number) | null;
                     /**
                      * Limit
                      * @default 0
@@ -7508,9 +7508,9 @@ export interface operations {
                      * Oldest
                      * @default null
                      */
-                    oldest?: string | null;
+                    oldest?: (string | number) | null;
                     /** Ts */
-                    ts: string;
+                    ts: string | number;
                 };
             };
         };
@@ -7811,7 +7811,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -7840,7 +7840,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                 };
             };
         };
@@ -8145,12 +8145,12 @@ export interface operations {
                      * Ts From
                      * @default null
                      */
-                    ts_from?: string | null;
+                    ts_from?: (string | number) | null;
                     /**
                      * Ts To
                      * @default null
                      */
-                    ts_to?: string | null;
+                    ts_to?: (string | number) | null;
                     /** Types */
                     types?: string | string[];
                     /**
@@ -8194,12 +8194,12 @@ export interface operations {
                      * Ts From
                      * @default null
                      */
-                    ts_from?: string | null;
+                    ts_from?: (string | number) | null;
                     /**
                      * Ts To
                      * @default null
                      */
-                    ts_to?: string | null;
+                    ts_to?: (string | number) | null;
                     /** Types */
                     types?: string | string[];
                     /**
@@ -8433,7 +8433,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                     /**
                      * Value
                      * @default null
@@ -8465,7 +8465,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                     /**
                      * Value
                      * @default null
@@ -8622,7 +8622,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8644,7 +8644,7 @@ export interface operations {
                      * Ts
                      * @default null
                      */
-                    ts?: string | null;
+                    ts?: string | number | null;
                 };
             };
         };
@@ -9018,7 +9018,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -9030,7 +9030,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -9140,7 +9140,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -9152,7 +9152,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -9211,7 +9211,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -9228,7 +9228,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -9287,7 +9287,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -9304,7 +9304,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -9469,7 +9469,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -9486,7 +9486,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -9994,7 +9994,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -10006,7 +10006,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };
@@ -10146,7 +10146,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -10158,7 +10158,7 @@ export interface operations {
                      * Timestamp
                      * @default null
                      */
-                    timestamp?: string | null;
+                    timestamp?: (string | number) | null;
                 };
             };
         };

@@ -3,7 +3,7 @@
 import { ApiError, type ApiClient } from "../../api/client";
 import type { Conversation, CountEntry, RtmEvent, Team, User } from "../../api/types";
 import { navigate } from "../../lib/router";
-import { RtmConnection, type SocketLike } from "../../rtm/connection";
+import { RtmConnection, type SocketLike, withRenderedHtml } from "../../rtm/connection";
 import type { Prefs } from "../../state/prefs";
 import type { Apps } from "../apps";
 import { collect, type Core } from "./core";
@@ -174,7 +174,7 @@ export class Session {
 
   private startRtm(): void {
     this.rtm = new RtmConnection({
-      connectUrl: async () => (await this.api.call("rtm.connect")).url,
+      connectUrl: async () => withRenderedHtml((await this.api.call("rtm.connect")).url),
       createSocket: (url) => new WebSocket(absoluteWsUrl(url)) as unknown as SocketLike,
       onEvent: (event) => {
         if (this.buffered) this.buffered.push(event);
