@@ -33,27 +33,37 @@ def normalize_ts(ts: str) -> str:
 
 
 _CONVERSATIONS = cast(Table, Conversation.__table__)
-# A Core statement on the table, built once: the ORM's bulk-update path (which evaluates the
+_C = _CONVERSATIONS.c
+# Core statements on the table, built once: the ORM's bulk-update path (which evaluates the
 # WHERE against objects in the session) cost more than the UPDATE itself (issue 14).
 _TAKE_NOW = (
     update(_CONVERSATIONS)
-    .where(
-        _CONVERSATIONS.c.id == bindparam("target_id"),
-        _CONVERSATIONS.c.last_ts < bindparam("now"),
-    )
+    .where(_C.id == bindparam("target_id"), _C.last_ts < bindparam("now"))
     .values(last_ts=bindparam("now"))
+)
+# The same UPDATE also counting a message the channel view shows (decision 0017): the row is
+# the one being locked anyway, so the unread counters cost no statement of their own.
+_TAKE_NOW_SHOWN = _TAKE_NOW.values(
+    shown_count=_C.shown_count + 1,
+    shown_everyone_count=_C.shown_everyone_count + bindparam("everyone"),
+    latest_shown_ts=bindparam("now"),
 )
 
 
-async def allocate_ts(uow: UnitOfWork, conversation_id: str) -> str:
+async def allocate_ts(
+    uow: UnitOfWork, conversation_id: str, *, shown: bool = False, everyone: bool = False
+) -> str:
     """The next ts in `conversation_id`: now, or one microsecond after the last one.
 
     Usually now is already past the last ts: one conditional UPDATE takes it (ts strings
     are fixed-width, so they compare as numbers do). Otherwise (two posts within the same
     microsecond, or a clock that stepped back) the row is read under lock and bumped.
+    With `shown`, the message this ts is for is counted among the conversation's shown
+    messages (`everyone`: one that mentions everyone) in the same statement.
     """
     now_ts = format_ts(time.time_ns() // 1000)
-    taken = await uow.session.execute(_TAKE_NOW, {"target_id": conversation_id, "now": now_ts})
+    params = {"target_id": conversation_id, "now": now_ts, "everyone": int(everyone)}
+    taken = await uow.session.execute(_TAKE_NOW_SHOWN if shown else _TAKE_NOW, params)
     if getattr(taken, "rowcount", 0) == 1:
         return now_ts
     last = (
@@ -63,7 +73,6 @@ async def allocate_ts(uow: UnitOfWork, conversation_id: str) -> str:
     ).scalar_one()
     now = time.time_ns() // 1000
     ts = format_ts(max(now, parse_ts(last) + 1))
-    await uow.session.execute(
-        update(Conversation).where(Conversation.id == conversation_id).values(last_ts=ts)
-    )
+    bumped = _TAKE_NOW_SHOWN if shown else _TAKE_NOW
+    await uow.session.execute(bumped, {**params, "now": ts})
     return ts

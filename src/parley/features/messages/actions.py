@@ -275,14 +275,10 @@ async def do_post_message(
         existing = await store.get_by_client_msg_id(uow.session, conversation.id, client_msg_id)
         if existing is not None:
             return existing
-    ts = await allocate_ts(uow, conversation.id)  # locks the conversation row until commit
-    root = await _thread_root(uow, conversation, thread_ts) if thread_ts else None
-    if root is not None and reply_broadcast and subtype is None:
-        subtype = "thread_broadcast"
     message = Message(
         workspace_id=conversation.workspace_id,
         conversation_id=conversation.id,
-        ts=ts,
+        ts="",  # allocated below, once the content is rendered
         user_id=user_id,
         bot_id=bot_id,
         app_id=app_id,
@@ -292,13 +288,13 @@ async def do_post_message(
         blocks=blocks,
         attachments=attachments,
         files=files,
-        thread_ts=root.ts if root is not None else None,
-        parent_user_id=root.user_id if root is not None else None,
+        thread_ts=None,
+        parent_user_id=None,
         reply_count=0,
         reply_users=[],
         reply_users_count=0,
         subscribers=[],
-        reply_broadcast=bool(root is not None and reply_broadcast),
+        reply_broadcast=False,
         is_deleted=False,
         client_msg_id=client_msg_id or None,
         username=username,
@@ -311,9 +307,24 @@ async def do_post_message(
         has_link=False,
         created=utc_now(),
     )
+    # Rendered before the ts is taken: the names it reads are not read under the lock, and
+    # the unread counters, counted with the ts, need to know about `<!here>`.
     found = await _render_and_mentions(uow, message)
+    shown = thread_ts is None or reply_broadcast  # a reply only shows when broadcast
+    message.ts = await allocate_ts(  # locks the conversation row until commit
+        uow, conversation.id, shown=shown, everyone=message.mentions_everyone
+    )
+    ts = message.ts
+    root = await _thread_root(uow, conversation, thread_ts) if thread_ts else None
+    if root is not None:
+        message.thread_ts, message.parent_user_id = root.ts, root.user_id
+        message.reply_broadcast = reply_broadcast
+        if reply_broadcast and subtype is None:
+            message.subtype = "thread_broadcast"
     outcome = await _insert_message(uow, message)
     if not outcome.created:
+        if shown:  # a concurrent retry posted it first: this ts counts nothing
+            await counters.uncount_allocated(uow.session, message)
         return outcome.message
     await _store_mentions(uow, message, found, replace=False)  # a new message has none yet
     await counters.count_posted(uow.session, message)

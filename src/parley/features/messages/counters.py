@@ -7,7 +7,9 @@ their own. A member's unread count is then `shown_count - seen_count` (and likew
 `<!here>`-style mentions), whatever the number of conversations or messages (issue 14).
 
 Who changes what:
-- posting a shown message: the conversation's counts and its author's `seen_*` go up by one;
+- posting a shown message: the conversation's counts go up by one with its ts allocation
+  (`platform/ts.py`, the UPDATE that locks the conversation row anyway), and its author's
+  `seen_*` too;
 - deleting one (or leaving a tombstone): the counts go down, and so does `seen_*` for every
   member who had counted it as seen (read past it, or wrote it);
 - an edit that adds or removes `<!here>`: the everyone counts move the same way;
@@ -62,16 +64,8 @@ def shown_clause() -> ColumnElement[bool]:
 
 # --- on write ----------------------------------------------------------------------------------
 
-# Core statements built once (the hot path of every post; see decision 0011).
-_COUNT_POSTED = (
-    update(_CONVERSATIONS)
-    .where(_CONVERSATIONS.c.id == bindparam("target_id"))
-    .values(
-        shown_count=_CONVERSATIONS.c.shown_count + 1,
-        shown_everyone_count=_CONVERSATIONS.c.shown_everyone_count + bindparam("everyone"),
-        latest_shown_ts=bindparam("ts"),
-    )
-)
+# Built once (the hot path of every post; see decision 0011). The conversation's own counts
+# went up with the ts allocation (platform/ts.py), in the UPDATE that locks its row.
 _AUTHOR_SEES_OWN = (
     update(_MEMBERS)
     .where(
@@ -86,21 +80,30 @@ _AUTHOR_SEES_OWN = (
 
 
 async def count_posted(session: AsyncSession, message: Message) -> None:
-    """A new message: count it as shown, and as seen by its author.
-
-    The post holds the conversation row's lock since its ts was allocated, and ts only grow,
-    so this message is the newest shown one."""
-    if not is_shown(message):
+    """A new message, counted as shown when its ts was allocated: its author has seen it."""
+    if not is_shown(message) or message.user_id is None:
         return
     values = {
         "target_id": message.conversation_id,
         "everyone": int(message.mentions_everyone),
-        "ts": message.ts,
         "author": message.user_id,
     }
-    await session.execute(_COUNT_POSTED, values)
-    if message.user_id is not None:
-        await session.execute(_AUTHOR_SEES_OWN, values)
+    await session.execute(_AUTHOR_SEES_OWN, values)
+
+
+async def uncount_allocated(session: AsyncSession, message: Message) -> None:
+    """The ts was allocated (and counted) for a message that was not inserted after all."""
+    conversations = _CONVERSATIONS.c
+    await session.execute(
+        update(_CONVERSATIONS)
+        .where(conversations.id == message.conversation_id)
+        .values(
+            shown_count=conversations.shown_count - 1,
+            shown_everyone_count=conversations.shown_everyone_count
+            - int(message.mentions_everyone),
+            latest_shown_ts=_newest_shown_ts(message.conversation_id),
+        )
+    )
 
 
 def _members_who_saw(message: Message) -> ColumnElement[bool]:
