@@ -419,7 +419,8 @@ async def do_update_message(
     metadata: dict[str, Any] | None = None,
 ) -> Message:
     """Replace the content, keep the previous version in MessageEdit, emit `message_changed`."""
-    previous = message_object(message)
+    profiles = await bot_profiles_for(uow.session, [message])
+    previous = message_object(message, bot_profiles=profiles)
     edited_ts = format_ts(max(time.time_ns() // 1000, parse_ts(message.ts) + 1))
     uow.session.add(
         MessageEdit(
@@ -446,7 +447,7 @@ async def do_update_message(
     await uow.session.flush()
     await _store_mentions(uow, message, found)
     await counters.count_everyone_changed(uow.session, message, was=everyone_before)
-    await _emit(uow, conversation, _changed_event(conversation, message, previous))
+    await _emit(uow, conversation, _changed_event(conversation, message, previous, profiles))
     return message
 
 
@@ -460,7 +461,8 @@ async def do_replace_attachments(
 ) -> Message:
     """Set what Parley itself attaches (link unfurl cards, file tombstones) and emit
     `message_changed`; not an edit: no history entry, no `edited` mark."""
-    previous = message_object(message)
+    profiles = await bot_profiles_for(uow.session, [message])
+    previous = message_object(message, bot_profiles=profiles)
     message.attachments = attachments or None
     if files is not None:
         message.files = files or None
@@ -468,7 +470,7 @@ async def do_replace_attachments(
     await _render_and_mentions(uow, message)
     await uow.session.flush()
     await counters.count_everyone_changed(uow.session, message, was=everyone_before)
-    await _emit(uow, conversation, _changed_event(conversation, message, previous))
+    await _emit(uow, conversation, _changed_event(conversation, message, previous, profiles))
     return message
 
 
@@ -507,7 +509,10 @@ def _deleted_event(conversation: Conversation, previous: dict[str, Any]) -> dict
 
 
 def _changed_event(
-    conversation: Conversation, message: Message, previous: dict[str, Any] | None = None
+    conversation: Conversation,
+    message: Message,
+    previous: dict[str, Any] | None = None,
+    bot_profiles: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     event_ts = now_ts()
     event: dict[str, Any] = {
@@ -518,7 +523,7 @@ def _changed_event(
         "channel_type": conversation.kind,
         "ts": event_ts,
         "event_ts": event_ts,
-        "message": message_object(message),
+        "message": message_object(message, bot_profiles=bot_profiles),
     }
     if previous is not None:
         event["previous_message"] = previous
