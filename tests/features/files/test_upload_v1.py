@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from sqlalchemy import func, select
 
 from parley.features.files.models import File
