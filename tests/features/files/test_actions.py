@@ -90,3 +90,32 @@ async def test_only_the_uploader_or_an_admin_deletes_or_publishes(
     assert (
         await refusal_in(services, actions.check_delete_file, admin, file["id"]) == "file_not_found"
     )
+
+
+async def test_remote_files_are_the_adding_apps_own(factory: Factory, services: Services) -> None:
+    from parley.features.files import remote
+
+    team = await factory.workspace()
+    owner = await principal_of(services, await factory.bot(team))
+    other_app = await principal_of(services, await factory.bot(team, name="other"))
+    person = await principal_of(services, team.owner)
+    changes = remote.RemoteChanges(title="Doc", external_url="https://example.com/d")
+    async with services.db.write() as uow:
+        added = await remote.check_add_remote(uow, owner, "ext", changes)
+    assert (
+        await refusal_in(services, remote.check_remove_remote, other_app, added.id, None)
+        == "file_not_found"
+    )
+    assert (
+        await refusal_in(services, remote.check_add_remote, person, "ext", changes)
+        == "not_allowed_token_type"
+    )
+    bad = remote.RemoteChanges(title="", external_url="https://example.com/d")
+    assert (
+        await refusal_in(services, remote.check_update_remote, owner, added.id, None, bad)
+        == "bad_title"
+    )
+    async with services.db.write() as uow:
+        await remote.check_remove_remote(uow, owner, None, "ext")
+    async with services.db.read() as session:
+        assert await store.get_remote(session, team.team_id, added.app_id, file_id=added.id) is None

@@ -6,6 +6,7 @@ The only writers of `files` and `file_shares`. Bytes move outside any transactio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -381,7 +382,7 @@ async def do_delete_file(uow: UnitOfWork, file: File) -> list[str]:
     shares = (await store.shared_in(uow.session, [file.id]))[file.id]
     keys = [file.storage_key, *preview_keys(file)]
     for share in shares:  # messages first: they are locked before the event counter
-        await _tombstone_in_message(uow, share.conversation, share.share.ts, file.id)
+        await tombstone_in_message(uow, share.conversation, share.share.ts, file.id)
     channel_ids = sorted({s.conversation.id for s in shares})
     payload = {
         "type": "file_deleted",
@@ -397,7 +398,7 @@ async def do_delete_file(uow: UnitOfWork, file: File) -> list[str]:
     return keys
 
 
-async def _tombstone_in_message(
+async def tombstone_in_message(
     uow: UnitOfWork, conversation: Conversation, ts: str, file_id: str
 ) -> None:
     """The message that shared the file keeps Slack's tombstone in its place
@@ -488,3 +489,50 @@ async def do_record_preview(
         await emit(uow, workspace_id, payload, conversation_audience(channel_id))
     await emit(uow, workspace_id, payload, users_audience([file.user_id]))
     return file
+
+
+# --- files.upload (v1) ----------------------------------------------------------------------
+
+_FILETYPE = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+def check_v1_filetype(filetype: str | None) -> str | None:
+    """files.upload's `filetype` ("auto" or empty: sniffed from the bytes)."""
+    if not filetype or filetype == "auto":
+        return None
+    if not _FILETYPE.match(filetype):
+        raise ApiError("invalid_arguments")
+    return filetype
+
+
+async def check_v1_targets(uow: UnitOfWork, principal: Principal, request: CompleteRequest) -> None:
+    """Refuse files.upload before any byte is stored when a conversation cannot take the
+    share: v1's names (`invalid_channel` for an unknown one, `not_in_channel`, …)."""
+    for channel in _share_targets(request):
+        try:
+            conversation = await access_post_target(uow, principal, channel)
+        except ApiError as error:
+            if error.code == "channel_not_found":
+                raise ApiError("invalid_channel") from None
+            raise
+        check_can_post(principal, conversation, in_thread=request.thread_ts is not None)
+
+
+async def do_label_filetype(
+    uow: UnitOfWork, workspace_id: str, file_id: str, filetype: str
+) -> None:
+    """The caller's `filetype` names the file (the served type stays the sniffed mimetype)."""
+    file = await store.get_file(uow.session, workspace_id, file_id, for_update=True)
+    if file is not None:
+        file.filetype = filetype
+
+
+async def do_discard_upload(uow: UnitOfWork, workspace_id: str, file_id: str) -> list[str]:
+    """Delete a file that never completed (no one saw it: no events); returns the storage
+    keys to remove once committed."""
+    file = await store.get_file(uow.session, workspace_id, file_id, for_update=True)
+    if file is None or file.state == "complete":
+        return []
+    await uow.session.delete(file)
+    await uow.session.flush()
+    return [file.storage_key, *preview_keys(file)]

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.files import actions, store
 from parley.features.files.models import File
+from parley.features.files.remote_api import part_bytes
 from parley.features.files.schemas import upload_url
 from parley.features.files.storage import storage_for
+from parley.features.files.upload_v1 import V1Upload, upload_v1
 from parley.features.files.wire import FileResponse, FilesListResponse, UploadUrlResponse
 from parley.platform.auth.principal import Principal
 from parley.platform.errors import ApiError
@@ -108,6 +110,63 @@ async def files_complete_upload_external(call: Call, params: CompleteParams) -> 
         )
         objects = await _objects(call, uow.session, principal, files)
     return {"files": objects}
+
+
+class UploadV1Params(Params):
+    file: Any = None  # a multipart file part
+    content: str | None = None
+    channels: CsvList = Field(default_factory=list)
+    initial_comment: str | None = Field(default=None, max_length=40_000)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    filename: str | None = Field(default=None, max_length=1000)
+    title: str | None = Field(default=None, max_length=1000)
+    filetype: str | None = Field(default=None, max_length=64)
+
+
+def _v1_filename(params: UploadV1Params) -> str:
+    if params.filename:
+        return params.filename
+    part_name = getattr(params.file, "filename", None)
+    return part_name if isinstance(part_name, str) and part_name else "untitled"
+
+
+@api_method(
+    "files.upload",
+    params=UploadV1Params,
+    scopes=("files:write",),
+    tier=Tier.T2,
+    errors=(
+        "no_file_data",
+        "invalid_channel",
+        "not_in_channel",
+        "is_archived",
+        "too_many_channels",
+        "file_too_large",
+        "storage_limit_reached",
+    ),
+    response=FileResponse,
+)
+async def files_upload(call: Call, params: UploadV1Params) -> dict[str, Any]:
+    """Uploads a file (v1, retired by Slack in 2025): runs the v2 flow in one call."""
+    data = await part_bytes(params.file) if params.file is not None else None
+    if data is None and params.content:
+        data = params.content.encode("utf-8")
+    upload = V1Upload(
+        data=data or b"",
+        filename=_v1_filename(params),
+        title=params.title[: actions.MAX_TITLE] if params.title else None,
+        filetype=params.filetype,
+        share=actions.CompleteRequest(
+            files=None,
+            channels=params.channels,
+            initial_comment=params.initial_comment,
+            thread_ts=params.thread_ts,
+        ),
+    )
+    done = await upload_v1(call.services, call.principal, upload)
+    async with call.services.db.read() as session:
+        [body] = await _objects(call, session, call.principal, [done])
+    return {"file": body}
 
 
 # --- reading --------------------------------------------------------------------------------

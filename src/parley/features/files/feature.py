@@ -13,6 +13,7 @@ def register(platform: Platform) -> None:
     platform.models(models)
     platform.api_modules(
         "parley.features.files.api",
+        "parley.features.files.remote_api",
         "parley.features.files.wire",  # the documented response and event shapes
     )
     platform.worker("file-previews", run_previews)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -69,6 +70,53 @@ class FileShare(Base):
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
     file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[str] = mapped_column(String(24))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    ts: Mapped[str] = mapped_column(String(17))
+    user_id: Mapped[str] = mapped_column(String(24))
+    created_unix: Mapped[int] = mapped_column(BigInteger)
+
+
+class RemoteFile(Base):
+    """A file stored elsewhere (files.remote.add): a titled link owned by the app that added
+    it, which only that app reads, changes and shares (decision 0016)."""
+
+    __tablename__ = "remote_files"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "app_id", "external_id"),
+        Index("ix_remote_files_app_created", "workspace_id", "app_id", "created_unix"),
+    )
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    app_id: Mapped[str] = mapped_column(String(24))
+    user_id: Mapped[str] = mapped_column(String(24))  # the app's bot user (or the user) adding
+    external_id: Mapped[str] = mapped_column(String(255))
+    external_url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(255))
+    filetype: Mapped[str] = mapped_column(String(32), default="remote")
+    # The text search may match (indexable_file_contents); never shown.
+    indexable_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    has_rich_preview: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_unix: Mapped[int] = mapped_column(BigInteger)
+    updated_unix: Mapped[int] = mapped_column(BigInteger)
+
+
+class RemoteFileShare(Base):
+    """A remote file shared into a conversation by a message (`ts`), files.remote.share."""
+
+    __tablename__ = "remote_file_shares"
+    __table_args__ = (
+        UniqueConstraint("remote_file_id", "conversation_id", "ts"),
+        Index("ix_remote_file_shares_conversation_id", "conversation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    remote_file_id: Mapped[str] = mapped_column(
+        ForeignKey("remote_files.id", ondelete="CASCADE"), index=True
+    )
     workspace_id: Mapped[str] = mapped_column(String(24))
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     ts: Mapped[str] = mapped_column(String(17))

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from parley.features.files.content import Sniffed
-from parley.features.files.models import File, FileShare
+from parley.features.files.models import File, FileShare, RemoteFile, RemoteFileShare
 from parley.platform.spaces import Conversation
 
 # Thumbnail widths made for images (Slack's names: thumb_64 … thumb_1024).
@@ -20,7 +20,7 @@ UPLOAD_PREFIX = "/files-upload/"
 
 @dataclass(frozen=True)
 class SharedIn:
-    share: FileShare
+    share: FileShare | RemoteFileShare
     conversation: Conversation
 
 
@@ -54,6 +54,7 @@ def upload_url(base: str, token: str) -> str:
 
 
 def _shares(shared: list[SharedIn]) -> dict[str, Any]:
+    """Slack's `shares`: {"public"|"private": {conversation id: [share, …]}}."""
     public: dict[str, list[dict[str, Any]]] = {}
     private: dict[str, list[dict[str, Any]]] = {}
     for item in shared:
@@ -98,6 +99,18 @@ def _preview_fields(base: str, file: File) -> dict[str, Any]:
     return fields
 
 
+def _share_fields(shared: list[SharedIn]) -> dict[str, Any]:
+    """`channels`, `groups`, `ims` and `shares` of a file object."""
+    return {
+        "channels": sorted({i.conversation.id for i in shared if i.conversation.kind == "channel"}),
+        "groups": sorted(
+            {i.conversation.id for i in shared if i.conversation.kind in {"group", "mpim"}}
+        ),
+        "ims": sorted({i.conversation.id for i in shared if i.conversation.kind == "im"}),
+        "shares": _shares(shared),
+    }
+
+
 def file_object(base: str, file: File, shared: list[SharedIn] | None = None) -> dict[str, Any]:
     """The Slack `file` object; `shared` lists only the shares the viewer may see."""
     shared = shared or []
@@ -125,12 +138,7 @@ def file_object(base: str, file: File, shared: list[SharedIn] | None = None) -> 
         "url_private": url_private(base, file),
         "url_private_download": url_private_download(base, file),
         "permalink": f"{base}/files/{file.user_id}/{file.id}/{_name_segment(file)}",
-        "channels": sorted({i.conversation.id for i in shared if i.conversation.kind == "channel"}),
-        "groups": sorted(
-            {i.conversation.id for i in shared if i.conversation.kind in {"group", "mpim"}}
-        ),
-        "ims": sorted({i.conversation.id for i in shared if i.conversation.kind == "im"}),
-        "shares": _shares(shared),
+        **_share_fields(shared),
         "comments_count": 0,
         "has_rich_preview": False,
         "file_access": "visible",
@@ -145,3 +153,46 @@ def file_object(base: str, file: File, shared: list[SharedIn] | None = None) -> 
         body["bot_id"] = file.bot_id
     body.update(_preview_fields(base, file))
     return body
+
+
+REMOTE_MIMETYPE = "application/vnd.slack-remote"
+
+
+def remote_file_object(
+    base: str, remote: RemoteFile, shared: list[SharedIn] | None = None
+) -> dict[str, Any]:
+    """Slack's file object for a remote file (`mode: external`); `url_private` is the
+    external URL, which may point anywhere (clients send no credentials to it)."""
+    shared = shared or []
+    return {
+        "id": remote.id,
+        "created": remote.created_unix,
+        "timestamp": remote.created_unix,
+        "name": remote.title,
+        "title": remote.title,
+        "mimetype": REMOTE_MIMETYPE,
+        "filetype": remote.filetype,
+        "pretty_type": "Remote" if remote.filetype == "remote" else remote.filetype.upper(),
+        "user": remote.user_id,
+        "user_team": remote.workspace_id,
+        "editable": False,
+        "size": 0,
+        "mode": "external",
+        "is_external": True,
+        "external_type": "app",
+        "is_public": any(item.conversation.kind == "channel" for item in shared),
+        "public_url_shared": False,
+        "display_as_bot": False,
+        "username": "",
+        "url_private": remote.external_url,
+        "media_display_type": "unknown",
+        "permalink": f"{base}/files/{remote.user_id}/{remote.id}/{quote(remote.title, safe='')}",
+        "comments_count": 0,
+        "is_starred": False,
+        **_share_fields(shared),
+        "has_more_shares": False,
+        "external_id": remote.external_id,
+        "external_url": remote.external_url,
+        "has_rich_preview": remote.has_rich_preview,
+        "file_access": "visible",
+    }

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.features.files.models import File, FileShare
+from parley.features.files.models import File, FileShare, RemoteFile, RemoteFileShare
 from parley.features.files.schemas import SharedIn
 from parley.platform.auth.principal import Principal
 from parley.platform.spaces import Conversation, ConversationMember
@@ -157,6 +157,95 @@ async def files_awaiting_preview(session: AsyncSession, limit: int) -> list[File
         select(File)
         .where(File.preview_state == "pending", File.state != "pending")
         .order_by(File.created_unix)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+# --- remote files ---------------------------------------------------------------------------
+
+
+async def get_remote(
+    session: AsyncSession,
+    workspace_id: str,
+    app_id: str,
+    *,
+    file_id: str | None = None,
+    external_id: str | None = None,
+    for_update: bool = False,
+) -> RemoteFile | None:
+    """The app's own remote file by id or external id (never another app's)."""
+    query = select(RemoteFile).where(
+        RemoteFile.workspace_id == workspace_id, RemoteFile.app_id == app_id
+    )
+    if file_id is not None:
+        query = query.where(RemoteFile.id == file_id)
+    if external_id is not None:
+        query = query.where(RemoteFile.external_id == external_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def remote_shared_in(
+    session: AsyncSession, remote_ids: list[str]
+) -> dict[str, list[SharedIn]]:
+    """Every share of these remote files with its conversation, oldest first, by file id."""
+    if not remote_ids:
+        return {}
+    rows = await session.execute(
+        select(RemoteFileShare, Conversation)
+        .join(Conversation, Conversation.id == RemoteFileShare.conversation_id)
+        .where(RemoteFileShare.remote_file_id.in_(remote_ids))
+        .order_by(RemoteFileShare.id)
+    )
+    found: dict[str, list[SharedIn]] = {remote_id: [] for remote_id in remote_ids}
+    for share, conversation in rows.all():
+        found[share.remote_file_id].append(SharedIn(share, conversation))
+    return found
+
+
+@dataclass(frozen=True)
+class RemoteQuery:
+    workspace_id: str
+    app_id: str
+    channel: str | None = None
+    ts_from: int | None = None
+    ts_to: int | None = None
+
+
+async def list_remote(
+    session: AsyncSession, q: RemoteQuery, *, limit: int, before: tuple[int, str] | None
+) -> list[RemoteFile]:
+    """The app's remote files, newest first; `before` = (created_unix, id) of the last one
+    of the previous page."""
+    filters: list[ColumnElement[bool]] = [
+        RemoteFile.workspace_id == q.workspace_id,
+        RemoteFile.app_id == q.app_id,
+    ]
+    if q.channel:
+        filters.append(
+            exists().where(
+                RemoteFileShare.remote_file_id == RemoteFile.id,
+                RemoteFileShare.conversation_id == q.channel,
+            )
+        )
+    if q.ts_from is not None:
+        filters.append(RemoteFile.created_unix >= q.ts_from)
+    if q.ts_to is not None:
+        filters.append(RemoteFile.created_unix <= q.ts_to)
+    if before is not None:
+        created, remote_id = before
+        filters.append(
+            or_(
+                RemoteFile.created_unix < created,
+                and_(RemoteFile.created_unix == created, RemoteFile.id < remote_id),
+            )
+        )
+    query = (
+        select(RemoteFile)
+        .where(*filters)
+        .order_by(RemoteFile.created_unix.desc(), RemoteFile.id.desc())
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())

@@ -96,19 +96,38 @@ async def receive_upload(
     """
     async with services.db.write() as uow:
         file = await actions.claim_upload(uow, token)
-        workspace_id, file_id, key, name = file.workspace_id, file.id, file.storage_key, file.name
-        limit = min(file.size, services.settings.file_max_bytes)
-    writer = storage.open_writer(key)
+        target = Target(file.workspace_id, file.id, file.storage_key, file.name, file.size)
+    return (await store_upload(services, storage, target, body_chunks(request))).size
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reserved file's bytes go, and how many it may have."""
+
+    workspace_id: str
+    file_id: str
+    storage_key: str
+    name: str
+    length: int
+
+
+async def store_upload(
+    services: Services, storage: BlobStorage, target: Target, chunks: AsyncIterator[bytes]
+) -> Received:
+    """Write a reserved file's bytes and record them (the upload URL's path and files.upload
+    alike); after a failure the reservation may be used again."""
+    limit = min(target.length, services.settings.file_max_bytes)
+    writer = storage.open_writer(target.storage_key)
     try:
-        received = await copy_into(writer, body_chunks(request), limit=limit, filename=name)
+        received = await copy_into(writer, chunks, limit=limit, filename=target.name)
         await writer.commit()
     except Exception:
         await writer.abort()
         async with services.db.write() as uow:
-            await actions.do_release_upload(uow, workspace_id, file_id)
+            await actions.do_release_upload(uow, target.workspace_id, target.file_id)
         raise
     async with services.db.write() as uow:
         await actions.do_record_upload(
-            uow, workspace_id, file_id, size=received.size, sniffed=received.sniffed
+            uow, target.workspace_id, target.file_id, size=received.size, sniffed=received.sniffed
         )
-    return received.size
+    return received

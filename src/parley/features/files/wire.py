@@ -33,6 +33,11 @@ class File(WireModel):
     channels: Opt[list[str]] = None
     groups: Opt[list[str]] = None
     ims: Opt[list[str]] = None
+    is_external: Opt[bool] = None
+    external_id: Opt[str] = None
+    """Remote files (`mode: external`): the adding app's own id for the file."""
+    external_url: Opt[str] = None
+    has_rich_preview: Opt[bool] = None
 
 
 class Paging(WireModel):
@@ -45,6 +50,11 @@ class Paging(WireModel):
 class FilesListResponse(WireModel):
     files: list[File]
     paging: Opt[Paging] = None
+    response_metadata: Opt[ResponseMetadata] = None
+
+
+class RemoteFilesListResponse(WireModel):
+    files: list[File]
     response_metadata: Opt[ResponseMetadata] = None
 
 

@@ -31,6 +31,8 @@ USER_SCOPES: tuple[str, ...] = (
     "pins:write",
     "reactions:read",
     "reactions:write",
+    "remote_files:read",
+    "remote_files:share",
     "search:read",
     "stars:read",
     "stars:write",
@@ -66,6 +68,7 @@ BOT_SCOPES: tuple[str, ...] = (
     "chat:write.public",
     "commands",
     "incoming-webhook",
+    "remote_files:write",
 )
 
 APP_SCOPES: tuple[str, ...] = ("connections:write", "authorizations:read")

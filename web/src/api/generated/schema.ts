@@ -1208,6 +1208,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/files.remote.add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a file from a remote service (an upsert by `external_id`); does not share it. */
+        post: operations["files_remote_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files.remote.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retrieves a remote file the app added, by `file` or `external_id`. */
+        post: operations["files_remote_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files.remote.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lists the app's remote files, newest first (cursor pagination). */
+        post: operations["files_remote_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files.remote.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes a remote file the app added; messages that shared it keep a tombstone. */
+        post: operations["files_remote_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files.remote.share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shares a remote file the app added into channels (one message each). */
+        post: operations["files_remote_share"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files.remote.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Updates a remote file the app added (its `external_id` and id never change). */
+        post: operations["files_remote_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files.revokePublicURL": {
         parameters: {
             query?: never;
@@ -1236,6 +1338,23 @@ export interface paths {
         put?: never;
         /** Enables a public link (permalink_public) to a file. */
         post: operations["files_sharedPublicURL"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files.upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Uploads a file (v1, retired by Slack in 2025): runs the v2 flow in one call. */
+        post: operations["files_upload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2249,14 +2368,22 @@ export interface components {
             created?: number;
             /** Duration Ms */
             duration_ms?: number;
+            /** External Id */
+            external_id?: string;
+            /** External Url */
+            external_url?: string;
             /** Filetype */
             filetype?: string;
             /** Groups */
             groups?: string[];
+            /** Has Rich Preview */
+            has_rich_preview?: boolean;
             /** Id */
             id: string;
             /** Ims */
             ims?: string[];
+            /** Is External */
+            is_external?: boolean;
             /** Mimetype */
             mimetype?: string;
             /** Mode */
@@ -2722,6 +2849,13 @@ export interface components {
             ts?: string;
             /** Type */
             type: string;
+        };
+        /** RemoteFilesListResponse */
+        RemoteFilesListResponse: {
+            /** Files */
+            files: components["schemas"]["File"][];
+            /** Response Metadata */
+            response_metadata?: components["schemas"]["ResponseMetadata"];
         };
         /**
          * RenderedAttachment
@@ -8243,6 +8377,536 @@ export interface operations {
             };
         };
     };
+    files_remote_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * External Url
+                     * @default null
+                     */
+                    external_url?: string | null;
+                    /**
+                     * Filetype
+                     * @default null
+                     */
+                    filetype?: string | null;
+                    /**
+                     * Indexable File Contents
+                     * @default null
+                     */
+                    indexable_file_contents?: unknown;
+                    /**
+                     * Preview Image
+                     * @default null
+                     */
+                    preview_image?: unknown;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * External Url
+                     * @default null
+                     */
+                    external_url?: string | null;
+                    /**
+                     * Filetype
+                     * @default null
+                     */
+                    filetype?: string | null;
+                    /**
+                     * Indexable File Contents
+                     * @default null
+                     */
+                    indexable_file_contents?: unknown;
+                    /**
+                     * Preview Image
+                     * @default null
+                     */
+                    preview_image?: unknown;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["FileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    files_remote_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["FileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    files_remote_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Limit
+                     * @default 0
+                     */
+                    limit?: number;
+                    /**
+                     * Ts From
+                     * @default null
+                     */
+                    ts_from?: number | null;
+                    /**
+                     * Ts To
+                     * @default null
+                     */
+                    ts_to?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Limit
+                     * @default 0
+                     */
+                    limit?: number;
+                    /**
+                     * Ts From
+                     * @default null
+                     */
+                    ts_from?: number | null;
+                    /**
+                     * Ts To
+                     * @default null
+                     */
+                    ts_to?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["RemoteFilesListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    files_remote_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    files_remote_share: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Channels */
+                    channels?: string | string[];
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Channels */
+                    channels?: string | string[];
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["FileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    files_remote_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * External Url
+                     * @default null
+                     */
+                    external_url?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                    /**
+                     * Filetype
+                     * @default null
+                     */
+                    filetype?: string | null;
+                    /**
+                     * Indexable File Contents
+                     * @default null
+                     */
+                    indexable_file_contents?: unknown;
+                    /**
+                     * Preview Image
+                     * @default null
+                     */
+                    preview_image?: unknown;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * External Id
+                     * @default null
+                     */
+                    external_id?: string | null;
+                    /**
+                     * External Url
+                     * @default null
+                     */
+                    external_url?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: string | null;
+                    /**
+                     * Filetype
+                     * @default null
+                     */
+                    filetype?: string | null;
+                    /**
+                     * Indexable File Contents
+                     * @default null
+                     */
+                    indexable_file_contents?: unknown;
+                    /**
+                     * Preview Image
+                     * @default null
+                     */
+                    preview_image?: unknown;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["FileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     files_revokePublicURL: {
         parameters: {
             query?: never;
@@ -8324,6 +8988,128 @@ export interface operations {
                         ok: boolean;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    files_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Channels */
+                    channels?: string | string[];
+                    /**
+                     * Content
+                     * @default null
+                     */
+                    content?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: unknown;
+                    /**
+                     * Filename
+                     * @default null
+                     */
+                    filename?: string | null;
+                    /**
+                     * Filetype
+                     * @default null
+                     */
+                    filetype?: string | null;
+                    /**
+                     * Initial Comment
+                     * @default null
+                     */
+                    initial_comment?: string | null;
+                    /**
+                     * Thread Ts
+                     * @default null
+                     */
+                    thread_ts?: string | null;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Channels */
+                    channels?: string | string[];
+                    /**
+                     * Content
+                     * @default null
+                     */
+                    content?: string | null;
+                    /**
+                     * File
+                     * @default null
+                     */
+                    file?: unknown;
+                    /**
+                     * Filename
+                     * @default null
+                     */
+                    filename?: string | null;
+                    /**
+                     * Filetype
+                     * @default null
+                     */
+                    filetype?: string | null;
+                    /**
+                     * Initial Comment
+                     * @default null
+                     */
+                    initial_comment?: string | null;
+                    /**
+                     * Thread Ts
+                     * @default null
+                     */
+                    thread_ts?: string | null;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["FileResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
                     };
                 };
             };
