@@ -8,6 +8,7 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.files import actions, store
+from parley.features.files.listing import unix_seconds
 from parley.features.files.models import File
 from parley.features.files.remote_api import part_bytes
 from parley.features.files.schemas import upload_url
@@ -117,7 +118,7 @@ class UploadV1Params(Params):
     content: str | None = None
     channels: CsvList = Field(default_factory=list)
     initial_comment: str | None = Field(default=None, max_length=40_000)
-    thread_ts: str | None = Field(default=None, max_length=32)
+    thread_ts: SlackTs | None = Field(default=None, max_length=32)
     filename: str | None = Field(default=None, max_length=1000)
     title: str | None = Field(default=None, max_length=1000)
     filetype: str | None = Field(default=None, max_length=64)
@@ -218,18 +219,6 @@ class ListParams(Params):
     show_files_hidden_by_limit: str | None = None
 
 
-def _unix(value: str | None) -> int | None:
-    """`ts_from`/`ts_to`: Unix seconds, possibly with a fraction; "now" and "0" as Slack."""
-    if value is None or value in {"", "0"}:
-        return None
-    if value == "now":
-        return None
-    try:
-        return int(float(value))
-    except ValueError:
-        raise ApiError("invalid_ts") from None
-
-
 def _filetypes(types: list[str]) -> tuple[str, ...]:
     if not types or "all" in types:
         return ()
@@ -266,8 +255,8 @@ async def files_list(call: Call, params: ListParams) -> dict[str, Any]:
         channel=params.channel,
         user=params.user,
         filetypes=_filetypes(params.types),
-        ts_from=_unix(params.ts_from),
-        ts_to=_unix(params.ts_to),
+        ts_from=unix_seconds(params.ts_from),
+        ts_to=unix_seconds(params.ts_to),
     )
     cursor_mode = params.cursor is not None or params.limit > 0
     size = clamp_limit(params.limit if cursor_mode else params.count, default=100, maximum=1000)

@@ -8,11 +8,12 @@ from pydantic import Field
 from starlette.datastructures import UploadFile
 
 from parley.features.files import remote, store
+from parley.features.files.listing import unix_seconds
 from parley.features.files.wire import FileResponse, RemoteFilesListResponse
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, page_metadata
-from parley.platform.webapi.params import CsvList, Params
+from parley.platform.webapi.params import CsvList, Params, SlackInt, SlackTs
 from parley.platform.webapi.registry import Tier, api_method
 
 APP_TOKEN_KINDS = frozenset({"bot", "user"})
@@ -101,9 +102,9 @@ async def files_remote_info(call: Call, params: RemoteFileParams) -> dict[str, A
 
 class RemoteListParams(Params):
     channel: str | None = Field(default=None, max_length=32)
-    ts_from: int | None = None
-    ts_to: int | None = None
-    limit: int = Field(default=0, ge=0)
+    ts_from: SlackTs | None = Field(default=None, max_length=32)
+    ts_to: SlackTs | None = Field(default=None, max_length=32)
+    limit: SlackInt = Field(default=0, ge=0)
     cursor: str | None = None
 
 
@@ -133,8 +134,8 @@ async def files_remote_list(call: Call, params: RemoteListParams) -> dict[str, A
         workspace_id=principal.workspace_id,
         app_id=remote.owner_app(principal),
         channel=params.channel,
-        ts_from=params.ts_from or None,
-        ts_to=params.ts_to or None,
+        ts_from=unix_seconds(params.ts_from),
+        ts_to=unix_seconds(params.ts_to),
     )
     size = clamp_limit(params.limit, default=100, maximum=1000)
     async with call.services.db.read() as session:
