@@ -322,7 +322,9 @@ async def test_nothing_crosses_workspaces(api: Api, factory: Factory) -> None:
     refused = await api("usergroups.update", owner, usergroup=mine, channels=their_channel)
     assert refused["error"] == "invalid_channel_provided"
     # Their group's id in our message notifies nobody and shows no handle of theirs.
-    await api("usergroups.users.update", other.owner.token, usergroup=theirs, users=stranger.user_id)
+    await api(
+        "usergroups.users.update", other.owner.token, usergroup=theirs, users=stranger.user_id
+    )
     room = await create(api, team.owner, "room")
     text = f"hi <!subteam^{theirs}>"
     await post(api, team.owner, room, text)
