@@ -85,3 +85,29 @@ async def test_members_joining_a_disabled_group_join_no_channel(
 
 def _fields(*, name: str, channels: list[str] | None = None) -> dict[str, str | list[str] | None]:
     return {"name": name, "handle": None, "description": None, "channels": channels}
+
+
+async def test_the_unique_constraints_decide_a_race(factory: Factory, services: Services) -> None:
+    """Two creates that both passed the checks: the second one's row is refused with
+    Slack's error, not a crash (do_create_group skips the checks, as a racing twin would)."""
+    team = await factory.workspace()
+
+    async def create(name: str, handle: str) -> str:
+        try:
+            async with services.db.write() as uow:
+                await actions.do_create_group(
+                    uow,
+                    team.team_id,
+                    team.owner.user_id,
+                    name=name,
+                    handle=handle,
+                    description="",
+                    channels=[],
+                )
+        except ApiError as error:
+            return error.code
+        return "ok"
+
+    assert await create("Eng", "eng") == "ok"
+    assert await create("Eng", "eng2") == "name_already_exists"
+    assert await create("Eng 2", "eng") == "handle_already_exists"

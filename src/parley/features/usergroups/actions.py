@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.conversations.interface import (
@@ -161,6 +162,18 @@ async def check_users(session: AsyncSession, workspace_id: str, ids: list[str]) 
 # --- writes (do_*) --------------------------------------------------------------------------
 
 
+async def _flush_unique(uow: UnitOfWork, group: UserGroup) -> None:
+    """Write the group's row; a concurrent create or rename that took the name or handle
+    first (the unique constraints are the arbiter) is Slack's "already exists" error."""
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(group)
+            await uow.session.flush()
+    except IntegrityError as error:
+        taken = "handle" if "handle" in str(error.orig) else "name"
+        raise ApiError(f"{taken}_already_exists") from None
+
+
 async def _announce(uow: UnitOfWork, kind: str, group: UserGroup) -> None:
     """subteam_created / subteam_updated with the group as it is now (users up to 500)."""
     members = await store.member_ids(uow.session, group.id)
@@ -215,8 +228,7 @@ async def do_create_group(
         date_update=now,
         date_delete=0,
     )
-    uow.session.add(group)
-    await uow.session.flush()
+    await _flush_unique(uow, group)
     await _announce(uow, "subteam_created", group)
     return group
 
@@ -237,7 +249,7 @@ async def do_update_group(
         group.channels = fields.channels
     group.updated_by = actor_id
     group.date_update = unix_now()
-    await uow.session.flush()
+    await _flush_unique(uow, group)
     members = await store.member_ids(uow.session, group.id)
     await _join_default_channels(uow, group, members, added_channels, actor_id)
     await _announce(uow, "subteam_updated", group)
