@@ -13,6 +13,7 @@ import grimp
 from parley.composition import install
 from parley.features.conversations import hooks as conversation_hooks
 from parley.features.messages import extras as message_extras
+from parley.features.messages import groups as message_groups
 
 # Tables another feature joins in SQL: a table is already a public schema, and a query
 # cannot join through a function. Annotations do not need these: every interface
@@ -120,3 +121,4 @@ def test_the_composition_installs_every_hook_lower_features_declare() -> None:
     conversation_hooks.system_messages()
     conversation_hooks.read_states()
     assert sorted(message_extras.provided()) == ["pin_count", "pins", "reactions"]
+    assert message_groups.group_mentions_provided()  # by usergroups

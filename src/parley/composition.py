@@ -17,6 +17,7 @@ from parley.features.reactions import feature as reactions
 from parley.features.rtm import feature as rtm
 from parley.features.search import feature as search
 from parley.features.unfurl import feature as unfurl
+from parley.features.usergroups import feature as usergroups
 from parley.features.users import feature as users
 from parley.features.workspaces import feature as workspaces
 from parley.platform import migrate
@@ -33,6 +34,7 @@ FEATURES: list[tuple[str, FeatureRegistration]] = [
     ("reactions", reactions.register),
     ("pins", pins.register),
     ("bookmarks", bookmarks.register),
+    ("usergroups", usergroups.register),
     ("emoji", emoji.register),
     ("search", search.register),
     ("rtm", rtm.register),

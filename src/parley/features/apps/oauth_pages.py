@@ -70,6 +70,8 @@ SCOPE_WORDS: dict[str, str] = {
     "stars:read": "See saved items",
     "stars:write": "Save and unsave items",
     "team:read": "See the workspace's name, domain and icon",
+    "usergroups:read": "See user groups and who is in them",
+    "usergroups:write": "Create and manage user groups",
     "users.profile:read": "See people's profile details",
     "users.profile:write": "Edit your profile",
     "users:read": "See people in the workspace",

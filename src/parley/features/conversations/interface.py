@@ -4,7 +4,9 @@
   `Access`, `require_member`, `require_not_archived`, `require_scope_for`.
 - Lookups: `get_conversation`, `get_conversation_by_name`, `get_membership`;
   `visible_conversations` (rendered, one kind at a time: rtm.start's lists).
-- Actions: `do_open_dm` (find or create the DM between two people).
+- Actions: `do_open_dm` (find or create the DM between two people), `do_add_members`
+  (people join a conversation, announced as an invite by `actor_id`: user groups' default
+  channels).
 - Hooks that features above provide: `SystemMessages` and `ReadStates`
   (`provide_system_messages`, `provide_read_states`), with the `ReadState` they return.
 
@@ -20,7 +22,7 @@ from parley.features.conversations.access import (
     require_not_archived,
     require_scope_for,
 )
-from parley.features.conversations.actions import do_open_dm
+from parley.features.conversations.actions import do_add_members, do_open_dm
 from parley.features.conversations.hooks import (
     ReadStates,
     SystemMessages,
@@ -41,6 +43,7 @@ __all__ = [
     "ReadStates",
     "SystemMessages",
     "access_conversation",
+    "do_add_members",
     "do_open_dm",
     "get_conversation",
     "get_conversation_by_name",

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.features.conversations.interface import access_conversation, require_not_archived
 from parley.features.messages import counters, store
 from parley.features.messages.extras import bot_profiles_for
+from parley.features.messages.groups import group_handles, group_members, groups_by_handle
 from parley.features.messages.metadata import check_metadata
 from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
@@ -113,10 +114,12 @@ def check_content(
 
 
 async def _render_context(uow: UnitOfWork, workspace_id: str, found: Mentions) -> RenderContext:
-    """Names for the users and public channels a message mentions (one query each)."""
+    """Names for the users, public channels and user groups a message mentions (one query
+    each)."""
     names = await display_names(uow.session, workspace_id, found.users)
     channels = await store.public_channel_names(uow.session, workspace_id, found.channels)
-    return RenderContext(user_names=names, channel_names=channels)
+    handles = await group_handles(uow.session, workspace_id, found.subteams)
+    return RenderContext(user_names=names, channel_names=channels, subteam_handles=handles)
 
 
 async def _render_and_mentions(uow: UnitOfWork, message: Message) -> Mentions:
@@ -139,11 +142,14 @@ async def _render_and_mentions(uow: UnitOfWork, message: Message) -> Mentions:
 async def _store_mentions(
     uow: UnitOfWork, message: Message, found: Mentions, *, replace: bool = True
 ) -> None:
-    """One Mention row per mentioned user of the workspace (replacing earlier ones on edit);
-    none for the author (`<@me> has joined the channel` is no mention to be notified of)."""
+    """One Mention row per mentioned user of the workspace, directly or as a member of a
+    mentioned user group (replacing earlier ones on edit); none for the author
+    (`<@me> has joined the channel` is no mention to be notified of)."""
     if replace:
         await uow.session.execute(delete(Mention).where(Mention.message_id == message.id))
-    mentioned = [user_id for user_id in found.users if user_id != message.user_id]
+    in_groups = await group_members(uow.session, message.workspace_id, found.subteams)
+    everyone = dict.fromkeys([*found.users, *in_groups])
+    mentioned = [user_id for user_id in everyone if user_id != message.user_id]
     users = await existing_user_ids(uow.session, message.workspace_id, mentioned)
     if not users:
         return
@@ -597,13 +603,17 @@ _LINK_NAME_RE = re.compile(r"(?:(?<=\s)|^)([@#])([a-z0-9][a-z0-9._-]{0,79})", re
 
 
 async def expand_link_names(session: AsyncSession, workspace_id: str, text: str) -> str:
-    """`link_names`: turn `@handle`, `@here`… and `#channel` into Slack's `<@U…>` forms."""
+    """`link_names`: turn `@handle`, `@here`… and `#channel` into Slack's `<@U…>` forms;
+    a user group's `@handle` becomes `<!subteam^S…|@handle>` (a member's name wins)."""
     candidates = _LINK_NAME_RE.findall(text)
     if not candidates:
         return text
     handles = [name for sigil, name in candidates if sigil == "@"]
     channels = [name for sigil, name in candidates if sigil == "#"]
     users = await users_by_name(session, workspace_id, handles)
+    groups = await groups_by_handle(
+        session, workspace_id, [name for name in handles if name not in users]
+    )
     rooms = await store.channels_by_name(session, workspace_id, channels)
 
     def replace(match: re.Match[str]) -> str:
@@ -612,6 +622,8 @@ async def expand_link_names(session: AsyncSession, workspace_id: str, text: str)
             return f"<!{name}>"
         if sigil == "@" and name in users:
             return f"<@{users[name]}>"
+        if sigil == "@" and name in groups:
+            return f"<!subteam^{groups[name]}|@{name}>"
         if sigil == "#" and name in rooms:
             return f"<#{rooms[name]}|{name}>"
         return match.group(0)

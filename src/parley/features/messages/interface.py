@@ -10,7 +10,8 @@
 - Rendering and lists: `message_object`, `message_objects` (with reactions and pins),
   Slack's legacy item-list paging `window` / `page_body` / `Window`.
 - Hooks that features above provide: `provide_reactions`, `provide_pins`
-  (`ReactionsOfMessages`, `PinsOfMessages`, `PinCount`).
+  (`ReactionsOfMessages`, `PinsOfMessages`, `PinCount`); `provide_group_mentions`
+  (`GroupMentions`: who a `<!subteam^S…>` mention notifies, and its `@handle`).
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
 """
@@ -34,6 +35,7 @@ from parley.features.messages.extras import (
     provide_pins,
     provide_reactions,
 )
+from parley.features.messages.groups import GroupMentions, provide_group_mentions
 from parley.features.messages.message_access import MessageAccess, access_message
 from parley.features.messages.models import Message
 from parley.features.messages.paging import Window, page_body, window
@@ -48,6 +50,7 @@ from parley.features.messages.store import (
 from parley.features.messages.wire import Message as WireMessage
 
 __all__ = [
+    "GroupMentions",
     "Message",
     "MessageAccess",
     "PinCount",
@@ -72,6 +75,7 @@ __all__ = [
     "message_objects",
     "page_body",
     "post_message",
+    "provide_group_mentions",
     "provide_pins",
     "provide_reactions",
     "safe_ts",

@@ -2,7 +2,8 @@
 
 Slack's mention syntax (https://docs.slack.dev/messaging/formatting-message-text/):
 `<@U123>` / `<@U123|name>` users, `<#C123>` / `<#C123|general>` channels,
-`<!here>`, `<!channel>`, `<!everyone>` (also with a `|label`) for everyone in the channel.
+`<!here>`, `<!channel>`, `<!everyone>` (also with a `|label`) for everyone in the channel,
+`<!subteam^S123>` / `<!subteam^S123|@handle>` for a user group's members.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 USER_MENTION_RE = re.compile(r"<@([UW][A-Z0-9]{2,23})(?:\|[^>]*)?>")
 CHANNEL_MENTION_RE = re.compile(r"<#([CGD][A-Z0-9]{2,23})(?:\|[^>]*)?>")
 SPECIAL_MENTION_RE = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+SUBTEAM_MENTION_RE = re.compile(r"<!subteam\^(S[A-Z0-9]{2,23})(?:\|[^>]*)?>")
 # A link in angle brackets (`<https://x|label>`) or a bare URL in the text.
 LINK_RE = re.compile(r"<(?:https?://|mailto:)[^>\s]+>|\bhttps?://[^\s<>]+", re.IGNORECASE)
 
@@ -27,6 +29,7 @@ class Mentions:
     users: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     special: set[str] = field(default_factory=set)
+    subteams: list[str] = field(default_factory=list)  # user groups (`S…`)
     has_link: bool = False
 
     @property
@@ -41,6 +44,10 @@ class Mentions:
         if channel_id not in self.channels:
             self.channels.append(channel_id)
 
+    def add_subteam(self, subteam_id: str) -> None:
+        if subteam_id not in self.subteams:
+            self.subteams.append(subteam_id)
+
     def add_text(self, text: str) -> None:
         """Record everything mentioned in one piece of mrkdwn text."""
         for match in USER_MENTION_RE.finditer(text):
@@ -48,6 +55,8 @@ class Mentions:
         for match in CHANNEL_MENTION_RE.finditer(text):
             self.add_channel(match.group(1))
         self.special.update(m.group(1) for m in SPECIAL_MENTION_RE.finditer(text))
+        for match in SUBTEAM_MENTION_RE.finditer(text):
+            self.add_subteam(match.group(1))
         if LINK_RE.search(text):
             self.has_link = True
 
@@ -80,6 +89,8 @@ def _add_block_object(found: Mentions, obj: dict[str, Any]) -> None:
         found.add_user(obj["user_id"])  # rich_text user element
     elif kind == "channel" and isinstance(obj.get("channel_id"), str):
         found.add_channel(obj["channel_id"])
+    elif kind == "usergroup" and isinstance(obj.get("usergroup_id"), str):
+        found.add_subteam(obj["usergroup_id"])  # rich_text user group element
     elif kind == "broadcast" and obj.get("range") in SPECIAL_MENTIONS:
         found.special.add(str(obj["range"]))
     elif kind == "link" and isinstance(obj.get("url"), str):

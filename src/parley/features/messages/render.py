@@ -43,7 +43,7 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "class"},
-    "span": {"class", "data-user-id", "data-channel-id", "data-emoji"},
+    "span": {"class", "data-user-id", "data-channel-id", "data-usergroup-id", "data-emoji"},
     "div": {"class", "data-block-id", "data-color"},
     "button": {"class", "data-action-id", "data-block-id", "data-value", "data-url"},
     "ul": {"class"},
@@ -92,10 +92,11 @@ def sanitize(fragment: str) -> str:
 
 @dataclass
 class RenderContext:
-    """Names to show for mentioned users and channels (ids map to names)."""
+    """Names to show for mentioned users, channels and user groups (ids map to names)."""
 
     user_names: dict[str, str] = field(default_factory=dict)
     channel_names: dict[str, str] = field(default_factory=dict)
+    subteam_handles: dict[str, str] = field(default_factory=dict)
 
 
 def esc(text: str) -> str:
@@ -187,21 +188,31 @@ class _Inline:
                 f"#{esc(name)}</span>"
             )
         if target.startswith("!"):
-            return self.special(target[1:], label)
+            return self.special(target[1:], label, self.context)
         if safe_url(target) is not None:
             return link(target, label or target)
         return esc(f"<{inner}>")  # not a Slack form: show it literally
 
     @staticmethod
-    def special(command: str, label: str) -> str:
+    def special(command: str, label: str, context: RenderContext | None = None) -> str:
         name = command.split("^", 1)[0]
         if name in {"here", "channel", "everyone"}:
             return f'<span class="mention mention-special">@{esc(name)}</span>'
         if name == "subteam":
-            return f'<span class="mention mention-group">{esc(label or "@group")}</span>'
+            return _Inline.subteam(command.partition("^")[2], label, context)
         if name == "date":
             return esc(label or command.split("^", 2)[1] if "^" in command else label)
         return esc(label or command)
+
+    @staticmethod
+    def subteam(group_id: str, label: str, context: RenderContext | None) -> str:
+        """A user group shows as `@handle` (its current one), else its label."""
+        handle = context.subteam_handles.get(group_id) if context else None
+        shown = f"@{handle}" if handle else (label or "@group")
+        return (
+            f'<span class="mention mention-group" data-usergroup-id="{esc(group_id)}">'
+            f"{esc(shown)}</span>"
+        )
 
 
 def render_inline(text: str, context: RenderContext) -> str:
@@ -375,6 +386,8 @@ def _rich_element(element: Any, context: RenderContext) -> str:
         return _Inline(context).token("@" + element["user_id"])
     if kind == "channel" and isinstance(element.get("channel_id"), str):
         return _Inline(context).token("#" + element["channel_id"])
+    if kind == "usergroup" and isinstance(element.get("usergroup_id"), str):
+        return _Inline.subteam(element["usergroup_id"], "", context)
     if kind == "broadcast" and isinstance(element.get("range"), str):
         return _Inline.special(element["range"], "")
     if kind == "emoji" and isinstance(element.get("name"), str):

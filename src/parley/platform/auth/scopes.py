@@ -39,6 +39,8 @@ USER_SCOPES: tuple[str, ...] = (
     "team:read",
     "team.billing:read",
     "team.preferences:read",
+    "usergroups:read",
+    "usergroups:write",
     "users.profile:read",
     "users.profile:write",
     "users:read",

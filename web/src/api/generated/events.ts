@@ -61,6 +61,9 @@ export interface RtmEventMap {
   reconnect_url: Omit<Schemas["ControlFrame"], "type"> & { type: "reconnect_url" };
   star_added: Omit<Schemas["StarEvent"], "type"> & { type: "star_added" };
   star_removed: Omit<Schemas["StarEvent"], "type"> & { type: "star_removed" };
+  subteam_created: Omit<Schemas["SubteamEvent"], "type"> & { type: "subteam_created" };
+  subteam_members_changed: Omit<Schemas["SubteamMembersChanged"], "type"> & { type: "subteam_members_changed" };
+  subteam_updated: Omit<Schemas["SubteamEvent"], "type"> & { type: "subteam_updated" };
   team_join: Omit<Schemas["UserEvent"], "type"> & { type: "team_join" };
   user_change: Omit<Schemas["UserEvent"], "type"> & { type: "user_change" };
   user_typing: Omit<Schemas["UserTyping"], "type"> & { type: "user_typing" };

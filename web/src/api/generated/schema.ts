@@ -1786,6 +1786,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/usergroups.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates a user group (admins and owners, or everyone if the workspace allows). */
+        post: operations["usergroups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usergroups.disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disables a user group: its mentions notify nobody until it is enabled again. */
+        post: operations["usergroups_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usergroups.enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enables a disabled user group. */
+        post: operations["usergroups_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usergroups.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lists the workspace's user groups (with members and counts when asked for). */
+        post: operations["usergroups_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usergroups.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes a user group's name, handle, description or default channels. */
+        post: operations["usergroups_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usergroups.users.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The members of a user group (none for a disabled one unless include_disabled). */
+        post: operations["usergroups_users_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usergroups.users.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces a user group's members; newcomers join its default channels. */
+        post: operations["usergroups_users_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users.conversations": {
         parameters: {
             query?: never;
@@ -3010,6 +3129,39 @@ export interface components {
             type: string;
             /** User */
             user?: string | null;
+        };
+        /**
+         * SubteamEvent
+         * @description subteam_created / subteam_updated: the group as it is now (`users` up to 500).
+         */
+        SubteamEvent: {
+            /** Subteam */
+            subteam: {
+                [key: string]: unknown;
+            };
+            /** Type */
+            type: string;
+        };
+        /** SubteamMembersChanged */
+        SubteamMembersChanged: {
+            /** Added Users */
+            added_users: string[];
+            /** Added Users Count */
+            added_users_count: string;
+            /** Date Previous Update */
+            date_previous_update: number;
+            /** Date Update */
+            date_update: number;
+            /** Removed Users */
+            removed_users: string[];
+            /** Removed Users Count */
+            removed_users_count: string;
+            /** Subteam Id */
+            subteam_id: string;
+            /** Team Id */
+            team_id: string;
+            /** Type */
+            type: string;
         };
         /** Team */
         Team: {
@@ -8582,12 +8734,12 @@ export interface operations {
                      * Ts From
                      * @default null
                      */
-                    ts_from?: number | null;
+                    ts_from?: (string | number) | null;
                     /**
                      * Ts To
                      * @default null
                      */
-                    ts_to?: number | null;
+                    ts_to?: (string | number) | null;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -8609,12 +8761,12 @@ export interface operations {
                      * Ts From
                      * @default null
                      */
-                    ts_from?: number | null;
+                    ts_from?: (string | number) | null;
                     /**
                      * Ts To
                      * @default null
                      */
-                    ts_to?: number | null;
+                    ts_to?: (string | number) | null;
                 };
             };
         };
@@ -9048,7 +9200,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Title
                      * @default null
@@ -9087,7 +9239,7 @@ export interface operations {
                      * Thread Ts
                      * @default null
                      */
-                    thread_ts?: string | null;
+                    thread_ts?: (string | number) | null;
                     /**
                      * Title
                      * @default null
@@ -11196,6 +11348,616 @@ export interface operations {
                         error: string;
                         /** @constant */
                         ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    usergroups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channels
+                     * @default null
+                     */
+                    channels?: string | string[] | null;
+                    /**
+                     * Description
+                     * @default null
+                     */
+                    description?: string | null;
+                    /**
+                     * Handle
+                     * @default null
+                     */
+                    handle?: string | null;
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /** Name */
+                    name: string;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channels
+                     * @default null
+                     */
+                    channels?: string | string[] | null;
+                    /**
+                     * Description
+                     * @default null
+                     */
+                    description?: string | null;
+                    /**
+                     * Handle
+                     * @default null
+                     */
+                    handle?: string | null;
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /** Name */
+                    name: string;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    usergroups_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    usergroups_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    usergroups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Include Disabled
+                     * @default false
+                     */
+                    include_disabled?: boolean;
+                    /**
+                     * Include Users
+                     * @default false
+                     */
+                    include_users?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Include Disabled
+                     * @default false
+                     */
+                    include_disabled?: boolean;
+                    /**
+                     * Include Users
+                     * @default false
+                     */
+                    include_users?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    usergroups_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channels
+                     * @default null
+                     */
+                    channels?: string | string[] | null;
+                    /**
+                     * Description
+                     * @default null
+                     */
+                    description?: string | null;
+                    /**
+                     * Handle
+                     * @default null
+                     */
+                    handle?: string | null;
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Name
+                     * @default null
+                     */
+                    name?: string | null;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channels
+                     * @default null
+                     */
+                    channels?: string | string[] | null;
+                    /**
+                     * Description
+                     * @default null
+                     */
+                    description?: string | null;
+                    /**
+                     * Handle
+                     * @default null
+                     */
+                    handle?: string | null;
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Name
+                     * @default null
+                     */
+                    name?: string | null;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    usergroups_users_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Include Disabled
+                     * @default false
+                     */
+                    include_disabled?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Include Disabled
+                     * @default false
+                     */
+                    include_disabled?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    usergroups_users_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                    /** Users */
+                    users?: string | string[];
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Include Count
+                     * @default false
+                     */
+                    include_count?: boolean;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Usergroup
+                     * @default null
+                     */
+                    usergroup?: string | null;
+                    /** Users */
+                    users?: string | string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };
