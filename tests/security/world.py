@@ -113,6 +113,20 @@ async def build_workspace_a(api: Api, client: httpx.AsyncClient, factory: Factor
         post_at=int(time.time()) + 3600,
     )
     ids["scheduled"] = scheduled["scheduled_message_id"]
+    group = await api(
+        "usergroups.create",
+        owner,
+        name=f"{secret} group",
+        handle=f"a-{secret[-8:]}",
+        channels=ids["private"],
+    )
+    assert group["ok"], group
+    ids["usergroup"] = group["usergroup"]["id"]
+    assert (
+        await api(
+            "usergroups.users.update", owner, usergroup=ids["usergroup"], users=member.user_id
+        )
+    )["ok"]
     file = await upload_bytes(
         api,
         client,
