@@ -47,7 +47,13 @@ async def test_a_thread_reply_over_the_socket(live_server: LiveServer, factory: 
     parent = (await reply_to(client, 1))["ts"]
     # A float thread_ts, as some clients send it, is the same thread.
     await client.send(
-        {"id": 2, "type": "message", "channel": general, "text": "child", "thread_ts": parent}
+        {
+            "id": 2,
+            "type": "message",
+            "channel": general,
+            "text": "child",
+            "thread_ts": float(parent),
+        }
     )
     child = await reply_to(client, 2)
     assert child["ok"] is True

@@ -70,8 +70,10 @@ def take_channel_token(buckets: dict[str, Bucket], channel: str, now: float) -> 
 
 def _optional_str(frame: Frame, key: str) -> str | None:
     value = frame.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)  # a float thread_ts, as some clients send it
+    if isinstance(value, float):
+        return f"{value:.6f}"  # a float thread_ts, as some clients send it: Slack's 6 decimals
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return value if isinstance(value, str) and value else None
 
 
