@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from parley.features.files.models import File, FileShare, RemoteFile, RemoteFileShare
 from parley.features.files.schemas import SharedIn
@@ -98,6 +99,15 @@ class FileQuery:
     ts_to: int | None = None
 
 
+def _older_than(
+    created: InstrumentedAttribute[int], row_id: InstrumentedAttribute[str], before: tuple[int, str]
+) -> ColumnElement[bool]:
+    """Keyset paging, newest first: rows after `before` = (created_unix, id) of the last row
+    of the previous page (ties on the second broken by id)."""
+    created_at, last_id = before
+    return or_(created < created_at, and_(created == created_at, row_id < last_id))
+
+
 def _filters(q: FileQuery) -> list[ColumnElement[bool]]:
     filters: list[ColumnElement[bool]] = [
         File.workspace_id == q.principal.workspace_id,
@@ -135,13 +145,7 @@ async def list_files(
     """Newest first; `before` = (created_unix, id) of the last file of the previous page."""
     filters = _filters(q)
     if before is not None:
-        created, file_id = before
-        filters.append(
-            or_(
-                File.created_unix < created,
-                and_(File.created_unix == created, File.id < file_id),
-            )
-        )
+        filters.append(_older_than(File.created_unix, File.id, before))
     query = (
         select(File)
         .where(*filters)
@@ -235,13 +239,7 @@ async def list_remote(
     if q.ts_to is not None:
         filters.append(RemoteFile.created_unix <= q.ts_to)
     if before is not None:
-        created, remote_id = before
-        filters.append(
-            or_(
-                RemoteFile.created_unix < created,
-                and_(RemoteFile.created_unix == created, RemoteFile.id < remote_id),
-            )
-        )
+        filters.append(_older_than(RemoteFile.created_unix, RemoteFile.id, before))
     query = (
         select(RemoteFile)
         .where(*filters)

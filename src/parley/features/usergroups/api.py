@@ -38,13 +38,18 @@ async def _answer(session: AsyncSession, group: UserGroup, include_count: bool) 
     return {"usergroup": usergroup_object(group, user_count=count)}
 
 
-class CreateParams(Params):
-    name: str = Field(max_length=1000)
+class _GroupParams(Params):
+    """What usergroups.create and usergroups.update both take."""
+
     handle: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
     channels: CsvList | None = None
     include_count: SlackBool = False
     team_id: str | None = Field(default=None, max_length=32)
+
+
+class CreateParams(_GroupParams):
+    name: str = Field(max_length=1000)
 
 
 @api_method(
@@ -69,14 +74,9 @@ async def usergroups_create(call: Call, params: CreateParams) -> dict[str, Any]:
         return await _answer(uow.session, group, params.include_count)
 
 
-class UpdateParams(Params):
+class UpdateParams(_GroupParams):
     usergroup: str | None = Field(default=None, max_length=32)
     name: str | None = Field(default=None, max_length=1000)
-    handle: str | None = Field(default=None, max_length=200)
-    description: str | None = Field(default=None, max_length=4000)
-    channels: CsvList | None = None
-    include_count: SlackBool = False
-    team_id: str | None = Field(default=None, max_length=32)
 
 
 @api_method(
