@@ -125,6 +125,7 @@ NEUTRAL_PARAMS: dict[str, str] = {
     "include_count": "true",
     "include_users": "true",
     "include_disabled": "true",
+    "include_deactivated": "true",
     "description": "B description",
     "handle": "b-handle",
     "external_url": "https://b.example/doc",

@@ -32,7 +32,7 @@ from parley.platform.ids import looks_like, new_id
 from parley.platform.security import hash_secret, new_secret
 from parley.platform.settings import Settings
 from parley.platform.spaces import Conversation
-from parley.platform.visibility import can_read
+from parley.platform.visibility import Viewer, can_read
 
 UPLOAD_URL_TTL = timedelta(hours=1)
 MAX_FILES_PER_COMPLETE = 10
@@ -67,7 +67,7 @@ def can_view(principal: Principal, file: File, visible_shares: list[SharedIn]) -
 
 
 async def visible_shares(
-    uow_or_session: Any, principal: Principal, shares: list[SharedIn]
+    uow_or_session: Any, principal: Viewer, shares: list[SharedIn]
 ) -> list[SharedIn]:
     """The shares of a file in conversations `principal` may see."""
     member_of = await store.member_conversation_ids(
@@ -81,7 +81,7 @@ async def visible_shares(
 
 
 async def get_file_objects(
-    session: Any, principal: Principal, base_url: str, files: list[File]
+    session: Any, principal: Viewer, base_url: str, files: list[File]
 ) -> list[dict[str, Any]]:
     """Slack file objects, each listing only the shares the caller may see."""
     shares = await store.shared_in(session, [f.id for f in files])

@@ -13,7 +13,7 @@ from parley.features.files.models import File, FileShare, RemoteFile, RemoteFile
 from parley.features.files.schemas import SharedIn
 from parley.platform.auth.principal import Principal
 from parley.platform.spaces import Conversation, ConversationMember
-from parley.platform.visibility import in_readable_conversation
+from parley.platform.visibility import Viewer, in_readable_conversation
 
 # Slack's `types` filter for files.list → our filetypes / mimetype prefixes.
 TYPE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -80,7 +80,7 @@ async def member_conversation_ids(
     return set(rows.scalars())
 
 
-def visible_to(principal: Principal) -> ColumnElement[bool]:
+def visible_to(principal: Viewer) -> ColumnElement[bool]:
     """SQL: the caller uploaded the file, or it is shared in a conversation they may read."""
     shared_where_readable = exists().where(
         FileShare.file_id == File.id,

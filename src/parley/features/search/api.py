@@ -1,4 +1,4 @@
-"""search.messages and search.all: full-text search over what the caller may read."""
+"""search.messages, search.files, search.all and search.people: what the caller may see."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from parley.features.files.interface import get_file_objects
 from parley.features.search import actions, store
+from parley.features.search.files import search_files
+from parley.features.search.people import search_people
+from parley.features.search.query import parse_query
 from parley.features.search.schemas import (
     Page,
     channel_object,
@@ -17,7 +21,12 @@ from parley.features.search.schemas import (
     result_block,
 )
 from parley.features.search.store import SearchResult, Viewer
-from parley.features.search.wire import SearchMessagesResponse
+from parley.features.search.wire import (
+    SearchFilesResponse,
+    SearchMessagesResponse,
+    SearchPeopleResponse,
+)
+from parley.features.users.interface import user_object
 from parley.platform.errors import ApiError
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -132,6 +141,60 @@ async def search_messages(call: Call, params: SearchParams) -> dict[str, Any]:
     return await _search(call, params)
 
 
+async def _files(call: Call, params: SearchParams) -> dict[str, Any]:
+    """The `files` result block of search.files and search.all."""
+    if not params.query.strip():
+        raise ApiError("no_query")
+    window = _window(params)
+    async with call.services.db.read() as session:
+        viewer = await actions.access_viewer(session, call.principal)
+        query = parse_query(params.query, today=viewer.today())
+        result = await search_files(
+            session,
+            viewer,
+            query,
+            sort=_sort(params),
+            ascending=params.sort_dir.lower() == "asc",
+            offset=window.offset,
+            limit=window.count,
+        )
+        objects = await get_file_objects(
+            session, viewer, call.services.settings.base_url, result.files
+        )
+    for found, score in zip(objects, result.scores, strict=True):
+        found["score"] = score
+    page = Page(window.page, window.count, window.offset, result.total, len(objects))
+    files = result_block(objects, page)
+    if window.by_cursor:
+        end = window.offset + len(objects)
+        files["pagination"]["next_cursor"] = encode_cursor(str(end)) if end < result.total else ""
+    return files
+
+
+def _sort(params: SearchParams) -> str:
+    sort = params.sort.lower()
+    return sort if sort in store.SORTS else "score"
+
+
+@api_method(
+    "search.files",
+    params=SearchParams,
+    scopes=("search:read",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    missing_errors={"query": "no_query"},
+    errors=("no_query", "invalid_cursor"),
+    response=SearchFilesResponse,
+)
+async def search_files_method(call: Call, params: SearchParams) -> dict[str, Any]:
+    """Searches for files by name and title (their contents are not indexed)."""
+    files = await _files(call, params)
+    body: dict[str, Any] = {"query": params.query, "files": files}
+    if "next_cursor" in files["pagination"]:
+        body["response_metadata"] = {"next_cursor": files["pagination"]["next_cursor"]}
+    return body
+
+
 @api_method(
     "search.all",
     params=SearchParams,
@@ -141,17 +204,67 @@ async def search_messages(call: Call, params: SearchParams) -> dict[str, Any]:
     missing_errors={"query": "no_query"},
     errors=("no_query", "invalid_cursor"),
     partial=(
-        "searches messages only: `files` is always an empty result block (files are not "
-        "indexed; search.files is not built) and `posts` is empty (Slack's legacy Posts, "
-        "which Parley does not have)"
+        "files are found by name and title, not by their contents; `posts` is always empty "
+        "(Slack's legacy Posts, which Parley does not have)"
     ),
 )
 async def search_all(call: Call, params: SearchParams) -> dict[str, Any]:
-    """Searches for messages and files matching a query (messages only, see `partial`)."""
+    """Searches for messages and files matching a query."""
     body = await _search(call, params)
-    window = _window(params)
-    # Files are not indexed yet (the registry's `partial` says so in docs/api-coverage.md):
-    # the same empty result block Slack gives for no matches.
-    body["files"] = result_block([], Page(window.page, window.count, window.offset, 0, 0))
+    body["files"] = await _files(call, params)
     body["posts"] = {"total": 0, "matches": []}
     return body
+
+
+class PeopleParams(Params):
+    query: str = Field(max_length=200)
+    count: SlackInt = 0
+    cursor: str | None = Field(default=None, max_length=256)
+    include_deactivated: SlackBool = False
+
+
+@api_method(
+    "search.people",
+    params=PeopleParams,
+    scopes=("users:read",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    missing_errors={"query": "no_query"},
+    errors=("no_query", "invalid_cursor"),
+    response=SearchPeopleResponse,
+)
+async def search_people_method(call: Call, params: PeopleParams) -> dict[str, Any]:
+    """Finds members by the start of their names, title or email (Parley's own method:
+    a people picker for workspaces too large to list)."""
+    if not params.query.strip():
+        raise ApiError("no_query")
+    count = clamp_limit(params.count, default=DEFAULT_COUNT, maximum=MAX_COUNT)
+    offset = _people_offset(params.cursor)
+    email = call.principal.has_scope("users:read.email")
+    async with call.services.db.read() as session:
+        viewer = await actions.access_viewer(session, call.principal)
+        result = await search_people(
+            session,
+            viewer,
+            params.query,
+            include_deactivated=params.include_deactivated,
+            match_email=email,
+            offset=offset,
+            limit=count,
+        )
+    end = offset + len(result.users)
+    return {
+        "query": params.query,
+        "total": result.total,
+        "members": [user_object(user, include_email=email) for user in result.users],
+        "response_metadata": {"next_cursor": encode_cursor(str(end)) if end < result.total else ""},
+    }
+
+
+def _people_offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    position = decode_cursor(cursor) or ""
+    if not position.isdigit():
+        raise ApiError("invalid_cursor")
+    return int(position)

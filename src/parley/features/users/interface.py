@@ -4,6 +4,7 @@
   bots by their B… id: `bots_by_bot_id`, and Slack's `bot_profile` of each: `bot_profiles`
   (`bot_profile_object`, `bot_icons` to build them);
   `member_objects` (rendered user objects, users.list's first page: rtm.start);
+  `user_object` (one member as users.info gives it);
   `User` for type annotations (a feature that joins the table in SQL is listed in
   `tests/test_architecture.py`).
 - Resolving what a message names: `existing_user_ids`, `display_names`, `users_by_name`.
@@ -28,7 +29,7 @@ from parley.features.users.actions import (
 from parley.features.users.hooks import MemberCreated, on_member_created
 from parley.features.users.models import User
 from parley.features.users.rendered import member_objects
-from parley.features.users.schemas import bot_icons, bot_profile_object
+from parley.features.users.schemas import bot_icons, bot_profile_object, user_object
 from parley.features.users.store import (
     bot_profiles,
     bots_by_bot_id,
@@ -62,5 +63,6 @@ __all__ = [
     "get_users",
     "member_objects",
     "on_member_created",
+    "user_object",
     "users_by_name",
 ]
