@@ -81,8 +81,25 @@ describe("feature modules", () => {
     expect(calls).toEqual(["conversations.members", "conversations.members"]);
   });
 
-  it("search: answers the matches and their total", async () => {
-    const { core } = setup({ "search.messages": () => ({ query: "x", messages: { matches: [{ ts: "1.0", text: "x", channel: { id: "C1" } }], total: 1 } }) });
-    expect(await new Search(core).search("x")).toEqual({ matches: [{ ts: "1.0", text: "x", channel: { id: "C1" } }], total: 1 });
+  it("search: answers messages and files with their totals", async () => {
+    const { core } = setup({
+      "search.all": () => ({
+        query: "x",
+        messages: { matches: [{ ts: "1.0", text: "x", channel: { id: "C1" } }], total: 1 },
+        files: { matches: [{ id: "F1", name: "x.txt" }], total: 1 },
+      }),
+    });
+    expect(await new Search(core).all("x")).toEqual({
+      messages: [{ ts: "1.0", text: "x", channel: { id: "C1" } }],
+      messageTotal: 1,
+      files: [{ id: "F1", name: "x.txt" }],
+      fileTotal: 1,
+    });
+  });
+
+  it("search: people found join the user directory", async () => {
+    const { core } = setup({ "search.people": () => ({ query: "an", total: 1, members: [{ id: "U9", name: "ann" }] }) });
+    expect(await new Search(core).people("an")).toEqual({ people: [{ id: "U9", name: "ann" }], total: 1 });
+    expect(core.state.users.U9?.name).toBe("ann");
   });
 });

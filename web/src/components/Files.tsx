@@ -452,7 +452,7 @@ export function useFileDrop(channel: string, threadTs: string | undefined, enabl
 
 // ---- a conversation's files --------------------------------------------------------------
 
-function FileRow({ file }: { file: SlackFile }) {
+export function FileRow({ file }: { file: SlackFile }) {
   const users = useAppState((s) => s.users);
   const open = sameOriginPath(file.url_private);
   const download = sameOriginPath(file.url_private_download);

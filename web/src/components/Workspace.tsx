@@ -9,6 +9,7 @@ import { AddPeopleDialog, ChannelBrowser, CreateChannelDialog, InviteDialog, Mod
 import { Icon } from "./Icons";
 import { MessagePane } from "./MessagePane";
 import { QuickSwitcher } from "./QuickSwitcher";
+import { SearchBox } from "./SearchBox";
 import { SearchPane } from "./SearchPane";
 import { type DialogName, Sidebar, useSidebarOrder } from "./Sidebar";
 import { ThreadPane } from "./ThreadPane";
@@ -153,23 +154,6 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
   );
 }
 
-function SearchBox({ onSearch, teamName }: { onSearch: (q: string) => void; teamName: string }) {
-  const [q, setQ] = useState("");
-  return (
-    <form
-      className="search-box"
-      role="search"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (q.trim()) onSearch(q.trim());
-      }}
-    >
-      <Icon name="search" size={16} />
-      <input className="search-input" aria-label="Search messages" placeholder={`Search ${teamName}`} value={q} onChange={(e) => setQ(e.target.value)} />
-    </form>
-  );
-}
-
 type Side = { kind: "thread"; ts: string } | { kind: "search"; query: string } | { kind: "files" } | null;
 
 function prefersDark(): boolean {
@@ -282,7 +266,7 @@ export function Workspace({ route }: { route: Route }) {
         Skip to message composer
       </a>
       <div className="topbar">
-        <SearchBox teamName={team?.name ?? ""} onSearch={(query) => setSide({ kind: "search", query })} />
+        <SearchBox query={side?.kind === "search" ? side.query : ""} teamName={team?.name ?? ""} onSearch={(query) => setSide({ kind: "search", query })} />
       </div>
       <ConnectionBanner />
       <div className="columns">
@@ -314,7 +298,7 @@ export function Workspace({ route }: { route: Route }) {
           )}
         </main>
         {side?.kind === "thread" && channel && <ThreadPane channel={channel} threadTs={side.ts} onClose={() => setSide(null)} />}
-        {side?.kind === "search" && <SearchPane query={side.query} onClose={() => setSide(null)} onOpen={openSearchHit} />}
+        {side?.kind === "search" && <SearchPane query={side.query} onQuery={(query) => setSide({ kind: "search", query })} onClose={() => setSide(null)} onOpen={openSearchHit} onOpenConversation={openConversation} />}
         {side?.kind === "files" && channel && <FilesPane channel={channel} onClose={() => setSide(null)} />}
       </div>
       {dialog === "browse" && <ChannelBrowser onClose={() => setDialog(null)} onOpen={openConversation} onCreate={() => setDialog("create")} />}

@@ -22,6 +22,7 @@ from parley.features.search.schemas import (
 )
 from parley.features.search.store import SearchResult, Viewer
 from parley.features.search.wire import (
+    SearchAllResponse,
     SearchFilesResponse,
     SearchMessagesResponse,
     SearchPeopleResponse,
@@ -207,6 +208,7 @@ async def search_files_method(call: Call, params: SearchParams) -> dict[str, Any
         "files are found by name and title, not by their contents; `posts` is always empty "
         "(Slack's legacy Posts, which Parley does not have)"
     ),
+    response=SearchAllResponse,
 )
 async def search_all(call: Call, params: SearchParams) -> dict[str, Any]:
     """Searches for messages and files matching a query."""

@@ -73,3 +73,9 @@ class SearchPeopleResponse(WireModel):
     total: int
     members: list[PeopleMatch]
     response_metadata: Opt[ResponseMetadata] = None
+
+
+class SearchAllResponse(WireModel):
+    query: str
+    messages: SearchMessages
+    files: SearchFiles

@@ -1625,8 +1625,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Searches for messages and files matching a query (messages only, see `partial`). */
+        /** Searches for messages and files matching a query. */
         post: operations["search_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search.files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Searches for files by name and title (their contents are not indexed). */
+        post: operations["search_files"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1644,6 +1661,23 @@ export interface paths {
         put?: never;
         /** Searches for messages matching a query. */
         post: operations["search_messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search.people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finds members by the start of their names, title or email (Parley's own method: */
+        post: operations["search_people"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2555,6 +2589,37 @@ export interface components {
             /** User Id */
             user_id?: string;
         };
+        /** FileMatch */
+        FileMatch: {
+            /** Channels */
+            channels?: string[];
+            /** Created */
+            created?: number;
+            /** Filetype */
+            filetype?: string;
+            /** Groups */
+            groups?: string[];
+            /** Id */
+            id: string;
+            /** Ims */
+            ims?: string[];
+            /** Mimetype */
+            mimetype?: string;
+            /** Name */
+            name?: string;
+            /** Permalink */
+            permalink?: string;
+            /** Score */
+            score?: number;
+            /** Size */
+            size?: number;
+            /** Title */
+            title?: string;
+            /** Url Private */
+            url_private?: string;
+            /** User */
+            user?: string;
+        };
         /** FileRef */
         FileRef: {
             /** Id */
@@ -2851,6 +2916,19 @@ export interface components {
             /** Total */
             total?: number;
         };
+        /** PeopleMatch */
+        PeopleMatch: {
+            /** Deleted */
+            deleted?: boolean;
+            /** Id */
+            id: string;
+            /** Is Bot */
+            is_bot?: boolean;
+            /** Name */
+            name: string;
+            /** Real Name */
+            real_name?: string;
+        };
         /** PermalinkResponse */
         PermalinkResponse: {
             /** Channel */
@@ -3047,6 +3125,28 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** SearchAllResponse */
+        SearchAllResponse: {
+            files: components["schemas"]["SearchFiles"];
+            messages: components["schemas"]["SearchMessages"];
+            /** Query */
+            query: string;
+        };
+        /** SearchFiles */
+        SearchFiles: {
+            /** Matches */
+            matches: components["schemas"]["FileMatch"][];
+            /** Total */
+            total?: number;
+        };
+        /** SearchFilesResponse */
+        SearchFilesResponse: {
+            files: components["schemas"]["SearchFiles"];
+            /** Query */
+            query: string;
+            /** Response Metadata */
+            response_metadata?: components["schemas"]["ResponseMetadata"];
+        };
         /** SearchMatch */
         SearchMatch: {
             channel: components["schemas"]["MatchChannel"];
@@ -3075,6 +3175,17 @@ export interface components {
             query: string;
             /** Response Metadata */
             response_metadata?: components["schemas"]["ResponseMetadata"];
+        };
+        /** SearchPeopleResponse */
+        SearchPeopleResponse: {
+            /** Members */
+            members: components["schemas"]["PeopleMatch"][];
+            /** Query */
+            query: string;
+            /** Response Metadata */
+            response_metadata?: components["schemas"]["ResponseMetadata"];
+            /** Total */
+            total: number;
         };
         /**
          * SessionResponse
@@ -10731,11 +10842,125 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["SearchAllResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": {
                         error?: string;
                         ok: boolean;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    search_files: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Count
+                     * @default 0
+                     */
+                    count?: number;
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Highlight
+                     * @default false
+                     */
+                    highlight?: boolean;
+                    /**
+                     * Page
+                     * @default 1
+                     */
+                    page?: number;
+                    /** Query */
+                    query: string;
+                    /**
+                     * Sort
+                     * @default score
+                     */
+                    sort?: string;
+                    /**
+                     * Sort Dir
+                     * @default desc
+                     */
+                    sort_dir?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Count
+                     * @default 0
+                     */
+                    count?: number;
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Highlight
+                     * @default false
+                     */
+                    highlight?: boolean;
+                    /**
+                     * Page
+                     * @default 1
+                     */
+                    page?: number;
+                    /** Query */
+                    query: string;
+                    /**
+                     * Sort
+                     * @default score
+                     */
+                    sort?: string;
+                    /**
+                     * Sort Dir
+                     * @default desc
+                     */
+                    sort_dir?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["SearchFilesResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
                     };
                 };
             };
@@ -10845,6 +11070,88 @@ export interface operations {
                         error?: string;
                         ok: boolean;
                     } & components["schemas"]["SearchMessagesResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    search_people: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Count
+                     * @default 0
+                     */
+                    count?: number;
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Include Deactivated
+                     * @default false
+                     */
+                    include_deactivated?: boolean;
+                    /** Query */
+                    query: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Count
+                     * @default 0
+                     */
+                    count?: number;
+                    /**
+                     * Cursor
+                     * @default null
+                     */
+                    cursor?: string | null;
+                    /**
+                     * Include Deactivated
+                     * @default false
+                     */
+                    include_deactivated?: boolean;
+                    /** Query */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["SearchPeopleResponse"]) | {
                         error: string;
                         /** @constant */
                         ok: false;
