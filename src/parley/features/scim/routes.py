@@ -117,7 +117,8 @@ class Query:
 def _query(values: dict[str, Any]) -> Query:
     try:
         start = max(1, int(values.get("startIndex") or 1))
-        count = int(values.get("count") if values.get("count") is not None else DEFAULT_COUNT)
+        raw_count = values.get("count")
+        count = DEFAULT_COUNT if raw_count is None else int(raw_count)
     except (TypeError, ValueError):
         raise ScimError(400, "invalidValue", "startIndex and count are integers") from None
     raw_filter = values.get("filter")
