@@ -36,6 +36,10 @@ ALLOWED_MODEL_IMPORTS = frozenset(
         ("search", "parley.features.reactions.models"),
         # Search's `from:` and the searcher's role and time zone are filters on users.
         ("search", "parley.features.users.models"),
+        # SCIM filters (`userName eq …`, `members[value eq …]`) are SQL on member and
+        # group rows, so a provider's lookup among 350,000 members is one indexed query.
+        ("scim", "parley.features.users.models"),
+        ("scim", "parley.features.usergroups.models"),
     }
 )
 

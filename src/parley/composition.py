@@ -15,6 +15,7 @@ from parley.features.messages import feature as messages
 from parley.features.pins import feature as pins
 from parley.features.reactions import feature as reactions
 from parley.features.rtm import feature as rtm
+from parley.features.scim import feature as scim
 from parley.features.search import feature as search
 from parley.features.unfurl import feature as unfurl
 from parley.features.usergroups import feature as usergroups
@@ -41,6 +42,7 @@ FEATURES: list[tuple[str, FeatureRegistration]] = [
     ("files", files.register),
     ("unfurl", unfurl.register),
     ("apps", apps.register),
+    ("scim", scim.register),
 ]
 
 

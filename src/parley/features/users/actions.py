@@ -250,6 +250,21 @@ async def do_update_profile(uow: UnitOfWork, user: User, changes: dict[str, Any]
     return user
 
 
+async def do_set_email(uow: UnitOfWork, user: User, email: str | None) -> User:
+    """Change (or clear) a member's address, as provisioning does; another member's address
+    is `already_in_team`. The sign-in account keeps its own address: signing in by
+    password uses the account's, single sign-on matches the member's (docs/scim.md)."""
+    if email is not None:
+        email = check_email(email)
+        other = await store.get_user_by_email(uow.session, user.workspace_id, email)
+        if other is not None and other.id != user.id:
+            raise ApiError("already_in_team")
+    if email == user.email:
+        return user
+    user.email = email
+    return await do_update_profile(uow, user, {})
+
+
 async def do_set_manual_presence(uow: UnitOfWork, user: User, presence: str) -> None:
     if presence not in {"auto", "away"}:
         raise ApiError("invalid_presence")

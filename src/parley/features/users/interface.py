@@ -10,7 +10,9 @@
 - Resolving what a message names: `existing_user_ids`, `display_names`, `users_by_name`.
 - Rules: `check_user_in_workspace` (the member a request names must exist here),
   `check_email`, `check_password`, `check_role`.
-- Actions: `do_create_user`, `do_set_deactivated`.
+- Actions: `do_create_user`, `do_set_deactivated`, `do_set_email`, `do_update_profile`
+  (with `check_profile_changes` and `PROFILE_LIMITS`), `check_set_active` (an admin
+  deactivating or reactivating a member, audited).
 - Hooks that features above provide: `on_member_created` (`MemberCreated`).
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
@@ -19,12 +21,17 @@ Each name is the feature's own function, re-exported: its docstring is the contr
 from __future__ import annotations
 
 from parley.features.users.actions import (
+    PROFILE_LIMITS,
     check_email,
     check_password,
+    check_profile_changes,
     check_role,
+    check_set_active,
     check_user_in_workspace,
     do_create_user,
     do_set_deactivated,
+    do_set_email,
+    do_update_profile,
 )
 from parley.features.users.hooks import MemberCreated, on_member_created
 from parley.features.users.models import User
@@ -43,6 +50,7 @@ from parley.features.users.store import (
 )
 
 __all__ = [
+    "PROFILE_LIMITS",
     "MemberCreated",
     "User",
     "bot_icons",
@@ -51,11 +59,15 @@ __all__ = [
     "bots_by_bot_id",
     "check_email",
     "check_password",
+    "check_profile_changes",
     "check_role",
+    "check_set_active",
     "check_user_in_workspace",
     "display_names",
     "do_create_user",
     "do_set_deactivated",
+    "do_set_email",
+    "do_update_profile",
     "existing_user_ids",
     "get_bot_of_app",
     "get_user",

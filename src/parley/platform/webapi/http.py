@@ -51,6 +51,23 @@ async def viewer_of_get(services: Services, request: Request) -> Principal | Non
     return principal
 
 
+async def bearer_principal(services: Services, request: Request) -> Principal | None:
+    """Who a bearer token names (no cookie: an API outside `/api`, such as SCIM, that
+    browsers must not reach with a session); None for none or a bad one. With shards, the
+    rest of the request reads the token's workspace's shard."""
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() != "bearer ":
+        return None
+    token = header[7:].strip()
+    try:
+        async with _on_shard_of(services, token), services.db.read() as session:
+            principal = await PLATFORM.credentials.principal_for_token(session, token)
+    except ApiError:
+        return None
+    await services.db.bind_workspace(principal.workspace_id)
+    return principal
+
+
 async def _viewer(services: Services, request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     try:
