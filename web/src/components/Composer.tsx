@@ -83,6 +83,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
   const listId = useId();
   const connection = useAppState((s) => s.connection);
   const files = useComposerFiles(channel, threadTs);
+  const users = useAppState((s) => s.users);
 
   // A different conversation: its own draft.
   useEffect(() => {
@@ -170,7 +171,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
                 pick(s);
               }}
             >
-              {s.kind === "user" && s.id.startsWith("U") && <Avatar id={s.id} size={20} />}
+              {s.kind === "user" && s.id.startsWith("U") && <Avatar id={s.id} user={users[s.id]} size={20} />}
               {s.kind === "emoji" && <Emoji name={s.id} />}
               <span className="autocomplete-label">{s.label}</span>
               {s.detail && <span className="muted small">{s.detail}</span>}

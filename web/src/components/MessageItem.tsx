@@ -4,6 +4,7 @@ import { useAppState, useController } from "../app/context";
 import { plainText } from "../lib/compose";
 import { emojify } from "../lib/emoji";
 import { displayName } from "../lib/names";
+import { containsWithPopovers } from "../lib/popover";
 import { navigate } from "../lib/router";
 import { formatDay, formatFull, formatTime, permalinkPath, tsToDate } from "../lib/ts";
 import { Avatar } from "./Avatar";
@@ -234,11 +235,11 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
       data-ts={message.ts}
       onMouseEnter={() => setActive(true)}
       onMouseLeave={(e) => {
-        if (!e.currentTarget.contains(document.activeElement)) setActive(false);
+        if (!containsWithPopovers(e.currentTarget, document.activeElement)) setActive(false);
       }}
       onFocus={() => setActive(true)}
       onBlur={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null) && !e.currentTarget.matches(":hover")) setActive(false);
+        if (!containsWithPopovers(e.currentTarget, e.relatedTarget as Node | null) && !e.currentTarget.matches(":hover")) setActive(false);
       }}
     >
       <div className="msg-gutter">
