@@ -96,3 +96,25 @@ def test_a_new_dm_shows_the_partner_presence_live(web: Web) -> None:
     # And it follows him live: Bob sets himself away.
     bob.page.get_by_role("button", name="Set yourself away").click()
     expect(dm.locator(".presence")).to_have_class(re.compile("presence-away"))
+
+
+def test_mentions_show_the_current_name_after_a_rename(web: Web) -> None:
+    alice = web.person("Alice Archer")
+    bob = web.person("Bob Baker")
+    web.sign_up(alice)
+    web.join_by_invite(alice, bob)
+    bob_id = bob.api("auth.test")["user_id"]
+    general = bob.api("conversations.list")["channels"]
+    general_id = next(c["id"] for c in general if c["name"] == "general")
+    bob.api("chat.postMessage", channel=general_id, text=f"thanks <@{bob_id}> from past me")
+    message = alice.message("from past me")
+    expect(message.locator(".mention")).to_have_text("@Bob Baker")
+
+    assert bob.api("users.profile.set", profile={"display_name": "Robert"})["ok"]
+    # Live: the author's name (in the row's label) and the mention change together.
+    expect(message).to_have_attribute("aria-label", re.compile("^Robert, "))
+    expect(message.locator(".mention")).to_have_text("@Robert")
+    # After a reload too (the stored rendering still has the old name).
+    _reload(alice)
+    expect(alice.message("from past me").locator(".mention")).to_have_text("@Robert")
+    alice.screenshot("webbugs-09-renamed-mention")

@@ -1,5 +1,5 @@
 import { memo, useCallback, useLayoutEffect, useRef, useState, type MouseEvent } from "react";
-import type { Message } from "../api/types";
+import type { Message, User } from "../api/types";
 import { useAppState, useController } from "../app/context";
 import { plainText } from "../lib/compose";
 import { emojify } from "../lib/emoji";
@@ -64,12 +64,27 @@ function emojifyTextNodes(root: HTMLElement): void {
   }
 }
 
+/** Mentions show the person's current name: the server rendered the name they had when the
+ * message was posted, which went stale after a rename. */
+function refreshMentionNames(root: HTMLElement, users: Record<string, User>): void {
+  for (const span of root.querySelectorAll<HTMLElement>("span.mention[data-user-id]")) {
+    const user = users[span.dataset.userId ?? ""];
+    if (!user) continue;
+    const text = `@${displayName(user)}`;
+    if (span.textContent !== text) span.textContent = text;
+  }
+}
+
 function HtmlBody({ html, channel, ts }: { html: string; channel: string; ts: string }) {
   const c = useController();
   const ref = useRef<HTMLDivElement>(null);
+  const users = useAppState((s) => s.users);
   useLayoutEffect(() => {
     if (ref.current) emojifyTextNodes(ref.current);
   }, [html]);
+  useLayoutEffect(() => {
+    if (ref.current) refreshMentionNames(ref.current, users);
+  }, [html, users]);
   const onClick = (e: MouseEvent<HTMLElement>) => {
     const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-action-id]");
     if (!button) {
