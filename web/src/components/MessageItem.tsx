@@ -15,6 +15,7 @@ import { EditBox } from "./EditBox";
 import { EphemeralNote, isEphemeral, MessageShortcuts } from "./SlashCommands";
 import { Attachments } from "./Attachments";
 import { MessageFiles } from "./Files";
+import { PermanentFailure } from "./SendFailure";
 
 export interface MessageHandlers {
   openThread?: (ts: string) => void;
@@ -280,7 +281,8 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         {editing ? (
           <EditBox initial={c.messages.editableText(message)} onCancel={handlers.stopEdit} onSave={(text) => {
             handlers.stopEdit();
-            if (text.trim() && text !== c.messages.editableText(message)) void c.messages.edit(channel, message.ts, text);
+            if (message.local) c.messages.resendEdited(channel, message, text);
+            else if (text.trim() && text !== c.messages.editableText(message)) void c.messages.edit(channel, message.ts, text);
           }} />
         ) : (
           <>
@@ -299,7 +301,7 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         <Reactions message={message} channel={channel} selfId={selfId} />
         {showThreadSummary && <ThreadSummary message={message} onOpen={openThread} />}
         {message.local === "sending" && <span className="msg-status">Sending…</span>}
-        {message.local === "failed" && (
+        {message.local === "failed" && !message.send_error && (
           <span className="msg-status msg-status-failed" role="alert">
             Not sent.{" "}
             <button type="button" className="link-button" onClick={() => c.messages.retry(channel, message)}>
@@ -311,6 +313,7 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
             </button>
           </span>
         )}
+        {message.local === "failed" && message.send_error && !editing && <PermanentFailure message={message} channel={channel} onEdit={() => handlers.startEdit(message.ts)} />}
       </div>
       {active && !message.local && !gone && !editing && !ephemeral && <Actions message={message} channel={channel} own={own} inThread={inThread} handlers={handlers} />}
     </article>
