@@ -6,6 +6,7 @@ import { ControllerContext } from "./app/context";
 import { Controller } from "./app/controller";
 import { browserStorage } from "./state/prefs";
 import "./styles.css";
+import "./layout-fixes.css";
 
 const controller = new Controller(api, browserStorage());
 const theme = controller.prefs.theme;

@@ -109,3 +109,21 @@ async def test_info_num_members_and_missing_channel(api: Api, factory: Factory) 
     for bogus in ("C", "not-an-id", "CNOTHERE000", "U12345678"):
         body = await api("conversations.info", team.owner.token, channel=bogus)
         assert body == {"ok": False, "error": "channel_not_found"}, bogus
+
+
+async def test_list_gives_each_channel_its_member_count(api: Api, factory: Factory) -> None:
+    """Browse channels showed "0 members" everywhere: conversations.list left the count out
+    (Slack's conversations.list gives `num_members` for channels)."""
+    team = await factory.workspace()
+    bob = await factory.user(team)
+    await factory.user(team)
+    general = await general_id(api, team.owner)
+    solo = await create(api, bob, "solo")
+    dm = (await api("conversations.open", team.owner.token, users=bob.user_id))["channel"]["id"]
+    body = await api(
+        "conversations.list", team.owner.token, types="public_channel,im", exclude_archived=1
+    )
+    by_id = {c["id"]: c for c in body["channels"]}
+    assert by_id[general]["num_members"] == 3
+    assert by_id[solo]["num_members"] == 1
+    assert "num_members" not in by_id[dm]

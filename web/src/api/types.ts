@@ -25,6 +25,8 @@ export type Message = Omit<Schemas["Message"], "files"> & {
   files?: SlackFile[];
   /** Client-only: a message being sent or that failed to send. */
   local?: "sending" | "failed";
+  /** Client-only: why a failed send failed, when retrying cannot help (`msg_too_long`…). */
+  send_error?: string;
   /** Client-only: a deleted thread parent kept as a "This message was deleted." marker. */
   deleted?: boolean;
 };

@@ -9,6 +9,7 @@ import { EmojiPicker } from "./EmojiPicker";
 import { AttachButton, UploadTray, useComposerFiles } from "./Files";
 import { Icon, type IconName } from "./Icons";
 import { ShortcutsButton, useSlash } from "./SlashCommands";
+import { useTextLimit } from "./TextLimit";
 
 interface Suggestion {
   id: string;
@@ -83,6 +84,8 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
   const listId = useId();
   const connection = useAppState((s) => s.connection);
   const files = useComposerFiles(channel, threadTs);
+  const users = useAppState((s) => s.users);
+  const limit = useTextLimit(text);
 
   // A different conversation: its own draft.
   useEffect(() => {
@@ -122,6 +125,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
   };
 
   const send = () => {
+    if (limit.over) return; // the counter says why; the server would refuse it
     if (slash.run(text)) return; // `/cmd text` runs the app's command instead of posting
     if (files.hasFiles) {
       // Staged files go out as one message, with the text as its comment.
@@ -170,7 +174,7 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
                 pick(s);
               }}
             >
-              {s.kind === "user" && s.id.startsWith("U") && <Avatar id={s.id} size={20} />}
+              {s.kind === "user" && s.id.startsWith("U") && <Avatar id={s.id} user={users[s.id]} size={20} />}
               {s.kind === "emoji" && <Emoji name={s.id} />}
               <span className="autocomplete-label">{s.label}</span>
               {s.detail && <span className="muted small">{s.detail}</span>}
@@ -250,8 +254,9 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
             </label>
           )}
           <span className="spacer" />
+          {limit.counter}
           {connection !== "online" && <span className="muted small">Will send when reconnected</span>}
-          <button type="button" className="send-button" aria-label="Send message" title="Send (Enter)" disabled={!text.trim() && !files.hasFiles} onClick={send}>
+          <button type="button" className="send-button" aria-label="Send message" title="Send (Enter)" disabled={(!text.trim() && !files.hasFiles) || limit.over} onClick={send}>
             <Icon name="send" size={16} />
           </button>
         </div>

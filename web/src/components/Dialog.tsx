@@ -1,11 +1,12 @@
 // The one modal dialog of the client: every dialog (ours and apps' views) is this shell.
 // Accessible: role="dialog" + aria-modal, labelled by its title, focus moved in on open,
 // Tab kept inside, Escape closes, and focus given back on close (unless the caller manages
-// it, as a stack of app views does).
-import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from "react";
+// it, as a stack of app views does): all through lib/focusTrap.ts.
+import { type FormEvent, type ReactNode, useId, useRef } from "react";
+import { FOCUSABLE, useFocusTrap } from "../lib/focusTrap";
 import { Icon } from "./Icons";
 
-export const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+export { FOCUSABLE };
 const FIRST_FIELD = "input, textarea, select, button:not(.modal-close)";
 
 export interface ModalProps {
@@ -50,40 +51,7 @@ export function Modal({
 }: ModalProps) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
-  const focusOrder = useRef(initialFocus);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    let first: HTMLElement | null = null;
-    for (const selector of focusOrder.current) {
-      first = box.current?.querySelector<HTMLElement>(selector) ?? null;
-      if (first) break;
-    }
-    (first ?? box.current)?.focus();
-    return () => {
-      if (restoreFocus) previous?.focus?.();
-    };
-  }, [restoreFocus]);
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      e.preventDefault();
-      onClose();
-      return;
-    }
-    if (e.key !== "Tab" || !box.current) return;
-    const items = Array.from(box.current.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.offsetParent !== null);
-    if (!items.length) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (e.shiftKey && (document.activeElement === first || document.activeElement === box.current)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
+  useFocusTrap(box, { onEscape: onClose, initialFocus, restoreFocus });
 
   const content = (
     <>
@@ -99,7 +67,7 @@ export function Modal({
   );
   return (
     <div className={`modal-backdrop ${backdropClassName}`.trim()} onMouseDown={(e) => closeOnBackdrop && e.target === e.currentTarget && onClose()}>
-      <div className={`modal ${wide ? "modal-wide" : ""} ${className}`.trim()} role="dialog" aria-modal="true" aria-labelledby={id} ref={box} tabIndex={-1} onKeyDown={onKeyDown} {...data}>
+      <div className={`modal ${wide ? "modal-wide" : ""} ${className}`.trim()} role="dialog" aria-modal="true" aria-labelledby={id} ref={box} tabIndex={-1} {...data}>
         {onSubmit ? (
           <form onSubmit={onSubmit} noValidate>
             {content}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useAppState } from "../app/context";
 import { EMOJI, EMOJI_NAMES, searchEmoji } from "../lib/emoji";
 import { Emoji } from "./Emoji";
+import { Popover } from "./Popover";
 
 const FREQUENT = ["+1", "heart", "joy", "tada", "eyes", "white_check_mark", "fire", "pray", "raised_hands", "100", "rocket", "thinking_face"];
 
@@ -13,7 +14,8 @@ export function EmojiPicker({ onPick, onClose, label = "Add reaction" }: { onPic
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    input.current?.focus();
+    // Placed inside the window already: focusing must not scroll any pane.
+    input.current?.focus({ preventScroll: true });
     const outside = (e: MouseEvent) => {
       if (box.current && !box.current.contains(e.target as Node)) onClose();
     };
@@ -29,41 +31,43 @@ export function EmojiPicker({ onPick, onClose, label = "Add reaction" }: { onPic
   }, [custom, query]);
 
   return (
-    <div
-      className="emoji-picker"
-      role="dialog"
-      aria-label={label}
-      ref={box}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.stopPropagation();
-          onClose();
-        }
-      }}
-    >
-      <input
-        ref={input}
-        className="input"
-        placeholder="Search emoji"
-        aria-label="Search emoji"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
+    <Popover popover={box}>
+      <div
+        className="emoji-picker"
+        role="dialog"
+        aria-label={label}
+        ref={box}
         onKeyDown={(e) => {
-          if (e.key === "Enter" && names[0]) {
-            e.preventDefault();
-            onPick(names[0]);
+          if (e.key === "Escape") {
+            e.stopPropagation();
+            onClose();
           }
         }}
-      />
-      <div className="emoji-grid" role="group" aria-label="Emoji">
-        {names.slice(0, 240).map((name) => (
-          <button key={name} type="button" className="emoji-cell" title={`:${name}:`} aria-label={`:${name}:`} onClick={() => onPick(name)}>
-            <Emoji name={name} />
-          </button>
-        ))}
-        {names.length === 0 && <p className="muted small">No emoji match “{query}”.</p>}
+      >
+        <input
+          ref={input}
+          className="input"
+          placeholder="Search emoji"
+          aria-label="Search emoji"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && names[0]) {
+              e.preventDefault();
+              onPick(names[0]);
+            }
+          }}
+        />
+        <div className="emoji-grid" role="group" aria-label="Emoji">
+          {names.slice(0, 240).map((name) => (
+            <button key={name} type="button" className="emoji-cell" title={`:${name}:`} aria-label={`:${name}:`} onClick={() => onPick(name)}>
+              <Emoji name={name} />
+            </button>
+          ))}
+          {names.length === 0 && <p className="muted small">No emoji match “{query}”.</p>}
+        </div>
+        <p className="muted small emoji-count">{EMOJI.size + Object.keys(custom).length} emoji</p>
       </div>
-      <p className="muted small emoji-count">{EMOJI.size + Object.keys(custom).length} emoji</p>
-    </div>
+    </Popover>
   );
 }

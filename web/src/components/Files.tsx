@@ -8,6 +8,7 @@ import { useAppState, useController } from "../app/context";
 import { encodeMessage } from "../lib/compose";
 import { fileFactsFor, fileKind, type FileKind, fileTitle, humanSize, isTombstone, pickThumb, sameOriginPath } from "../lib/files";
 import { conversationTitle, displayName } from "../lib/names";
+import { useFocusTrap } from "../lib/focusTrap";
 import { formatDay, formatFull, formatTime } from "../lib/ts";
 import { dragHasFiles, filesOf, type NamedBlob, pastedName, type UploadItem, uploadsFor } from "../lib/upload";
 import { errorText } from "./Dialogs";
@@ -214,13 +215,12 @@ export function MessageFiles({ files }: { files: SlackFile[] }) {
 // ---- lightbox ----------------------------------------------------------------------------
 
 export function Lightbox({ file, onClose }: { file: SlackFile; onClose: () => void }) {
-  const close = useRef<HTMLButtonElement>(null);
   const src = sameOriginPath(file.url_private) ?? pickThumb(file, 1024)?.src;
   const download = sameOriginPath(file.url_private_download);
   const users = useAppState((s) => s.users);
+  const box = useRef<HTMLDivElement>(null);
+  useFocusTrap(box, { onEscape: onClose, initialFocus: [".lightbox-bar button[aria-label=Close]"] });
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    close.current?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
         e.preventDefault();
@@ -232,12 +232,11 @@ export function Lightbox({ file, onClose }: { file: SlackFile; onClose: () => vo
     window.addEventListener("keydown", onKey, true);
     return () => {
       window.removeEventListener("keydown", onKey, true);
-      previous?.focus?.();
     };
   }, [onClose]);
   // On <body>: message rows are positioned with transforms, which would trap `position: fixed`.
   return createPortal(
-    <div className="lightbox" role="dialog" aria-modal="true" aria-label={fileTitle(file)} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="lightbox" role="dialog" aria-modal="true" aria-label={fileTitle(file)} ref={box} tabIndex={-1} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <header className="lightbox-bar">
         <div className="lightbox-title">
           <strong>{fileTitle(file)}</strong>
@@ -252,7 +251,7 @@ export function Lightbox({ file, onClose }: { file: SlackFile; onClose: () => vo
             <FileUiIcon name="download" />
           </a>
         )}
-        <button ref={close} type="button" className="lightbox-button" aria-label="Close" title="Close (Esc)" onClick={onClose}>
+        <button type="button" className="lightbox-button" aria-label="Close" title="Close (Esc)" onClick={onClose}>
           <Icon name="close" />
         </button>
       </header>

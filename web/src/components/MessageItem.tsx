@@ -1,9 +1,10 @@
 import { memo, useCallback, useLayoutEffect, useRef, useState, type MouseEvent } from "react";
-import type { Message } from "../api/types";
+import type { Message, User } from "../api/types";
 import { useAppState, useController } from "../app/context";
 import { plainText } from "../lib/compose";
 import { emojify } from "../lib/emoji";
 import { displayName } from "../lib/names";
+import { containsWithPopovers } from "../lib/popover";
 import { navigate } from "../lib/router";
 import { formatDay, formatFull, formatTime, permalinkPath, tsToDate } from "../lib/ts";
 import { Avatar } from "./Avatar";
@@ -14,6 +15,7 @@ import { EditBox } from "./EditBox";
 import { EphemeralNote, isEphemeral, MessageShortcuts } from "./SlashCommands";
 import { Attachments } from "./Attachments";
 import { MessageFiles } from "./Files";
+import { PermanentFailure } from "./SendFailure";
 
 export interface MessageHandlers {
   openThread?: (ts: string) => void;
@@ -63,12 +65,27 @@ function emojifyTextNodes(root: HTMLElement): void {
   }
 }
 
+/** Mentions show the person's current name: the server rendered the name they had when the
+ * message was posted, which went stale after a rename. */
+function refreshMentionNames(root: HTMLElement, users: Record<string, User>): void {
+  for (const span of root.querySelectorAll<HTMLElement>("span.mention[data-user-id]")) {
+    const user = users[span.dataset.userId ?? ""];
+    if (!user) continue;
+    const text = `@${displayName(user)}`;
+    if (span.textContent !== text) span.textContent = text;
+  }
+}
+
 function HtmlBody({ html, channel, ts }: { html: string; channel: string; ts: string }) {
   const c = useController();
   const ref = useRef<HTMLDivElement>(null);
+  const users = useAppState((s) => s.users);
   useLayoutEffect(() => {
     if (ref.current) emojifyTextNodes(ref.current);
   }, [html]);
+  useLayoutEffect(() => {
+    if (ref.current) refreshMentionNames(ref.current, users);
+  }, [html, users]);
   const onClick = (e: MouseEvent<HTMLElement>) => {
     const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-action-id]");
     if (!button) {
@@ -234,11 +251,11 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
       data-ts={message.ts}
       onMouseEnter={() => setActive(true)}
       onMouseLeave={(e) => {
-        if (!e.currentTarget.contains(document.activeElement)) setActive(false);
+        if (!containsWithPopovers(e.currentTarget, document.activeElement)) setActive(false);
       }}
       onFocus={() => setActive(true)}
       onBlur={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null) && !e.currentTarget.matches(":hover")) setActive(false);
+        if (!containsWithPopovers(e.currentTarget, e.relatedTarget as Node | null) && !e.currentTarget.matches(":hover")) setActive(false);
       }}
     >
       <div className="msg-gutter">
@@ -264,7 +281,8 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         {editing ? (
           <EditBox initial={c.messages.editableText(message)} onCancel={handlers.stopEdit} onSave={(text) => {
             handlers.stopEdit();
-            if (text.trim() && text !== c.messages.editableText(message)) void c.messages.edit(channel, message.ts, text);
+            if (message.local) c.messages.resendEdited(channel, message, text);
+            else if (text.trim() && text !== c.messages.editableText(message)) void c.messages.edit(channel, message.ts, text);
           }} />
         ) : (
           <>
@@ -283,7 +301,7 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         <Reactions message={message} channel={channel} selfId={selfId} />
         {showThreadSummary && <ThreadSummary message={message} onOpen={openThread} />}
         {message.local === "sending" && <span className="msg-status">Sending…</span>}
-        {message.local === "failed" && (
+        {message.local === "failed" && !message.send_error && (
           <span className="msg-status msg-status-failed" role="alert">
             Not sent.{" "}
             <button type="button" className="link-button" onClick={() => c.messages.retry(channel, message)}>
@@ -295,6 +313,7 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
             </button>
           </span>
         )}
+        {message.local === "failed" && message.send_error && !editing && <PermanentFailure message={message} channel={channel} onEdit={() => handlers.startEdit(message.ts)} />}
       </div>
       {active && !message.local && !gone && !editing && !ephemeral && <Actions message={message} channel={channel} own={own} inThread={inThread} handlers={handlers} />}
     </article>

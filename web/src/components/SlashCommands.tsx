@@ -9,6 +9,7 @@ import { useAppState, useController } from "../app/context";
 import { displayName } from "../lib/names";
 import { navigate } from "../lib/router";
 import { Avatar } from "./Avatar";
+import { Popover } from "./Popover";
 import "./apps.css";
 
 export function useApps<T>(select: (s: AppsState) => T): T {
@@ -189,7 +190,7 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
 function ShortcutMenu({ label, shortcuts, names, onPick, onClose, className }: { label: string; shortcuts: Shortcut[] | null; names: Record<string, string>; onPick: (s: Shortcut) => void; onClose: () => void; className: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    box.current?.querySelector<HTMLElement>("button")?.focus();
+    box.current?.querySelector<HTMLElement>("button")?.focus({ preventScroll: true });
     const outside = (e: MouseEvent) => {
       if (box.current && !box.current.contains(e.target as Node)) onClose();
     };
@@ -209,16 +210,18 @@ function ShortcutMenu({ label, shortcuts, names, onPick, onClose, className }: {
     items[(i + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length]?.focus();
   };
   return (
-    <div className={`menu shortcut-menu ${className}`} role="menu" aria-label={label} ref={box} onKeyDown={move}>
-      {shortcuts === null && <div className="menu-heading">Loading…</div>}
-      {shortcuts?.length === 0 && <div className="menu-heading">No app shortcuts here</div>}
-      {shortcuts?.map((s) => (
-        <button key={`${s.app_id}:${s.callback_id}`} type="button" role="menuitem" className="menu-item shortcut-item" onClick={() => onPick(s)}>
-          <span>{s.name}</span>
-          <span className="muted small">{names[s.app_id] ?? "App"}</span>
-        </button>
-      ))}
-    </div>
+    <Popover popover={box}>
+      <div className={`menu shortcut-menu ${className}`} role="menu" aria-label={label} ref={box} onKeyDown={move}>
+        {shortcuts === null && <div className="menu-heading">Loading…</div>}
+        {shortcuts?.length === 0 && <div className="menu-heading">No app shortcuts here</div>}
+        {shortcuts?.map((s) => (
+          <button key={`${s.app_id}:${s.callback_id}`} type="button" role="menuitem" className="menu-item shortcut-item" onClick={() => onPick(s)}>
+            <span>{s.name}</span>
+            <span className="muted small">{names[s.app_id] ?? "App"}</span>
+          </button>
+        ))}
+      </div>
+    </Popover>
   );
 }
 

@@ -83,7 +83,7 @@ export type Action =
   | { type: "history"; channel: string; messages: Message[]; hasMoreOlder?: boolean; hasMoreNewer?: boolean; reset?: boolean }
   | { type: "replies"; channel: string; threadTs: string; messages: Message[] }
   | { type: "localMessage"; channel: string; message: Message }
-  | { type: "sendFailed"; channel: string; clientMsgId: string; threadTs?: string }
+  | { type: "sendFailed"; channel: string; clientMsgId: string; threadTs?: string; permanentError?: string }
   | { type: "sendRetry"; channel: string; clientMsgId: string; threadTs?: string }
   | { type: "serverMessage"; channel: string; message: Message }
   | { type: "removeLocal"; channel: string; clientMsgId: string; threadTs?: string }
@@ -515,12 +515,12 @@ function changeLocal(state: State, channel: string, threadTs: string | undefined
   });
 }
 
-function setLocalStatus(messages: Message[], clientMsgId: string, status: "failed" | undefined, remove = false): Message[] {
+function setLocalStatus(messages: Message[], clientMsgId: string, status: "failed" | undefined, remove = false, sendError?: string): Message[] {
   const i = messages.findIndex((m) => m.local && m.client_msg_id === clientMsgId);
   if (i < 0) return messages;
   if (remove) return messages.slice(0, i).concat(messages.slice(i + 1));
   const copy = messages.slice();
-  copy[i] = { ...copy[i], local: status ?? "sending" };
+  copy[i] = { ...copy[i], local: status ?? "sending", send_error: sendError };
   return copy;
 }
 
@@ -561,7 +561,7 @@ export function reducer(state: State, action: Action): State {
     case "serverMessage":
       return receiveMessage(state, action.channel, action.message);
     case "sendFailed":
-      return changeLocal(state, action.channel, action.threadTs, (m) => setLocalStatus(m, action.clientMsgId, "failed"));
+      return changeLocal(state, action.channel, action.threadTs, (m) => setLocalStatus(m, action.clientMsgId, "failed", false, action.permanentError));
     case "sendRetry":
       return changeLocal(state, action.channel, action.threadTs, (m) => setLocalStatus(m, action.clientMsgId, undefined));
     case "removeLocal":

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -261,11 +261,30 @@ async def do_add_members(
 ) -> None:
     """Add people who are not yet members; `actor_id` is the inviter (or the joiner)."""
     for user_id in user_ids:
-        uow.session.add(_new_member(conversation, user_id))
+        member = _new_member(conversation, user_id)
+        uow.session.add(member)
         await uow.session.flush()
         await _announce_join(uow, conversation, user_id, actor_id)
+        if conversation.kind in {"channel", "group"}:
+            await _caught_up_on_joining(uow, conversation, member)
     if user_ids:  # someone who left and comes back has seen their own messages
         await store.recount_read_state(uow.session, conversation.id, list(user_ids))
+
+
+async def _caught_up_on_joining(
+    uow: UnitOfWork, conversation: Conversation, member: ConversationMember
+) -> None:
+    """A channel's history before someone joins is not unread for them (as in Slack): their
+    `last_read` starts at the newest message shown, their own join line. Before, every
+    earlier message, and every earlier mention of them or of @here, came up unread."""
+    latest = (
+        await uow.session.execute(
+            select(Conversation.latest_shown_ts).where(Conversation.id == conversation.id)
+        )
+    ).scalar_one_or_none()
+    if latest:
+        member.last_read = latest
+        await uow.session.flush()
 
 
 async def _announce_join(

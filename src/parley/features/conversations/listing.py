@@ -17,11 +17,14 @@ from parley.platform.spaces import Conversation
 async def render_page(
     session: AsyncSession, principal: Principal, page: list[Conversation]
 ) -> list[dict[str, Any]]:
-    """A list page in three queries: the page, the caller's memberships, the DM partners."""
+    """A list page in four queries: the page, the caller's memberships, the DM partners and
+    the channels' member counts (`num_members`, as Slack's conversations.list gives)."""
     ids = [conversation.id for conversation in page]
     memberships = await store.memberships_of(session, principal.user_id, ids)
     ims = [conversation.id for conversation in page if conversation.kind == "im"]
     partners = await store.dm_partners(session, principal.user_id, ims)
+    channels = [conversation.id for conversation in page if conversation.kind != "im"]
+    counts = await store.member_counts(session, channels)
     rendered = []
     for conversation in page:
         membership = memberships.get(conversation.id)
@@ -30,7 +33,13 @@ async def render_page(
                 im_object(conversation, partners.get(conversation.id), membership=membership)
             )
         else:
-            rendered.append(conversation_object(conversation, is_member=membership is not None))
+            rendered.append(
+                conversation_object(
+                    conversation,
+                    is_member=membership is not None,
+                    num_members=counts.get(conversation.id, 0),
+                )
+            )
     return rendered
 
 

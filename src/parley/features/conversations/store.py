@@ -157,6 +157,18 @@ async def member_count(session: AsyncSession, conversation_id: str) -> int:
     return int(counted.scalar_one())
 
 
+async def member_counts(session: AsyncSession, conversation_ids: list[str]) -> dict[str, int]:
+    """Members per conversation for a page of conversations, in one grouped query."""
+    if not conversation_ids:
+        return {}
+    counted = await session.execute(
+        select(ConversationMember.conversation_id, func.count())
+        .where(ConversationMember.conversation_id.in_(conversation_ids))
+        .group_by(ConversationMember.conversation_id)
+    )
+    return {conversation_id: int(count) for conversation_id, count in counted.all()}
+
+
 async def conversation_ids_of_user(
     session: AsyncSession, workspace_id: str, user_id: str
 ) -> Sequence[str]:

@@ -14,20 +14,24 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from parley.features.conversations.interface import ReadState
 from parley.features.messages import counters
-from parley.features.messages.models import Mention
+from parley.features.messages.models import Mention, Message
 from parley.platform.spaces import ZERO_TS, Conversation, ConversationMember
 
 
 def _direct_mentions(user_id: str) -> ScalarSelect[int]:
-    """Exact `<@user>` mentions newer than last_read (the sparse mentions index)."""
+    """Exact `<@user>` mentions newer than last_read (the sparse mentions index), less
+    those in messages that also mention everyone: the everyone counter has them already,
+    and one message is one mention (it showed as 2)."""
     CM = ConversationMember
     return (
         select(func.count())
         .select_from(Mention)
+        .join(Message, Message.id == Mention.message_id)
         .where(
             Mention.user_id == user_id,
             Mention.conversation_id == CM.conversation_id,
             Mention.ts > CM.last_read,
+            Message.mentions_everyone.is_(False),
         )
         .correlate(CM)
         .scalar_subquery()

@@ -3,6 +3,7 @@
 import { ApiError } from "../../api/client";
 import type { Message } from "../../api/types";
 import { decodeMessage, encodeMessage, newClientMsgId } from "../../lib/compose";
+import { MESSAGE_TEXT_LIMIT } from "../../lib/limits";
 import { localTsAfter } from "../../lib/ts";
 import { findMessage, lastOwnMessage } from "../../state/messages";
 import { threadKey } from "../../state/reducer";
@@ -21,6 +22,17 @@ const PERMANENT_SEND_ERRORS = new Set([
   "invalid_auth",
   "invalid_csrf",
 ]);
+
+/** What a permanent send error means, in words. */
+export function sendErrorText(error: string): string {
+  const known: Record<string, string> = {
+    msg_too_long: `it is too long (${MESSAGE_TEXT_LIMIT.toLocaleString("en")} characters at most)`,
+    is_archived: "the channel is archived",
+    not_in_channel: "you are not in this channel",
+    channel_not_found: "the conversation no longer exists",
+  };
+  return known[error] ?? error.replace(/_/g, " ");
+}
 
 /** Resolves when the browser says it is online again, or after `limit` ms. */
 function waitUntilOnline(limit: number): Promise<void> {
@@ -86,6 +98,7 @@ export class Messages {
 
   private async deliver(channel: string, local: Message, broadcast: boolean): Promise<void> {
     const threadTs = local.thread_ts;
+    let permanentError: string | undefined;
     for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
       if (!navigator.onLine) await waitUntilOnline(60_000);
       try {
@@ -102,13 +115,21 @@ export class Messages {
         return;
       } catch (e) {
         if (e instanceof ApiError && PERMANENT_SEND_ERRORS.has(e.error)) {
-          this.core.toast(`Message not sent: ${e.error.replace(/_/g, " ")}`);
+          this.core.toast(`Message not sent: ${sendErrorText(e.error)}`);
+          permanentError = e.error;
           break;
         }
         await sleep(800 * 2 ** attempt);
       }
     }
-    this.core.store.dispatch({ type: "sendFailed", channel, clientMsgId: local.client_msg_id as string, threadTs: threadTs && threadTs !== local.ts ? threadTs : undefined });
+    this.core.store.dispatch({ type: "sendFailed", channel, clientMsgId: local.client_msg_id as string, threadTs: threadTs && threadTs !== local.ts ? threadTs : undefined, permanentError });
+  }
+
+  /** A failed message, edited: it goes out again with the new text, in its place. */
+  resendEdited(channel: string, message: Message, composerText: string): void {
+    const threadTs = message.thread_ts && message.thread_ts !== message.ts ? message.thread_ts : undefined;
+    this.discard(channel, message);
+    if (composerText.trim()) this.send(channel, composerText.trim(), threadTs);
   }
 
   async edit(channel: string, ts: string, composerText: string): Promise<void> {

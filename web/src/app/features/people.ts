@@ -29,12 +29,40 @@ export class People {
     return body.url;
   }
 
+  private presenceAsked = new Set<string>();
+
   /** Presence of the people you have DMs with (and yours), for the sidebar's dots. */
   async loadPresence(conversations: Conversation[]): Promise<void> {
     const people = new Set<string>();
     for (const c of conversations) if (c.is_im && c.user) people.add(c.user);
     if (this.core.state.self) people.add(this.core.state.self.userId);
-    for (const user of [...people].slice(0, 50)) {
+    await this.fetchPresence([...people].slice(0, 50));
+  }
+
+  /** Fetches the presence of DM partners that appear later (a DM you open, or one opened
+   * with you): changes then arrive live (this socket hears every presence_change), but
+   * someone already online when the DM appeared showed as away until a reload. */
+  watchNewDirectPartners(): () => void {
+    let seen = this.core.state.conversations;
+    return this.core.store.subscribe(() => {
+      const { conversations, presence } = this.core.state;
+      if (conversations === seen) return;
+      seen = conversations;
+      const missing = Object.values(conversations)
+        .filter((c) => c.is_im && c.user && presence[c.user] === undefined && !this.presenceAsked.has(c.user))
+        .map((c) => c.user as string);
+      if (missing.length) void this.fetchPresence(missing);
+    });
+  }
+
+  /** Forgets what was asked (signing out, or into another workspace). */
+  reset(): void {
+    this.presenceAsked.clear();
+  }
+
+  private async fetchPresence(users: string[]): Promise<void> {
+    for (const user of users) {
+      this.presenceAsked.add(user);
       try {
         const p = await this.core.api.call("users.getPresence", { user });
         this.core.store.dispatch({ type: "presence", user, presence: p.presence });

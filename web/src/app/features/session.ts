@@ -39,6 +39,7 @@ export class Session {
   private buffered: RtmEvent[] | null = null;
   private typingTimer: ReturnType<typeof setInterval> | null = null;
   private windowHandlers: [string, EventListener][] = [];
+  private unwatchPartners: (() => void) | null = null;
 
   constructor(
     private readonly core: Core,
@@ -120,6 +121,9 @@ export class Session {
     this.typingTimer = null;
     for (const [name, handler] of this.windowHandlers) window.removeEventListener(name, handler);
     this.windowHandlers = [];
+    this.unwatchPartners?.();
+    this.unwatchPartners = null;
+    this.parts.people.reset();
     this.parts.reading.reset();
     this.parts.apps.reset();
   }
@@ -145,6 +149,7 @@ export class Session {
     void this.parts.people.loadEmoji();
     void this.parts.apps.syncViews();
     void this.parts.people.loadPresence(memberOf);
+    this.unwatchPartners = this.parts.people.watchNewDirectPartners();
   }
 
   private async fetchCounts(): Promise<CountEntry[]> {
