@@ -262,9 +262,9 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         )}
         {broadcast && <p className="muted small">replied to a thread</p>}
         {editing ? (
-          <EditBox initial={c.messages.editableText(message)} onCancel={handlers.stopEdit} onSave={(text) => {
+          <EditBox message={message} onCancel={handlers.stopEdit} onSave={(result) => {
             handlers.stopEdit();
-            if (text.trim() && text !== c.messages.editableText(message)) void c.messages.edit(channel, message.ts, text);
+            if (result) void c.messages.editPrepared(channel, message.ts, result);
           }} />
         ) : (
           <>

@@ -72,7 +72,7 @@ export interface Slash {
   /** An inline error about the last command (null when none). */
   error: ReactNode;
   /** Keys for the list; true when handled. */
-  onKeyDown: (e: KeyboardEvent<HTMLTextAreaElement>) => boolean;
+  onKeyDown: (e: KeyboardEvent<HTMLElement>) => boolean;
   /** Runs `text` as a command when it is one; true when it was (the caller does not post). */
   run: (text: string) => boolean;
   /** The autocomplete's ids for the textarea's aria attributes. */
@@ -124,7 +124,7 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
     return true;
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>): boolean => {
     if (!open) return false;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();

@@ -17,6 +17,7 @@ export interface RichElement {
 }
 
 export interface RichTextBlock {
+  [key: string]: unknown;
   type: "rich_text";
   block_id?: string;
   elements: RichElement[];
