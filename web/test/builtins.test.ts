@@ -42,3 +42,22 @@ describe("built-in slash commands", () => {
     expect(builtinErrorText("/leave", "cant_leave_general")).toMatch(/general/);
   });
 });
+
+import { remindOptions, shareAttachment, tsJustBefore } from "../src/lib/share";
+
+describe("message actions helpers", () => {
+  it("steps a ts back by one microsecond", () => {
+    expect(tsJustBefore("1700000000.000100")).toBe("1700000000.000099");
+    expect(tsJustBefore("1700000000.000000")).toBe("1699999999.999999");
+  });
+  it("offers reminder times in the future", () => {
+    const now = new Date(2026, 0, 7, 15, 0);
+    const options = remindOptions(now);
+    expect(options.every((o) => o.time > now.getTime() / 1000)).toBe(true);
+    expect(new Date(options[4].time * 1000).getDay()).toBe(1);
+  });
+  it("quotes the original in a shared message", () => {
+    const a = shareAttachment({ type: "message", ts: "1.000001", user: "U1", text: "hi" }, "C1", "https://x/p1", "alice", "general");
+    expect(a).toMatchObject({ is_share: true, text: "hi", author_name: "alice", channel_id: "C1", footer: "Posted in #general", from_url: "https://x/p1" });
+  });
+});
