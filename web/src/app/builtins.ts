@@ -2,6 +2,7 @@
 import { ApiError } from "../api/client";
 import type { Conversation, User } from "../api/types";
 import { encodeMessage } from "../lib/compose";
+import { docToBlocks, escapeText } from "../lib/richtext";
 import { builtinErrorText, CommandError, leadingMention, parseDnd, parseInvite, parseStatus, SHRUG } from "../lib/builtins";
 import type { Controller } from "./controller";
 
@@ -36,9 +37,12 @@ function encode(c: Controller, text: string): string {
 /** Runs `command` with `text` in `channel`; resolves with what to tell the person, if anything. */
 async function run(c: Controller, channel: string, command: string, text: string): Promise<string | null> {
   switch (command) {
-    case "/shrug":
-      c.messages.send(channel, text ? `${text} ${SHRUG}` : SHRUG);
+    case "/shrug": {
+      // As rich text: in mrkdwn the shrug's `_(ツ)_` would read as italics.
+      const full = text ? `${text} ${SHRUG}` : SHRUG;
+      c.messages.sendPrepared(channel, { text: escapeText(full), blocks: [docToBlocks([{ kind: "paragraph", inlines: [{ kind: "text", text: full, marks: {} }] }])] });
       return null;
+    }
     case "/me":
       if (!text) throw new CommandError("Usage: /me text");
       await c.api.call("chat.meMessage", { channel, text: encode(c, text) });

@@ -128,7 +128,8 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
 
   const slash = useSlash(channel, text.trim() ? text.replace(/\n$/, "") : "", (next) => {
     editor.current?.load(next);
-    editor.current?.focus();
+    // A picked command keeps typing here; a finished one leaves focus where it went (/help).
+    if (next) editor.current?.focus();
     changed();
   });
 

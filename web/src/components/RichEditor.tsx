@@ -178,16 +178,22 @@ function applyFormat(root: HTMLElement, command: FormatCommand): void {
 
 /** `- `, `1. `, `> ` or "```" typed at the start of a line become a list, quote or code block. */
 function blockShortcut(root: HTMLElement): boolean {
+  // One text node per run of text (the selection follows normalize(), per the DOM spec).
+  selectionIn(root)?.anchorNode?.parentElement?.normalize();
   const sel = selectionIn(root);
   const node = sel?.anchorNode;
-  if (!sel || !sel.isCollapsed || !(node instanceof Text) || node.previousSibling) return false;
+  if (!sel || !sel.isCollapsed || !(node instanceof Text)) return false;
   const line = node.parentElement;
   if (!line || !(line === root || (line.tagName === "DIV" && line.parentElement === root))) return false;
-  const before = (node.data.slice(0, sel.anchorOffset) ?? "").replace(/\u00a0/g, " ");
+  // Shift+Enter in pre-wrap text inserts "\n": the line starts after the last one.
+  const lineStart = node.data.lastIndexOf("\n", sel.anchorOffset - 1) + 1;
+  const prev = node.previousSibling;
+  if (lineStart === 0 && prev && prev.nodeName !== "BR" && !(prev.textContent ?? "").endsWith("\n")) return false;
+  const before = node.data.slice(lineStart, sel.anchorOffset).replace(/\u00a0/g, " ");
   const command: FormatCommand | null = /^[-*•] $/.test(before) ? "bullet" : /^1\. $/.test(before) ? "ordered" : /^> $/.test(before) ? "quote" : before === "```" ? "codeBlock" : null;
   if (!command) return false;
   const range = document.createRange();
-  range.setStart(node, 0);
+  range.setStart(node, lineStart);
   range.setEnd(node, sel.anchorOffset);
   sel.removeAllRanges();
   sel.addRange(range);

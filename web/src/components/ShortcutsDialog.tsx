@@ -78,7 +78,7 @@ export function ShortcutsDialog() {
   if (!open) return null;
   return (
     <Modal title="Keyboard shortcuts" onClose={() => setOpen(false)} initialFocus={[".modal-close"]}>
-      <div className="shortcuts-dialog-body">
+      <div className="shortcuts-dialog-body" tabIndex={0} role="region" aria-label="Shortcuts list">
         <Section title="Everywhere" rows={GENERAL} />
         <Section title="Writing messages" rows={COMPOSING} />
         <Section title="Slash commands" rows={BUILTIN_COMMANDS.map((b) => [`${b.command} ${b.usage_hint}`.trim(), b.description])} />
