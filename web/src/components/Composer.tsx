@@ -1,15 +1,17 @@
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useAppState, useController } from "../app/context";
-import { applyCompletion, findTrigger, prefixLines, type Trigger, wrapSelection } from "../lib/compose";
+import { findTrigger, type Trigger } from "../lib/compose";
 import { searchEmoji } from "../lib/emoji";
+import { characterCount, MESSAGE_COUNTER_FROM, MESSAGE_TEXT_LIMIT } from "../lib/limits";
+import { docToBlocks, docToMrkdwn, isEmptyDoc } from "../lib/richtext";
 import { displayName } from "../lib/names";
 import { Avatar } from "./Avatar";
 import { Emoji } from "./Emoji";
 import { EmojiPicker } from "./EmojiPicker";
 import { AttachButton, UploadTray, useComposerFiles } from "./Files";
 import { Icon, type IconName } from "./Icons";
+import { caretInMultilineBlock, FORMAT_SHORTCUTS, type FormatCommand, RichEditor, type RichEditorHandle } from "./RichEditor";
 import { ShortcutsButton, useSlash } from "./SlashCommands";
-import { useTextLimit } from "./TextLimit";
 
 interface Suggestion {
   id: string;
@@ -60,104 +62,118 @@ function useSuggestions(trigger: Trigger | null): Suggestion[] {
   }, [trigger, users, conversations, custom]);
 }
 
-const TOOLS: { icon: IconName; label: string; apply: (t: string, s: number, e: number) => { text: string; start: number; end: number } }[] = [
-  { icon: "bold", label: "Bold", apply: (t, s, e) => wrapSelection(t, s, e, "*") },
-  { icon: "italic", label: "Italic", apply: (t, s, e) => wrapSelection(t, s, e, "_") },
-  { icon: "strike", label: "Strikethrough", apply: (t, s, e) => wrapSelection(t, s, e, "~") },
-  { icon: "code", label: "Code", apply: (t, s, e) => wrapSelection(t, s, e, "`") },
-  { icon: "codeBlock", label: "Code block", apply: (t, s, e) => wrapSelection(t, s, e, "```\n", "\n```") },
-  { icon: "link", label: "Link", apply: (t, s, e) => wrapSelection(t, s, e, "<https://|", ">") },
-  { icon: "list", label: "Bulleted list", apply: (t, s, e) => prefixLines(t, s, e, "• ") },
-  { icon: "quote", label: "Quote", apply: (t, s, e) => prefixLines(t, s, e, "> ") },
+const TOOLS: { icon: IconName; label: string; command: FormatCommand }[] = [
+  { icon: "bold", label: "Bold", command: "bold" },
+  { icon: "italic", label: "Italic", command: "italic" },
+  { icon: "strike", label: "Strikethrough", command: "strike" },
+  { icon: "code", label: "Code", command: "code" },
+  { icon: "codeBlock", label: "Code block", command: "codeBlock" },
+  { icon: "link", label: "Link", command: "link" },
+  { icon: "list", label: "Bulleted list", command: "bullet" },
+  { icon: "list", label: "Numbered list", command: "ordered" },
+  { icon: "quote", label: "Quote", command: "quote" },
 ];
+
+const OrderedListIcon = () => (
+  <svg className="icon" width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <path d="M10 6h11M10 12h11M10 18h11M4 4v4M3 8h2M3 14.5c0-1 2-1.5 2 0s-2 2-2 3.5h2" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+  </svg>
+);
 
 export function Composer({ channel, threadTs, label, placeholder, onEditLast, autoFocus }: Props) {
   const c = useController();
   const key = c.messages.draftKey(channel, threadTs);
+  // Plain text as shown (slash commands, "is there anything"), mrkdwn length for the counter.
   const [text, setText] = useState(() => c.drafts.get(key));
-  const [caret, setCaret] = useState(0);
+  const [length, setLength] = useState(0);
+  const [before, setBefore] = useState("");
   const [selected, setSelected] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
   const [showEmoji, setShowEmoji] = useState(false);
   const [broadcast, setBroadcast] = useState(false);
-  const area = useRef<HTMLTextAreaElement>(null);
+  const [limitError, setLimitError] = useState(false);
+  const editor = useRef<RichEditorHandle>(null);
   const listId = useId();
   const connection = useAppState((s) => s.connection);
   const files = useComposerFiles(channel, threadTs);
   const users = useAppState((s) => s.users);
-  const limit = useTextLimit(text);
 
   // A different conversation: its own draft.
   useEffect(() => {
-    setText(c.drafts.get(key));
+    const draft = c.drafts.get(key);
+    editor.current?.load(draft);
+    setText(editor.current?.plain() ?? draft);
+    setLength(characterCount(draft));
     setDismissed(null);
-    if (autoFocus !== false) area.current?.focus();
+    if (autoFocus !== false) editor.current?.focus();
   }, [key, c, autoFocus]);
 
   const trigger = useMemo(() => {
-    const t = findTrigger(text, caret);
+    const t = findTrigger(before, before.length);
     return t && t.start !== dismissed ? t : null;
-  }, [text, caret, dismissed]);
+  }, [before, dismissed]);
   const suggestions = useSuggestions(trigger);
   const open = suggestions.length > 0;
-  const slash = useSlash(channel, text, (next, nextCaret) => update(next, nextCaret));
 
-  const update = (next: string, nextCaret?: number) => {
-    setText(next);
-    c.drafts.set(key, next);
-    if (nextCaret !== undefined) {
-      setCaret(nextCaret);
-      requestAnimationFrame(() => {
-        const el = area.current;
-        // Typed into since (fast typing after a completion): the caret is already right.
-        if (!el || el.value !== next) return;
-        el.focus();
-        el.setSelectionRange(nextCaret, nextCaret);
-      });
-    }
+  /** After any change in the editor: draft, counter, triggers. */
+  const changed = () => {
+    const ed = editor.current;
+    if (!ed) return;
+    const mrkdwn = ed.mrkdwn();
+    c.drafts.set(key, mrkdwn);
+    setText(ed.plain());
+    setLength(characterCount(mrkdwn));
+    setBefore(ed.textBeforeCaret());
+    setLimitError(false);
   };
+
+  const slash = useSlash(channel, text.trim() ? text.replace(/\n$/, "") : "", (next) => {
+    editor.current?.load(next);
+    // A picked command keeps typing here; a finished one leaves focus where it went (/help).
+    if (next) editor.current?.focus();
+    changed();
+  });
 
   const pick = (s: Suggestion) => {
     if (!trigger) return;
-    const r = applyCompletion(text, caret, trigger, s.insert);
-    update(r.text, r.caret);
+    editor.current?.replaceBeforeCaret(before.length - trigger.start, `${s.insert} `);
     setSelected(0);
+    changed();
   };
 
   const send = () => {
-    if (limit.over) return; // the counter says why; the server would refuse it
-    if (slash.run(text)) return; // `/cmd text` runs the app's command instead of posting
-    if (files.hasFiles) {
-      // Staged files go out as one message, with the text as its comment.
-      if (files.share(text.trim(), setText)) update("");
+    const ed = editor.current;
+    if (!ed) return;
+    const plain = ed.plain().trim();
+    if (slash.run(plain)) return; // `/cmd text` runs the command instead of posting
+    const doc = ed.doc();
+    const mrkdwn = docToMrkdwn(doc);
+    if (characterCount(mrkdwn) > MESSAGE_TEXT_LIMIT) {
+      setLimitError(true); // refused here: the server would answer msg_too_long
       return;
     }
-    if (!text.trim()) return;
-    c.messages.send(channel, text.trim(), threadTs, broadcast);
-    update("");
+    if (files.hasFiles) {
+      // Staged files go out as one message, with the text as its comment.
+      if (files.share(mrkdwn, (t) => ed.load(t))) {
+        ed.clear();
+        changed();
+      }
+      return;
+    }
+    if (isEmptyDoc(doc)) return;
+    c.messages.sendPrepared(channel, { text: mrkdwn, blocks: [docToBlocks(doc)] }, threadTs, broadcast);
+    ed.clear();
+    changed();
     setBroadcast(false);
   };
 
-  const tool = (apply: (t: string, s: number, e: number) => { text: string; start: number; end: number }) => {
-    const el = area.current;
-    if (!el) return;
-    const r = apply(text, el.selectionStart, el.selectionEnd);
-    update(r.text);
-    requestAnimationFrame(() => {
-      if (el.value !== r.text) return; // typed into since: leave the caret where it is
-      el.focus();
-      el.setSelectionRange(r.start, r.end);
-    });
-  };
-
   const insertEmoji = (name: string) => {
-    const el = area.current;
-    const at = el ? el.selectionStart : text.length;
-    const insert = `:${name}: `;
-    update(text.slice(0, at) + insert + text.slice(at), at + insert.length);
+    editor.current?.insertText(`:${name}: `);
     setShowEmoji(false);
+    changed();
   };
 
+  const over = length > MESSAGE_TEXT_LIMIT;
   return (
     <div className="composer">
       {open && (
@@ -184,24 +200,26 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
       )}
       {slash.menu}
       {slash.error}
+      {limitError && (
+        <p className="slash-error" role="alert">
+          This message is too long: the limit is {MESSAGE_TEXT_LIMIT.toLocaleString()} characters.
+        </p>
+      )}
       <div className="composer-box">
-        <textarea
-          ref={area}
+        <RichEditor
+          ref={editor}
           className="composer-input"
-          aria-label={label}
+          label={label}
           placeholder={placeholder}
-          value={text}
-          rows={1}
-          aria-autocomplete="list"
-          aria-controls={open ? listId : slash.listId}
-          aria-activedescendant={open ? `${listId}-${selected % suggestions.length}` : slash.activeId}
-          onChange={(e) => {
-            update(e.target.value);
-            setCaret(e.target.selectionStart);
+          initial={c.drafts.get(key)}
+          ariaControls={open ? listId : slash.listId}
+          ariaActiveDescendant={open ? `${listId}-${selected % suggestions.length}` : slash.activeId}
+          onInput={() => {
+            changed();
             setSelected(0);
-            if (e.target.value.trim()) c.messages.typing(channel);
+            if (editor.current?.plain().trim()) c.messages.typing(channel);
           }}
-          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onCaret={() => setBefore(editor.current?.textBeforeCaret() ?? "")}
           onPaste={files.onPaste}
           onKeyDown={(e) => {
             if (e.nativeEvent.isComposing) return;
@@ -224,10 +242,11 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
                 return;
               }
             }
-            if (e.key === "Enter" && !e.shiftKey && !e.altKey) {
+            const sendKey = e.key === "Enter" && !e.shiftKey && !e.altKey && ((e.ctrlKey || e.metaKey) || !caretInMultilineBlock(editor.current?.element() ?? null));
+            if (sendKey) {
               e.preventDefault();
               send();
-            } else if (e.key === "ArrowUp" && !text && onEditLast && !e.altKey) {
+            } else if (e.key === "ArrowUp" && !text.trim() && onEditLast && !e.altKey) {
               e.preventDefault();
               onEditLast();
             }
@@ -236,8 +255,8 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
         <UploadTray uploadKey={files.key} />
         <div className="composer-tools" role="toolbar" aria-label="Formatting">
           {TOOLS.map((t) => (
-            <button key={t.label} type="button" className="icon-button" aria-label={t.label} title={t.label} onMouseDown={(e) => e.preventDefault()} onClick={() => tool(t.apply)}>
-              <Icon name={t.icon} size={16} />
+            <button key={t.label} type="button" className={`icon-button tool-${t.command}`} aria-label={t.label} title={`${t.label} (${FORMAT_SHORTCUTS[t.command]})`} onMouseDown={(e) => e.preventDefault()} onClick={() => editor.current?.format(t.command)}>
+              {t.command === "ordered" ? <OrderedListIcon /> : <Icon name={t.icon} size={16} />}
             </button>
           ))}
           <span className="picker-anchor picker-up">
@@ -254,9 +273,13 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
             </label>
           )}
           <span className="spacer" />
-          {limit.counter}
           {connection !== "online" && <span className="muted small">Will send when reconnected</span>}
-          <button type="button" className="send-button" aria-label="Send message" title="Send (Enter)" disabled={(!text.trim() && !files.hasFiles) || limit.over} onClick={send}>
+          {length >= MESSAGE_COUNTER_FROM && (
+            <span className={`composer-counter small ${over ? "composer-counter-over" : "muted"}`} aria-live="polite">
+              {over ? `${(length - MESSAGE_TEXT_LIMIT).toLocaleString()} characters over the limit` : `${(MESSAGE_TEXT_LIMIT - length).toLocaleString()} characters left`}
+            </span>
+          )}
+          <button type="button" className="send-button" aria-label="Send message" title="Send (Enter)" disabled={(!text.trim() && !files.hasFiles) || over} onClick={send}>
             <Icon name="send" size={16} />
           </button>
         </div>

@@ -273,7 +273,7 @@ export function useComposerFiles(channel: string, threadTs?: string) {
   const state = useSyncExternalStore(uploads.subscribe, () => uploads.state(key));
   const add = useCallback((files: Iterable<NamedBlob>) => uploads.add(key, files), [uploads, key]);
   const onPaste = useCallback(
-    (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    (e: ClipboardEvent<HTMLElement>) => {
       const files = filesOf(e.clipboardData);
       if (files.length === 0) return;
       e.preventDefault();

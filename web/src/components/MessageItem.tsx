@@ -12,7 +12,8 @@ import { Emoji } from "./Emoji";
 import { EmojiPicker } from "./EmojiPicker";
 import { Icon } from "./Icons";
 import { EditBox } from "./EditBox";
-import { EphemeralNote, isEphemeral, MessageShortcuts } from "./SlashCommands";
+import { EphemeralNote, isEphemeral } from "./SlashCommands";
+import { MessageMenu } from "./MessageMenu";
 import { Attachments } from "./Attachments";
 import { MessageFiles } from "./Files";
 import { PermanentFailure } from "./SendFailure";
@@ -180,7 +181,7 @@ function ThreadSummary({ message, onOpen }: { message: Message; onOpen: () => vo
   );
 }
 
-function Actions({ message, channel, own, inThread, handlers }: { message: Message; channel: string; own: boolean; inThread?: boolean; handlers: MessageHandlers }) {
+function Actions({ message, channel, own, inThread, handlers, menuSignal }: { message: Message; channel: string; own: boolean; inThread?: boolean; handlers: MessageHandlers; menuSignal: number }) {
   const c = useController();
   const [picking, setPicking] = useState(false);
   const pinned = message.pinned_to?.includes(channel);
@@ -216,7 +217,7 @@ function Actions({ message, channel, own, inThread, handlers }: { message: Messa
       <button type="button" className="icon-button" aria-label="Copy link to message" title="Copy link" onClick={() => void c.messages.copyLink(channel, message)}>
         <Icon name="link" />
       </button>
-      <MessageShortcuts channel={channel} message={message} />
+      <MessageMenu channel={channel} message={message} own={own} handlers={handlers} openSignal={menuSignal} />
       {own && (
         <button type="button" className="icon-button icon-danger" aria-label="Delete message" title="Delete" onClick={() => handlers.askDelete(message)}>
           <Icon name="trash" />
@@ -244,11 +245,24 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
   // The action toolbar exists only while the pointer or focus is on the message: rendering
   // it for every row would double the DOM the list builds while scrolling.
   const [active, setActive] = useState(false);
+  // A long press (touch) opens the "⋯" menu, as on phones.
+  const [menuSignal, setMenuSignal] = useState(0);
+  const pressTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const endPress = () => clearTimeout(pressTimer.current);
   return (
     <article
       className={classes}
       aria-label={`${name}, ${fullTime}`}
       data-ts={message.ts}
+      onTouchStart={() => {
+        endPress();
+        pressTimer.current = setTimeout(() => {
+          setActive(true);
+          setMenuSignal((n) => n + 1);
+        }, 500);
+      }}
+      onTouchEnd={endPress}
+      onTouchMove={endPress}
       onMouseEnter={() => setActive(true)}
       onMouseLeave={(e) => {
         if (!containsWithPopovers(e.currentTarget, document.activeElement)) setActive(false);
@@ -279,10 +293,11 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         )}
         {broadcast && <p className="muted small">replied to a thread</p>}
         {editing ? (
-          <EditBox initial={c.messages.editableText(message)} onCancel={handlers.stopEdit} onSave={(text) => {
+          <EditBox message={message} onCancel={handlers.stopEdit} onSave={(result) => {
             handlers.stopEdit();
-            if (message.local) c.messages.resendEdited(channel, message, text);
-            else if (text.trim() && text !== c.messages.editableText(message)) void c.messages.edit(channel, message.ts, text);
+            if (!result) return;
+            if (message.local) c.messages.resendEdited(channel, message, result);
+            else void c.messages.editPrepared(channel, message.ts, result);
           }} />
         ) : (
           <>
@@ -315,7 +330,7 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         )}
         {message.local === "failed" && message.send_error && !editing && <PermanentFailure message={message} channel={channel} onEdit={() => handlers.startEdit(message.ts)} />}
       </div>
-      {active && !message.local && !gone && !editing && !ephemeral && <Actions message={message} channel={channel} own={own} inThread={inThread} handlers={handlers} />}
+      {active && !message.local && !gone && !editing && !ephemeral && <Actions message={message} channel={channel} own={own} inThread={inThread} handlers={handlers} menuSignal={menuSignal} />}
     </article>
   );
 }

@@ -75,6 +75,9 @@ export function MessagePane({ channel, jumpTs, onOpenThread }: Props) {
   const [newAfter, setNewAfter] = useState<string | null>(null);
   const [jumpSeq, setJumpSeq] = useState(0);
 
+  // Leaving a conversation ends a "Mark unread" hold on it.
+  useEffect(() => () => c.reading.release(channel), [c, channel]);
+
   // The "new messages" divider sits at the read position as it was when you arrived.
   useEffect(() => {
     const u = unreadOf(c.state, channel);

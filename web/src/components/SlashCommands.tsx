@@ -5,7 +5,9 @@ import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState,
 import { ApiError } from "../api/client";
 import type { Message, User } from "../api/types";
 import { type AppsState, matchCommands, parseCommand, type Shortcut, type SlashCommand } from "../app/apps";
+import { runBuiltin } from "../app/builtins";
 import { useAppState, useController } from "../app/context";
+import { BUILTIN_COMMANDS, isBuiltin } from "../lib/builtins";
 import { displayName } from "../lib/names";
 import { navigate } from "../lib/router";
 import { Avatar } from "./Avatar";
@@ -73,7 +75,7 @@ export interface Slash {
   /** An inline error about the last command (null when none). */
   error: ReactNode;
   /** Keys for the list; true when handled. */
-  onKeyDown: (e: KeyboardEvent<HTMLTextAreaElement>) => boolean;
+  onKeyDown: (e: KeyboardEvent<HTMLElement>) => boolean;
   /** Runs `text` as a command when it is one; true when it was (the caller does not post). */
   run: (text: string) => boolean;
   /** The autocomplete's ids for the textarea's aria attributes. */
@@ -104,7 +106,8 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
     setError("");
   }, [text]);
 
-  const matches = typing !== null && typing !== dismissed && commands ? matchCommands(commands, typing) : [];
+  const builtins: SlashCommand[] = BUILTIN_COMMANDS.map((b) => ({ ...b, app_id: "" }));
+  const matches = typing !== null && typing !== dismissed ? matchCommands([...builtins, ...(commands ?? [])], typing) : [];
   const open = matches.length > 0;
 
   const pick = (command: SlashCommand) => {
@@ -118,6 +121,16 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
     if (running) return true;
     setRunning(true);
     setError("");
+    if (isBuiltin(parsed.command)) {
+      void runBuiltin(c, channel, parsed.command, parsed.text)
+        .then((result) => {
+          if (!result.ok) return setError(result.error);
+          setText("");
+          if (result.note) c.toast(result.note);
+        })
+        .finally(() => setRunning(false));
+      return true;
+    }
     c.apps.invoke(channel, parsed.command, parsed.text).then(
       () => setText(""),
       (e) => setError(commandError(e, parsed.command)),
@@ -125,7 +138,7 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
     return true;
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>): boolean => {
     if (!open) return false;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
@@ -164,7 +177,7 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
           <span className="slash-command">{m.command}</span>
           {m.usage_hint && <span className="slash-hint">{m.usage_hint}</span>}
           <span className="slash-description">{m.description}</span>
-          <span className="slash-app small">{names[m.app_id] ?? "App"}</span>
+          <span className="slash-app small">{m.app_id ? (names[m.app_id] ?? "App") : "Built-in"}</span>
         </li>
       ))}
     </ul>

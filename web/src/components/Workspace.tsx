@@ -1,4 +1,5 @@
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { ShortcutsDialog } from "./ShortcutsDialog";
 import type { SearchMatch } from "../api/types";
 import { useAppState, useController } from "../app/context";
 import { emojify } from "../lib/emoji";
@@ -318,6 +319,7 @@ export function Workspace({ route }: { route: Route }) {
           <AppModals />
         </Suspense>
       )}
+      <ShortcutsDialog />
       <Toasts />
     </div>
   );

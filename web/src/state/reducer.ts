@@ -91,6 +91,7 @@ export type Action =
   | { type: "view"; channel: string | null }
   | { type: "focus"; focused: boolean }
   | { type: "markedRead"; channel: string; ts: string }
+  | { type: "markedUnread"; channel: string; ts: string; count: number }
   | { type: "connection"; status: ConnectionStatus }
   | { type: "presence"; user: string; presence: string }
   | { type: "expireTyping"; now: number }
@@ -574,6 +575,11 @@ export function reducer(state: State, action: Action): State {
       return state.focused === action.focused ? state : { ...state, focused: action.focused };
     case "markedRead":
       return markRead(state, action.channel, action.ts);
+    case "markedUnread": {
+      // The one way the read cursor moves back: "Mark unread" from a message.
+      const u = unreadOf(state, action.channel);
+      return { ...state, unreads: { ...state.unreads, [action.channel]: { ...u, lastRead: action.ts, hasUnreads: true, unreadCount: Math.max(action.count, 1) } } };
+    }
     case "connection":
       return state.connection === action.status ? state : { ...state, connection: action.status };
     case "presence":

@@ -32,6 +32,8 @@ export class EventEffects {
     if (event.type === "message" && channel) this.afterMessage(before, channel, event);
     if (event.type === "member_joined_channel" && user === this.core.state.self?.userId && channel) void this.lookups.conversation(channel);
     if ((event.type === "im_created" || event.type === "group_joined" || event.type === "channel_joined") && channel) void this.lookups.conversation(channel);
+    // A topic change whose event does not carry the topic: the header asks the server.
+    if (event.type === "message" && (event.subtype === "channel_topic" || event.subtype === "group_topic") && typeof event.topic !== "string" && channel) void this.lookups.conversation(channel);
     if (event.type === "user_change" || event.type === "team_join") return;
     if (user && !this.core.state.users[user]) void this.lookups.user(user);
   }

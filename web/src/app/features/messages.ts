@@ -59,8 +59,14 @@ export class Messages {
   /** Sends at once on screen, then reconciles with the server by client_msg_id. */
   send(channel: string, composerText: string, threadTs?: string, broadcast = false): void {
     const s = this.core.state;
-    if (!s.self) return;
     const text = encodeMessage(composerText, Object.values(s.users), Object.values(s.conversations));
+    this.sendPrepared(channel, { text }, threadTs, broadcast);
+  }
+
+  /** Sends text already in Slack form (escaped mrkdwn), with the editor's rich_text blocks. */
+  sendPrepared(channel: string, { text, blocks }: { text: string; blocks?: { [key: string]: unknown }[] }, threadTs?: string, broadcast = false): void {
+    const s = this.core.state;
+    if (!s.self) return;
     const clientMsgId = newClientMsgId();
     const log = s.logs[channel];
     const after = threadTs ? s.threads[threadKey(channel, threadTs)]?.at(-1)?.ts : log?.messages.at(-1)?.ts;
@@ -70,6 +76,7 @@ export class Messages {
       user: s.self.userId,
       text,
       client_msg_id: clientMsgId,
+      ...(blocks ? { blocks } : {}),
       local: "sending",
       ...(threadTs ? { thread_ts: threadTs } : {}),
       ...(threadTs && broadcast ? { subtype: "thread_broadcast" } : {}),
@@ -105,6 +112,7 @@ export class Messages {
         const body = await this.core.api.call("chat.postMessage", {
           channel,
           text: local.text,
+          ...(local.blocks ? { blocks: local.blocks } : {}),
           client_msg_id: local.client_msg_id,
           ...(threadTs ? { thread_ts: threadTs } : {}),
           ...(broadcast ? { reply_broadcast: true } : {}),
@@ -126,21 +134,27 @@ export class Messages {
   }
 
   /** A failed message, edited: it goes out again with the new text, in its place. */
-  resendEdited(channel: string, message: Message, composerText: string): void {
+  resendEdited(channel: string, message: Message, prepared: { text: string; blocks?: { [key: string]: unknown }[] }): void {
     const threadTs = message.thread_ts && message.thread_ts !== message.ts ? message.thread_ts : undefined;
     this.discard(channel, message);
-    if (composerText.trim()) this.send(channel, composerText.trim(), threadTs);
+    if (prepared.text.trim()) this.sendPrepared(channel, prepared, threadTs);
   }
 
   async edit(channel: string, ts: string, composerText: string): Promise<void> {
     const s = this.core.state;
     const text = encodeMessage(composerText, Object.values(s.users), Object.values(s.conversations));
+    return this.editPrepared(channel, ts, { text });
+  }
+
+  /** Edits with text already in Slack form and the editor's rich_text blocks. */
+  async editPrepared(channel: string, ts: string, { text, blocks }: { text: string; blocks?: { [key: string]: unknown }[] }): Promise<void> {
+    const s = this.core.state;
     const old = findMessage(s.logs[channel]?.messages ?? [], ts) ?? Object.values(s.threads).flat().find((m) => m.ts === ts);
-    const optimistic: Message = { ...(old ?? { type: "message", ts }), text, html: undefined, edited: { user: s.self?.userId ?? "", ts: String(Date.now() / 1000) } };
+    const optimistic: Message = { ...(old ?? { type: "message", ts }), text, ...(blocks ? { blocks } : {}), html: undefined, edited: { user: s.self?.userId ?? "", ts: String(Date.now() / 1000) } };
     const changed = (message: Message) => this.core.store.dispatch({ type: "rtm", event: { type: "message", subtype: "message_changed", channel, message } });
     changed(optimistic);
     try {
-      const body = await this.core.api.call("chat.update", { channel, ts, text });
+      const body = await this.core.api.call("chat.update", { channel, ts, text, ...(blocks ? { blocks } : {}) });
       if (body.message) changed({ ...optimistic, ...body.message, ts });
     } catch (e) {
       if (old) changed(old);

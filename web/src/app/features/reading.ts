@@ -5,6 +5,8 @@ import type { Core } from "./core";
 
 export class Reading {
   private markTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Marked unread by hand: not marked read again until the person leaves the conversation. */
+  private held = new Set<string>();
 
   constructor(private readonly core: Core) {}
 
@@ -18,6 +20,7 @@ export class Reading {
 
   /** Esc: everything here is read, now. */
   markAllRead(channel: string): void {
+    this.held.delete(channel);
     const u = unreadOf(this.core.state, channel);
     const log = this.core.state.logs[channel];
     const newest = log?.messages.filter((m) => !m.local).at(-1)?.ts;
@@ -25,7 +28,22 @@ export class Reading {
     if (ts && ts !== "0") void this.mark(channel, ts);
   }
 
+  /** "Mark unread": the read cursor goes back to just before `ts`, and stays there. */
+  async markUnread(channel: string, ts: string, count: number): Promise<void> {
+    this.held.add(channel);
+    clearTimeout(this.markTimers.get(channel));
+    this.markTimers.delete(channel);
+    this.core.store.dispatch({ type: "markedUnread", channel, ts, count });
+    await this.core.api.call("conversations.mark", { channel, ts });
+  }
+
+  /** The conversation is no longer on screen: reading it again marks it read again. */
+  release(channel: string): void {
+    this.held.delete(channel);
+  }
+
   scheduleMark(channel: string, ts: string): void {
+    if (this.held.has(channel)) return;
     if (!this.core.state.focused || document.visibilityState === "hidden") return;
     const u = unreadOf(this.core.state, channel);
     if (compareTs(ts, u.lastRead) <= 0 && !u.hasUnreads) return;
