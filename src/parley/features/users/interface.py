@@ -9,7 +9,8 @@
 - Resolving what a message names: `existing_user_ids`, `display_names`, `users_by_name`.
 - Rules: `check_user_in_workspace` (the member a request names must exist here),
   `check_email`, `check_password`, `check_role`.
-- Actions: `do_create_user`, `do_set_deactivated`.
+- Actions: `do_create_user`, `do_set_deactivated`, `do_set_avatar` (a photo's URL: the
+  files feature stores the bytes; `photo_url`, `photo_token`, `PHOTO_SIZES` are its shape).
 - Hooks that features above provide: `on_member_created` (`MemberCreated`).
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
@@ -23,12 +24,19 @@ from parley.features.users.actions import (
     check_role,
     check_user_in_workspace,
     do_create_user,
+    do_set_avatar,
     do_set_deactivated,
 )
 from parley.features.users.hooks import MemberCreated, on_member_created
 from parley.features.users.models import User
 from parley.features.users.rendered import member_objects
-from parley.features.users.schemas import bot_icons, bot_profile_object
+from parley.features.users.schemas import (
+    PHOTO_SIZES,
+    bot_icons,
+    bot_profile_object,
+    photo_token,
+    photo_url,
+)
 from parley.features.users.store import (
     bot_profiles,
     bots_by_bot_id,
@@ -42,6 +50,7 @@ from parley.features.users.store import (
 )
 
 __all__ = [
+    "PHOTO_SIZES",
     "MemberCreated",
     "User",
     "bot_icons",
@@ -54,6 +63,7 @@ __all__ = [
     "check_user_in_workspace",
     "display_names",
     "do_create_user",
+    "do_set_avatar",
     "do_set_deactivated",
     "existing_user_ids",
     "get_bot_of_app",
@@ -62,5 +72,7 @@ __all__ = [
     "get_users",
     "member_objects",
     "on_member_created",
+    "photo_token",
+    "photo_url",
     "users_by_name",
 ]
