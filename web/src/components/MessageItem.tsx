@@ -247,13 +247,21 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
             {time.replace(/\s?[AP]M$/i, "")}
           </a>
         ) : (
-          <Avatar id={message.user ?? message.bot_id ?? "bot"} user={user} />
+          <button type="button" className="msg-person" data-profile-user={message.user} disabled={!message.user} aria-label={`Profile of ${name}`} tabIndex={-1}>
+            <Avatar id={message.user ?? message.bot_id ?? "bot"} user={user} />
+          </button>
         )}
       </div>
       <div className="msg-main">
         {!continuation && (
           <div className="msg-header">
-            <span className="msg-author">{gone ? "Deleted message" : name}</span>
+            {message.user && !gone ? (
+              <button type="button" className="msg-person" data-profile-user={message.user}>
+                <span className="msg-author">{name}</span>
+              </button>
+            ) : (
+              <span className="msg-author">{gone ? "Deleted message" : name}</span>
+            )}
             {user?.is_bot && <span className="badge-app">APP</span>}
             <a className="msg-time" href={permalinkPath(channel, message.ts, message.thread_ts)} onClick={followInApp} title={fullTime}>
               <time dateTime={tsToDate(message.ts).toISOString()}>{time}</time>

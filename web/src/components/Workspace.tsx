@@ -18,6 +18,9 @@ import { isAppId, useApps } from "./SlashCommands";
 const AppModals = lazy(() => import("./Modal"));
 const AppHome = lazy(() => import("./AppHome"));
 import { FilesPane, FileUiIcon } from "./Files";
+import { BookmarksBar } from "./BookmarksBar";
+import { ChannelDetails, type DetailsTab } from "./ChannelDetails";
+import { ProfileCardHost } from "./ProfileCard";
 
 function ConnectionBanner() {
   const status = useAppState((s) => s.connection);
@@ -82,10 +85,12 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
   const other = conversation?.is_im && conversation.user ? users[conversation.user] : undefined;
   const presence = useAppState((s) => (other ? s.presence[other.id] : undefined));
   const [dialog, setDialog] = useState<"topic" | "add" | null>(null);
+  const [details, setDetails] = useState<DetailsTab | null>(null);
   const title = conversationTitle(conversation, users, selfId);
   const direct = conversation?.is_im || conversation?.is_mpim;
   const status = other?.profile?.status_text || other?.profile?.status_emoji ? `${emojify(other.profile?.status_emoji ?? "")} ${other.profile?.status_text ?? ""}` : "";
   return (
+    <>
     <header className="channel-header">
       <button type="button" className="icon-button mobile-only" aria-label="Show conversations" onClick={onMenu}>
         <Icon name="menu" />
@@ -102,9 +107,12 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
               <Icon name="people" />
             )
           ) : (
-            <Icon name={conversation?.is_private ? "lock" : "hash"} />
+            <button type="button" className="channel-title-button" aria-haspopup="dialog" title="Channel details" onClick={() => setDetails("about")}>
+              <Icon name={conversation?.is_private ? "lock" : "hash"} />
+              <span>{title || "…"}</span>
+            </button>
           )}
-          <span>{title || "…"}</span>
+          {direct && <span>{title || "…"}</span>}
         </h1>
         {!direct && (
           <button type="button" className="topic" onClick={() => setDialog("topic")} title="Edit topic">
@@ -115,9 +123,9 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
       </div>
       <div className="header-actions">
         {!direct && conversation?.num_members !== undefined && (
-          <span className="muted small member-count" title="Members">
-            <Icon name="people" size={16} /> {conversation.num_members}
-          </span>
+          <button type="button" className="small member-count member-count-button" aria-haspopup="dialog" aria-label={`${conversation.num_members} ${conversation.num_members === 1 ? "member" : "members"}: view members`} title="Members" onClick={() => setDetails("members")}>
+            <Icon name="people" size={16} /> <span data-member-count>{conversation.num_members}</span>
+          </button>
         )}
         {!direct && (
           <button type="button" className="icon-button" aria-label="Add people to this channel" title="Add people" onClick={() => setDialog("add")}>
@@ -149,7 +157,10 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
       </div>
       {dialog === "topic" && <TopicDialog channel={channel} onClose={() => setDialog(null)} />}
       {dialog === "add" && <AddPeopleDialog channel={channel} onClose={() => setDialog(null)} />}
+      {details && <ChannelDetails channel={channel} initialTab={details} onClose={() => setDetails(null)} />}
     </header>
+    {!direct && conversation && <BookmarksBar channel={channel} editable={!!conversation.is_member && !conversation.is_archived} />}
+    </>
   );
 }
 
@@ -335,6 +346,7 @@ export function Workspace({ route }: { route: Route }) {
         </Suspense>
       )}
       <Toasts />
+      <ProfileCardHost />
     </div>
   );
 }
