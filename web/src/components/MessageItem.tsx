@@ -247,9 +247,10 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
             {time.replace(/\s?[AP]M$/i, "")}
           </a>
         ) : (
-          <button type="button" className="msg-person" data-profile-user={message.user} disabled={!message.user} aria-label={`Profile of ${name}`} tabIndex={-1}>
+          // Clicking the avatar opens the card too; keyboard users have the name's button.
+          <span className="msg-person" data-profile-user={message.user}>
             <Avatar id={message.user ?? message.bot_id ?? "bot"} user={user} />
-          </button>
+          </span>
         )}
       </div>
       <div className="msg-main">

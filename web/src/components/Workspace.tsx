@@ -89,6 +89,11 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
   const title = conversationTitle(conversation, users, selfId);
   const direct = conversation?.is_im || conversation?.is_mpim;
   const status = other?.profile?.status_text || other?.profile?.status_emoji ? `${emojify(other.profile?.status_emoji ?? "")} ${other.profile?.status_text ?? ""}` : "";
+  const needsCount = !!conversation && !direct && conversation.num_members === undefined;
+  useEffect(() => {
+    // The header's member count: channels listed without one (just created, joined) get it.
+    if (needsCount) void c.lookups.conversation(channel);
+  }, [c, channel, needsCount]);
   return (
     <>
     <header className="channel-header">
@@ -107,7 +112,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
               <Icon name="people" />
             )
           ) : (
-            <button type="button" className="channel-title-button" aria-haspopup="dialog" title="Channel details" onClick={() => setDetails("about")}>
+            <button type="button" className="channel-title-button" aria-haspopup="dialog" title="Channel details" data-private={conversation?.is_private ? "true" : "false"} onClick={() => setDetails("about")}>
               <Icon name={conversation?.is_private ? "lock" : "hash"} />
               <span>{title || "…"}</span>
             </button>
