@@ -5,32 +5,9 @@ import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState } fr
 import { ApiError, CSRF_COOKIE, readCookie } from "../api/client";
 import { useAppState, useController } from "../app/context";
 import { safeImage } from "../lib/names";
+import { clampFrame, cropBox, type Frame, PHOTO_VIEW as VIEW } from "../lib/profile";
 import { Avatar } from "./Avatar";
 import { errorText } from "./Dialogs";
-
-const VIEW = 240; // the square viewport, in CSS pixels
-
-interface Frame {
-  zoom: number;
-  x: number; // the image's top-left in the viewport (≤ 0)
-  y: number;
-}
-
-/** The crop box (source pixels) that the viewport shows. Exported for tests. */
-export function cropBox(width: number, height: number, frame: Frame): { crop_x: number; crop_y: number; crop_w: number } {
-  const scale = (VIEW / Math.min(width, height)) * frame.zoom;
-  const side = Math.min(Math.floor(VIEW / scale), width, height);
-  const x = Math.min(Math.max(0, Math.round(-frame.x / scale)), width - side);
-  const y = Math.min(Math.max(0, Math.round(-frame.y / scale)), height - side);
-  return { crop_x: x, crop_y: y, crop_w: side };
-}
-
-function clampFrame(width: number, height: number, frame: Frame): Frame {
-  const scale = (VIEW / Math.min(width, height)) * frame.zoom;
-  const minX = VIEW - width * scale;
-  const minY = VIEW - height * scale;
-  return { zoom: frame.zoom, x: Math.min(0, Math.max(minX, frame.x)), y: Math.min(0, Math.max(minY, frame.y)) };
-}
 
 async function uploadPhoto(file: File, crop: Record<string, number>): Promise<Record<string, string>> {
   const form = new FormData();

@@ -8,6 +8,7 @@ import type { User } from "../api/types";
 import { useAppState, useController } from "../app/context";
 import { emojify } from "../lib/emoji";
 import { displayName, safeImage } from "../lib/names";
+import { localTime } from "../lib/profile";
 import { clientPath, navigate } from "../lib/router";
 import { Avatar } from "./Avatar";
 import { errorText, Modal } from "./Dialogs";
@@ -41,15 +42,6 @@ export function ProfileCardHost() {
   }, []);
   if (!userId) return null;
   return <ProfileCard key={userId} userId={userId} onClose={() => setUserId(null)} />;
-}
-
-export function localTime(tz: string | undefined, now = new Date()): string {
-  if (!tz) return "";
-  try {
-    return now.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit", timeZone: tz });
-  } catch {
-    return "";
-  }
 }
 
 function useProfileExtras(userId: string): { fields: ProfileFieldDef[]; values: FieldValues; pronouns: string } {
