@@ -124,7 +124,8 @@ def test_channel_details_live_between_two_people(web: Web) -> None:
         "data-private", "true"
     )
     assert bob.api("conversations.info", channel=private[0]["id"])["channel"]["is_private"]
-    dialog.get_by_role("button", name="Close").click()
+    page.keyboard.press("Escape")  # focus stayed in the panel, so Escape still closes it
+    expect(dialog).to_have_count(0)
 
     # Bookmarks bar: Alice adds a link, Bob sees it appear live, then it is removed.
     page.get_by_role("button", name="+ Add a bookmark").click()
@@ -198,7 +199,15 @@ def test_profile_card_photo_and_fields(web: Web, tmp_path: Path) -> None:
     assert bob.axe_violations() == []
     card.get_by_role("button", name="View full profile").click()
     expect(card).to_contain_text("@")
-    # "Message" opens the DM with Alice.
+    card.get_by_role("button", name="Close").click()
+    expect(card).to_have_count(0)
+
+    # An @mention of Alice opens her card too; "Message" opens the DM with her.
+    alice_id = alice.api("auth.test")["user_id"]
+    general = next(c["id"] for c in bob.api("conversations.list")["channels"] if c["is_general"])
+    assert bob.api("chat.postMessage", channel=general, text=f"ping <@{alice_id}>")["ok"]
+    bob.message("ping").locator(".mention").click()
+    expect(card).to_have_attribute("data-profile-card", alice_id)
     card.get_by_role("button", name="Message", exact=True).click()
     bob.page.get_by_role("heading", level=1).filter(has_text="Alice Archer").wait_for()
 

@@ -355,6 +355,8 @@ function SettingsTab({ info, onClose, onChanged }: { info: Conversation; onClose
       () => {
         setError("");
         onChanged();
+        // The button pressed may be gone now (converted): keep focus in the dialog.
+        document.getElementById("details-tab-settings")?.focus();
       },
       (e) => setError(errorText(e)),
     );
