@@ -79,6 +79,9 @@ ID_PARAMS: dict[str, IdValue] = {
     "files": lambda a, v, m: json.dumps([{"id": a.ids["file"], "title": "stolen"}]),
     "bookmark_id": lambda a, v, m: a.ids["bookmark"],
     "usergroup": lambda a, v, m: a.ids["usergroup"],
+    # A's custom profile field: B can neither change nor remove it, nor fill it in.
+    "id": lambda a, v, m: a.ids["profile_field"],
+    "field": lambda a, v, m: json.dumps({"id": a.ids["profile_field"], "label": "stolen"}),
     "scheduled_message_id": lambda a, v, m: a.ids["scheduled"],
     "view_id": lambda a, v, m: a.ids["view"],
     "app_id": lambda a, v, m: a.ids["app"],
@@ -109,6 +112,11 @@ ID_PARAMS: dict[str, IdValue] = {
 
 # Parameters that carry no reference to another workspace's objects: a harmless value.
 NEUTRAL_PARAMS: dict[str, str] = {
+    "visibility": "all",
+    "crop_x": "0",
+    "crop_y": "0",
+    "crop_w": "10",
+    "image": "",
     "limit": "10",
     "max_event_age": "5",
     "cursor": "",

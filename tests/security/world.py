@@ -127,6 +127,13 @@ async def build_workspace_a(api: Api, client: httpx.AsyncClient, factory: Factor
             "usergroups.users.update", owner, usergroup=ids["usergroup"], users=member.user_id
         )
     )["ok"]
+    profile_field = await api(
+        "admin.teams.profile.setField",
+        owner,
+        field=json.dumps({"label": f"{secret} field", "hint": secret}),
+    )
+    assert profile_field["ok"], profile_field
+    ids["profile_field"] = profile_field["field"]["id"]
     file = await upload_bytes(
         api,
         client,

@@ -40,6 +40,8 @@ export class Controller implements Core {
   readonly search: Search;
   readonly session: Session;
   private readonly effects: EventEffects;
+  /** Components that follow raw socket events themselves (bookmarks bar, details panel). */
+  private readonly rtmListeners = new Set<(event: RtmEvent) => void>();
 
   constructor(
     readonly api: ApiClient,
@@ -79,5 +81,12 @@ export class Controller implements Core {
   /** Applies one socket event and its side effects. */
   handleEvent(event: RtmEvent): void {
     this.effects.handle(event);
+    this.rtmListeners.forEach((listener) => listener(event));
+  }
+
+  /** Calls `listener` with every socket event after the store applied it; returns the unsubscribe. */
+  onRtm(listener: (event: RtmEvent) => void): () => void {
+    this.rtmListeners.add(listener);
+    return () => this.rtmListeners.delete(listener);
   }
 }

@@ -31,6 +31,7 @@ export function errorText(e: unknown): string {
 }
 
 export { Modal } from "./Dialog";
+import { PhotoEditor } from "./PhotoEditor";
 
 export function ConfirmDialog({ title, body, confirm, danger, onConfirm, onCancel }: { title: string; body: string; confirm: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
   return (
@@ -298,6 +299,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
   };
   return (
     <Modal title="Edit your profile" onClose={onClose}>
+      <PhotoEditor />
       <form className="form" onSubmit={submit}>
         <label className="field">
           <span>Full name</span>

@@ -278,13 +278,22 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
             {time.replace(/\s?[AP]M$/i, "")}
           </a>
         ) : (
-          <Avatar id={message.user ?? message.bot_id ?? "bot"} user={user} />
+          // Clicking the avatar opens the card too; keyboard users have the name's button.
+          <span className="msg-person" data-profile-user={message.user}>
+            <Avatar id={message.user ?? message.bot_id ?? "bot"} user={user} />
+          </span>
         )}
       </div>
       <div className="msg-main">
         {!continuation && (
           <div className="msg-header">
-            <span className="msg-author">{gone ? "Deleted message" : name}</span>
+            {message.user && !gone ? (
+              <button type="button" className="msg-person" data-profile-user={message.user}>
+                <span className="msg-author">{name}</span>
+              </button>
+            ) : (
+              <span className="msg-author">{gone ? "Deleted message" : name}</span>
+            )}
             {user?.is_bot && <span className="badge-app">APP</span>}
             <a className="msg-time" href={permalinkPath(channel, message.ts, message.thread_ts)} onClick={followInApp} title={fullTime}>
               <time dateTime={tsToDate(message.ts).toISOString()}>{time}</time>

@@ -20,6 +20,9 @@ import { isAppId, useApps } from "./SlashCommands";
 const AppModals = lazy(() => import("./Modal"));
 const AppHome = lazy(() => import("./AppHome"));
 import { FilesPane, FileUiIcon } from "./Files";
+import { BookmarksBar } from "./BookmarksBar";
+import { ChannelDetails, type DetailsTab } from "./ChannelDetails";
+import { ProfileCardHost } from "./ProfileCard";
 
 function ConnectionBanner() {
   const status = useAppState((s) => s.connection);
@@ -84,10 +87,17 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
   const other = conversation?.is_im && conversation.user ? users[conversation.user] : undefined;
   const presence = useAppState((s) => (other ? s.presence[other.id] : undefined));
   const [dialog, setDialog] = useState<"topic" | "add" | null>(null);
+  const [details, setDetails] = useState<DetailsTab | null>(null);
   const title = conversationTitle(conversation, users, selfId);
   const direct = conversation?.is_im || conversation?.is_mpim;
   const status = other?.profile?.status_text || other?.profile?.status_emoji ? `${emojify(other.profile?.status_emoji ?? "")} ${other.profile?.status_text ?? ""}` : "";
+  const needsCount = !!conversation && !direct && conversation.num_members === undefined;
+  useEffect(() => {
+    // The header's member count: channels listed without one (just created, joined) get it.
+    if (needsCount) void c.lookups.conversation(channel);
+  }, [c, channel, needsCount]);
   return (
+    <>
     <header className="channel-header">
       <button type="button" className="icon-button mobile-only" aria-label="Show conversations" onClick={onMenu}>
         <Icon name="menu" />
@@ -104,9 +114,12 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
               <Icon name="people" />
             )
           ) : (
-            <Icon name={conversation?.is_private ? "lock" : "hash"} />
+            <button type="button" className="channel-title-button" aria-haspopup="dialog" title="Channel details" data-private={conversation?.is_private ? "true" : "false"} onClick={() => setDetails("about")}>
+              <Icon name={conversation?.is_private ? "lock" : "hash"} />
+              <span>{title || "…"}</span>
+            </button>
           )}
-          <span>{title || "…"}</span>
+          {direct && <span>{title || "…"}</span>}
         </h1>
         {!direct && (
           <button type="button" className="topic" onClick={() => setDialog("topic")} title="Edit topic">
@@ -117,9 +130,9 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
       </div>
       <div className="header-actions">
         {!direct && conversation?.num_members !== undefined && (
-          <span className="muted small member-count" title="Members">
-            <Icon name="people" size={16} /> {conversation.num_members}
-          </span>
+          <button type="button" className="small member-count member-count-button" aria-haspopup="dialog" aria-label={`${conversation.num_members} ${conversation.num_members === 1 ? "member" : "members"}: view members`} title="Members" onClick={() => setDetails("members")}>
+            <Icon name="people" size={16} /> <span data-member-count>{conversation.num_members}</span>
+          </button>
         )}
         {!direct && (
           <button type="button" className="icon-button" aria-label="Add people to this channel" title="Add people" onClick={() => setDialog("add")}>
@@ -151,7 +164,10 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
       </div>
       {dialog === "topic" && <TopicDialog channel={channel} onClose={() => setDialog(null)} />}
       {dialog === "add" && <AddPeopleDialog channel={channel} onClose={() => setDialog(null)} />}
+      {details && <ChannelDetails channel={channel} initialTab={details} onClose={() => setDetails(null)} />}
     </header>
+    {!direct && conversation && <BookmarksBar channel={channel} editable={!!conversation.is_member && !conversation.is_archived} />}
+    </>
   );
 }
 
@@ -321,6 +337,7 @@ export function Workspace({ route }: { route: Route }) {
       )}
       <ShortcutsDialog />
       <Toasts />
+      <ProfileCardHost />
     </div>
   );
 }

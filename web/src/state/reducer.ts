@@ -377,6 +377,8 @@ function applyConversationEvent(state: State, event: RtmEvent): State {
     case "channel_left":
     case "group_left":
       return put({ ...existing, id, is_member: false });
+    case "channel_converted_to_private":
+      return put({ ...existing, id, is_private: true, is_channel: false, is_group: true });
     case "member_joined_channel":
     case "member_left_channel": {
       const joined = event.type === "member_joined_channel";

@@ -884,3 +884,39 @@ async def check_close_direct(uow: UnitOfWork, access: Access) -> bool:
         return False
     await do_set_open(uow, access.conversation, membership, False)
     return True
+
+
+async def check_convert_to_private(uow: UnitOfWork, principal: Principal, access: Access) -> None:
+    """admin.conversations.convertToPrivate: a public channel (never #general, DMs or a
+    private one: `channel_type_not_supported`) becomes private, keeping its id and members.
+    Its managers (creator, admins) may convert it (`restricted_action` otherwise); an
+    archived channel `could_not_convert_channel`."""
+    conversation = access.conversation
+    if conversation.kind != "channel" or conversation.is_general:
+        raise ApiError("channel_type_not_supported")
+    if not can_manage(principal, conversation):
+        raise ApiError("restricted_action")
+    if conversation.is_archived:
+        raise ApiError("could_not_convert_channel")
+    await do_convert_to_private(uow, conversation, actor_id=principal.user_id)
+
+
+async def do_convert_to_private(
+    uow: UnitOfWork, conversation: Conversation, *, actor_id: str
+) -> None:
+    """Make a public channel private. Everyone hears it (non-members drop it from their
+    directory; members see the lock); from now on only members see the channel."""
+    conversation.kind = "group"
+    conversation.updated = _now_ms()
+    await uow.session.flush()
+    await emit(
+        uow,
+        conversation.workspace_id,
+        {
+            "type": "channel_converted_to_private",
+            "channel": conversation.id,
+            "user": actor_id,
+            "event_ts": event_ts(),
+        },
+        workspace_audience(),
+    )

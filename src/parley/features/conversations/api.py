@@ -652,3 +652,36 @@ async def conversations_set_topic(call: Call, params: TopicParams) -> dict[str, 
 async def conversations_set_purpose(call: Call, params: PurposeParams) -> dict[str, Any]:
     """Sets the purpose (description) of a conversation the caller is in."""
     return await _set_header_text(call, params.channel, actions.check_set_purpose, params.purpose)
+
+
+class ConvertToPrivateParams(Params):
+    channel_id: str = Field(max_length=32)
+    name: str | None = Field(default=None, max_length=80)  # Slack's: for group DMs only
+
+
+@api_method(
+    "admin.conversations.convertToPrivate",
+    params=ConvertToPrivateParams,
+    scopes=("admin",),
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    missing_errors={"channel_id": "channel_not_found"},
+    errors=(
+        "channel_not_found",
+        "channel_type_not_supported",
+        "could_not_convert_channel",
+        "restricted_action",
+    ),
+)
+async def admin_conversations_convert_to_private(
+    call: Call, params: ConvertToPrivateParams
+) -> dict[str, Any]:
+    """Converts a public channel to a private one (its creator or an admin); the id, the
+    history and the members stay."""
+    principal = call.principal
+    async with call.services.db.write() as uow:
+        access = await access_conversation(
+            uow.session, principal, params.channel_id, for_update=True
+        )
+        await actions.check_convert_to_private(uow, principal, access)
+    return {}

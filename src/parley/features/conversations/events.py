@@ -78,6 +78,11 @@ EVENTS = (
         events_api=True,
         membership_change=True,
     ),
+    # Parley's own (Slack does not document one): the channel keeps its id and becomes a
+    # private channel; sent to everyone, as non-members must drop it from their directory.
+    EventType(
+        "channel_converted_to_private", ConversationIdEvent, ("workspace",), membership_change=True
+    ),
     EventType("channel_shared", ConversationIdEvent, DIRECTORY, membership_change=True),
     EventType("channel_unshared", ConversationIdEvent, DIRECTORY, membership_change=True),
     EventType(

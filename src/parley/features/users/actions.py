@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.features.accounts.interface import do_account_for_member
 from parley.features.audit.interface import LoginRow, login_summary, record
 from parley.features.users import store
+from parley.features.users.fields_actions import check_field_values, do_set_field_values
 from parley.features.users.hooks import member_created
 from parley.features.users.models import ROLES, User
 from parley.features.users.schemas import user_object
@@ -301,10 +302,18 @@ async def do_set_deactivated(uow: UnitOfWork, user: User, deactivated: bool) -> 
 async def check_set_profile(
     uow: UnitOfWork, actor: Principal, target_id: str, changes: dict[str, Any]
 ) -> User:
-    """users.profile.set: your own profile, or (admins) anyone's below you."""
-    if not changes:
+    """users.profile.set: your own profile, or (admins) anyone's below you; custom field
+    values come in `fields` (see `fields_actions`)."""
+    changes = dict(changes)
+    raw_fields = changes.pop("fields", None)
+    if not changes and raw_fields is None:
         raise ApiError("invalid_profile")
     clean = check_profile_changes(changes)
+    field_values = (
+        await check_field_values(uow.session, actor.workspace_id, raw_fields)
+        if raw_fields is not None
+        else None
+    )
     user = await store.get_user(uow.session, actor.workspace_id, target_id)
     if user is None:
         raise ApiError("user_not_found")
@@ -313,7 +322,15 @@ async def check_set_profile(
             raise ApiError("not_admin")
         if user.role == "owner" and not actor.is_owner:
             raise ApiError("cannot_update_admin_user")
+    if field_values:
+        await do_set_field_values(uow, user, field_values)
     return await do_update_profile(uow, user, clean)
+
+
+async def do_set_avatar(uow: UnitOfWork, user: User, avatar_url: str) -> User:
+    """A new (or no: "") profile photo, announced as `user_change` (users.setPhoto,
+    users.deletePhoto: the photo's bytes are the files feature's)."""
+    return await do_update_profile(uow, user, {"avatar_url": avatar_url})
 
 
 async def _admin_target(uow: UnitOfWork, actor: Principal, user_id: str) -> User:

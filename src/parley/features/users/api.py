@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from parley.features.users import actions, store
+from parley.features.users.fields_actions import fields_of_user
 from parley.features.users.rendered import RENDERED_USERS
 from parley.features.users.schemas import profile_object, user_object
 from parley.features.users.wire import (
@@ -117,8 +118,9 @@ async def users_profile_get(call: Call, params: ProfileGetParams) -> dict[str, A
         user = await actions.access_user(
             session, call.principal, params.user or call.principal.user_id
         )
+        fields = await fields_of_user(session, user.workspace_id, user.id)
     email = _can_read_email(call) or user.id == call.principal.user_id
-    return {"profile": profile_object(user, include_email=email)}
+    return {"profile": {**profile_object(user, include_email=email), "fields": fields}}
 
 
 class ProfileSetParams(Params):
@@ -145,7 +147,8 @@ async def users_profile_set(call: Call, params: ProfileSetParams) -> dict[str, A
     target_id = params.user or call.principal.user_id
     async with call.services.db.write() as uow:
         user = await actions.check_set_profile(uow, call.principal, target_id, changes)
-    return {"profile": profile_object(user, include_email=True)}
+        fields = await fields_of_user(uow.session, user.workspace_id, user.id)
+    return {"profile": {**profile_object(user, include_email=True), "fields": fields}}
 
 
 class SetPresenceParams(Params):

@@ -34,7 +34,31 @@ def deactivated_users_sockets(payload: Payload) -> SocketClosure | None:
 # client and RTM bots follow `user_change`, so they go to apps only.
 PROFILE_EVENTS = ("user_profile_changed", "user_status_changed")
 
+
+class TeamProfileEvent(BaseModel):
+    """`team_profile_change` / `team_profile_delete`: the changed (or removed) fields."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    profile: dict[str, Any]
+
+
 EVENTS = (
+    EventType(
+        "team_profile_change",
+        TeamProfileEvent,
+        ("workspace",),
+        "users.profile:read",
+        events_api=True,
+    ),
+    EventType(
+        "team_profile_delete",
+        TeamProfileEvent,
+        ("workspace",),
+        "users.profile:read",
+        events_api=True,
+    ),
     EventType("team_join", UserEvent, ("workspace",), "users:read", events_api=True),
     *(
         EventType(name, UserEvent, ("workspace",), "users:read", rtm=False, events_api=True)

@@ -16,5 +16,6 @@ def register(platform: Platform) -> None:
         "parley.features.users.api",
         "parley.features.users.wire",  # the documented response and event shapes
         "parley.features.users.access_logs_api",
+        "parley.features.users.fields_api",
     )
     platform.event_types(*EVENTS)

@@ -12,7 +12,8 @@
   `check_email`, `check_password`, `check_role`.
 - Actions: `do_create_user`, `do_set_deactivated`, `do_set_email`, `do_update_profile`
   (with `check_profile_changes` and `PROFILE_LIMITS`), `check_set_active` (an admin
-  deactivating or reactivating a member, audited).
+  deactivating or reactivating a member, audited), `do_set_avatar` (a photo's URL: the
+  files feature stores the bytes; `photo_url`, `photo_token`, `PHOTO_SIZES` are its shape).
 - Hooks that features above provide: `on_member_created` (`MemberCreated`).
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
@@ -29,6 +30,7 @@ from parley.features.users.actions import (
     check_set_active,
     check_user_in_workspace,
     do_create_user,
+    do_set_avatar,
     do_set_deactivated,
     do_set_email,
     do_update_profile,
@@ -36,7 +38,14 @@ from parley.features.users.actions import (
 from parley.features.users.hooks import MemberCreated, on_member_created
 from parley.features.users.models import User
 from parley.features.users.rendered import member_objects
-from parley.features.users.schemas import bot_icons, bot_profile_object, user_object
+from parley.features.users.schemas import (
+    PHOTO_SIZES,
+    bot_icons,
+    bot_profile_object,
+    photo_token,
+    photo_url,
+    user_object,
+)
 from parley.features.users.store import (
     bot_profiles,
     bots_by_bot_id,
@@ -51,6 +60,7 @@ from parley.features.users.store import (
 
 __all__ = [
     "PROFILE_LIMITS",
+    "PHOTO_SIZES",
     "MemberCreated",
     "User",
     "bot_icons",
@@ -65,6 +75,7 @@ __all__ = [
     "check_user_in_workspace",
     "display_names",
     "do_create_user",
+    "do_set_avatar",
     "do_set_deactivated",
     "do_set_email",
     "do_update_profile",
@@ -76,5 +87,7 @@ __all__ = [
     "member_objects",
     "on_member_created",
     "user_object",
+    "photo_token",
+    "photo_url",
     "users_by_name",
 ]

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
 )
@@ -64,3 +66,40 @@ class User(Base):
     # Moved by a database trigger on every UPDATE of the row (migration 0013): users.list
     # keys its rendered JSON on it. Never written by the application.
     render_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+# Custom profile fields (Slack's team.profile): the workspace defines them, members fill them.
+FIELD_TYPES = ("text", "long_text", "date", "link", "options_list", "user")
+
+
+class ProfileField(Base):
+    """A field every member's profile may show (team.profile.get), defined by admins."""
+
+    __tablename__ = "profile_fields"
+    __table_args__ = (Index("ix_profile_fields_workspace_id", "workspace_id"),)
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(255))
+    hint: Mapped[str] = mapped_column(String(255), default="")
+    type: Mapped[str] = mapped_column(String(16), default="text")
+    possible_values: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    ordering: Mapped[int] = mapped_column(Integer, default=0)
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    section_id: Mapped[str] = mapped_column(String(24), default="")
+
+
+class ProfileFieldValue(Base):
+    """One member's value of one custom field (`profile.fields` in users.profile.*)."""
+
+    __tablename__ = "profile_field_values"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    field_id: Mapped[str] = mapped_column(
+        ForeignKey("profile_fields.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    value: Mapped[str] = mapped_column(String(2048), default="")
+    alt: Mapped[str] = mapped_column(String(255), default="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from datetime import datetime
 from typing import Any, Protocol
@@ -105,6 +106,34 @@ def _avatar_hash(user: UserFields) -> str:
     return hashlib.sha256((user.avatar_url or user.id).encode()).hexdigest()[:12]
 
 
+# An uploaded photo (users.setPhoto) is stored at every size under one folder; its
+# `avatar_url` names the original, `…/<token>/original`, and each size sits beside it.
+PHOTO_SIZES = (24, 32, 48, 72, 192, 512)
+_UPLOADED_PHOTO = re.compile(r"^(?P<base>.*/avatars/[A-Za-z0-9_-]{16,64})/original$")
+
+
+def photo_url(base_url: str, token: str, size: int | str) -> str:
+    """Where an uploaded photo's `size` ("original" or a number of pixels) is served."""
+    return f"{base_url}/avatars/{token}/{size}"
+
+
+def photo_token(avatar_url: str) -> str | None:
+    """The storage token of an uploaded photo's URL, else None (an external URL or none)."""
+    found = _UPLOADED_PHOTO.match(avatar_url or "")
+    return found["base"].rsplit("/", 1)[1] if found else None
+
+
+def image_urls(avatar_url: str) -> dict[str, str]:
+    """Slack's `image_24` … `image_512` and `image_original`: an uploaded photo's sizes,
+    else the one external URL at every size."""
+    found = _UPLOADED_PHOTO.match(avatar_url or "")
+    images = {
+        f"image_{size}": f"{found['base']}/{size}" if found else avatar_url for size in PHOTO_SIZES
+    }
+    images["image_original"] = avatar_url
+    return images
+
+
 def profile_object(user: UserFields, *, include_email: bool) -> dict[str, Any]:
     profile: dict[str, Any] = {
         "title": user.title,
@@ -123,9 +152,7 @@ def profile_object(user: UserFields, *, include_email: bool) -> dict[str, Any]:
         "avatar_hash": _avatar_hash(user),
         "team": user.workspace_id,
     }
-    for size in (24, 32, 48, 72, 192, 512):
-        profile[f"image_{size}"] = user.avatar_url
-    profile["image_original"] = user.avatar_url
+    profile.update(image_urls(user.avatar_url))
     if include_email and user.email:
         profile["email"] = user.email
     if user.is_bot:
@@ -161,7 +188,8 @@ def user_object(user: UserFields, *, include_email: bool) -> dict[str, Any]:
 
 def bot_icons(user: UserFields) -> dict[str, str]:
     """A bot's `icons` (bots.info, `bot_profile`): its avatar at Slack's three sizes."""
-    return {f"image_{size}": user.avatar_url for size in (36, 48, 72)}
+    images = image_urls(user.avatar_url)
+    return {"image_36": images["image_48"], **{k: images[k] for k in ("image_48", "image_72")}}
 
 
 def bot_profile_object(user: UserFields) -> dict[str, Any]:

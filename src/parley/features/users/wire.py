@@ -12,8 +12,17 @@ class Profile(WireModel):
     status_text: Opt[str] = None
     status_emoji: Opt[str] = None
     status_expiration: Opt[int] = None
+    phone: Opt[str] = None
+    image_24: Opt[str] = None
+    image_32: Opt[str] = None
     image_48: Opt[str] = None
+    image_72: Opt[str] = None
+    image_192: Opt[str] = None
+    image_512: Opt[str] = None
+    image_original: Opt[str] = None
     email: Opt[str] = None
+    # Custom profile fields by id: {"value", "alt"} (users.profile.get/set; team.profile.get)
+    fields: Opt[dict[str, dict[str, str]]] = None
 
 
 class User(WireModel):

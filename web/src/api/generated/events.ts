@@ -12,6 +12,7 @@ export interface RtmEventMap {
   bookmark_updated: Omit<Schemas["BookmarkEvent"], "type"> & { type: "bookmark_updated" };
   channel_archive: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_archive" };
   channel_close: Omit<Schemas["DirectOpenClose"], "type"> & { type: "channel_close" };
+  channel_converted_to_private: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_converted_to_private" };
   channel_created: Omit<Schemas["ConversationEvent"], "type"> & { type: "channel_created" };
   channel_deleted: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_deleted" };
   channel_joined: Omit<Schemas["ConversationEvent"], "type"> & { type: "channel_joined" };
@@ -65,6 +66,8 @@ export interface RtmEventMap {
   subteam_members_changed: Omit<Schemas["SubteamMembersChanged"], "type"> & { type: "subteam_members_changed" };
   subteam_updated: Omit<Schemas["SubteamEvent"], "type"> & { type: "subteam_updated" };
   team_join: Omit<Schemas["UserEvent"], "type"> & { type: "team_join" };
+  team_profile_change: Omit<Schemas["TeamProfileEvent"], "type"> & { type: "team_profile_change" };
+  team_profile_delete: Omit<Schemas["TeamProfileEvent"], "type"> & { type: "team_profile_delete" };
   user_change: Omit<Schemas["UserEvent"], "type"> & { type: "user_change" };
   user_typing: Omit<Schemas["UserTyping"], "type"> & { type: "user_typing" };
   view_closed: Omit<Schemas["ViewEvent"], "type"> & { type: "view_closed" };

@@ -18,6 +18,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin.conversations.convertToPrivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Converts a public channel to a private one (its creator or an admin); the id, the */
+        post: operations["admin_conversations_convertToPrivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin.emoji.add": {
         parameters: {
             query?: never;
@@ -114,6 +131,40 @@ export interface paths {
         put?: never;
         /** Revokes an unused invitation. */
         post: operations["admin_invites_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.teams.profile.removeField": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes a custom profile field and every member's value of it (admins). */
+        post: operations["admin_teams_profile_removeField"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.teams.profile.setField": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a custom profile field (no `id` in `field`) or changes one (admins). */
+        post: operations["admin_teams_profile_setField"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1820,6 +1871,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/team.profile.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gets the workspace's custom profile field definitions. */
+        post: operations["team_profile_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/usergroups.create": {
         parameters: {
             query?: never;
@@ -1956,6 +2024,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users.deletePhoto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes the caller's profile photo (their initials are shown again). */
+        post: operations["users_deletePhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users.getPresence": {
         parameters: {
             query?: never;
@@ -2069,6 +2154,23 @@ export interface paths {
         put?: never;
         /** Sets profile fields (your own, or anyone's below you if you are an admin). */
         post: operations["users_profile_set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users.setPhoto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets the caller's profile photo from an image (multipart `image`), cropped to the */
+        post: operations["users_setPhoto"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2994,8 +3096,28 @@ export interface components {
             display_name?: string;
             /** Email */
             email?: string;
+            /** Fields */
+            fields?: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /** Image 24 */
+            image_24?: string;
+            /** Image 32 */
+            image_32?: string;
             /** Image 48 */
             image_48?: string;
+            /** Image 72 */
+            image_72?: string;
+            /** Image 192 */
+            image_192?: string;
+            /** Image 512 */
+            image_512?: string;
+            /** Image Original */
+            image_original?: string;
+            /** Phone */
+            phone?: string;
             /** Real Name */
             real_name?: string;
             /** Status Emoji */
@@ -3310,6 +3432,18 @@ export interface components {
             who_can_post_general: string;
         };
         /**
+         * TeamProfileEvent
+         * @description `team_profile_change` / `team_profile_delete`: the changed (or removed) fields.
+         */
+        TeamProfileEvent: {
+            /** Profile */
+            profile: {
+                [key: string]: unknown;
+            };
+            /** Type */
+            type: string;
+        };
+        /**
          * TeamsListResponse
          * @description `auth.teams.list`: the workspaces a token may act in.
          */
@@ -3530,6 +3664,66 @@ export interface operations {
                      * @default 0
                      */
                     limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_conversations_convertToPrivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Channel Id */
+                    channel_id: string;
+                    /**
+                     * Name
+                     * @default null
+                     */
+                    name?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Channel Id */
+                    channel_id: string;
+                    /**
+                     * Name
+                     * @default null
+                     */
+                    name?: string | null;
                 };
             };
         };
@@ -3890,6 +4084,116 @@ export interface operations {
                 "application/x-www-form-urlencoded": {
                     /** Invite Id */
                     invite_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_teams_profile_removeField: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Id */
+                    id: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Id */
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_teams_profile_setField: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Field
+                     * @default null
+                     */
+                    field?: {
+                        [key: string]: unknown;
+                    } | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Field
+                     * @default null
+                     */
+                    field?: {
+                        [key: string]: unknown;
+                    } | null;
                 };
             };
         };
@@ -11674,6 +11978,62 @@ export interface operations {
             };
         };
     };
+    team_profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Visibility
+                     * @default all
+                     */
+                    visibility?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Visibility
+                     * @default all
+                     */
+                    visibility?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     usergroups_create: {
         parameters: {
             query?: never;
@@ -12382,6 +12742,50 @@ export interface operations {
             };
         };
     };
+    users_deletePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     users_getPresence: {
         parameters: {
             query?: never;
@@ -12815,6 +13219,92 @@ export interface operations {
                         error: string;
                         /** @constant */
                         ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    users_setPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Crop W
+                     * @default null
+                     */
+                    crop_w?: number | null;
+                    /**
+                     * Crop X
+                     * @default null
+                     */
+                    crop_x?: number | null;
+                    /**
+                     * Crop Y
+                     * @default null
+                     */
+                    crop_y?: number | null;
+                    /**
+                     * Image
+                     * @default null
+                     */
+                    image?: unknown;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Crop W
+                     * @default null
+                     */
+                    crop_w?: number | null;
+                    /**
+                     * Crop X
+                     * @default null
+                     */
+                    crop_x?: number | null;
+                    /**
+                     * Crop Y
+                     * @default null
+                     */
+                    crop_y?: number | null;
+                    /**
+                     * Image
+                     * @default null
+                     */
+                    image?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };

@@ -30,6 +30,8 @@ export class EventEffects {
     const channel = channelIdOf(event);
     const user = userIdOf(event);
     if (event.type === "message" && channel) this.afterMessage(before, channel, event);
+    // Topic and description changes arrive as system messages without the new value: refetch.
+    if (event.type === "message" && channel && (event.subtype === "channel_topic" || event.subtype === "channel_purpose")) void this.lookups.conversation(channel);
     if (event.type === "member_joined_channel" && user === this.core.state.self?.userId && channel) void this.lookups.conversation(channel);
     if ((event.type === "im_created" || event.type === "group_joined" || event.type === "channel_joined") && channel) void this.lookups.conversation(channel);
     // A topic change whose event does not carry the topic: the header asks the server.

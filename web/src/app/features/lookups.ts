@@ -11,7 +11,7 @@ export class Lookups {
     if (this.fetchingConversation.has(channel)) return;
     this.fetchingConversation.add(channel);
     try {
-      const body = await this.core.api.call("conversations.info", { channel });
+      const body = await this.core.api.call("conversations.info", { channel, include_num_members: true });
       this.core.store.dispatch({ type: "conversations", conversations: [body.channel] });
     } catch {
       /* not visible to us */
