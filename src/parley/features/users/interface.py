@@ -59,8 +59,8 @@ from parley.features.users.store import (
 )
 
 __all__ = [
-    "PROFILE_LIMITS",
     "PHOTO_SIZES",
+    "PROFILE_LIMITS",
     "MemberCreated",
     "User",
     "bot_icons",
@@ -86,8 +86,8 @@ __all__ = [
     "get_users",
     "member_objects",
     "on_member_created",
-    "user_object",
     "photo_token",
     "photo_url",
+    "user_object",
     "users_by_name",
 ]
