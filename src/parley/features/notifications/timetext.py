@@ -258,7 +258,7 @@ def split_remind(text: str, now: int, tz: str) -> RemindCommand:
             when = parse_when(" ".join(rest[:cut]), now, tz)
         except CannotParse:
             continue
-        what = " ".join(rest[cut + 1 :])
-        if what:
-            return RemindCommand(target, _strip_quotes(what), when)
+        task = " ".join(rest[cut + 1 :])
+        if task:
+            return RemindCommand(target, _strip_quotes(task), when)
     raise CannotParse(text)
