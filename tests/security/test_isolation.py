@@ -232,6 +232,7 @@ NEUTRAL_PARAMS: dict[str, str] = {
     "dnd_start": "22:00",
     "dnd_end": "08:00",
     "num_minutes": "10",
+    "done": "true",
     "time": "in 10 minutes",
     "recurrence": json.dumps({"frequency": "daily"}),
 }

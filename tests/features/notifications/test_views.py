@@ -78,3 +78,29 @@ async def test_threads_activity_and_sent(api: Api, factory: Factory) -> None:
 
     sent = (await api("client.sent.list", alice.token))["messages"]
     assert [(s["channel"], s["message"]["text"]) for s in sent] == [(channel, "plan?")]
+
+
+async def test_saved_for_later_reminder_and_done(api: Api, factory: Factory) -> None:
+    team = await factory.workspace()
+    alice = await factory.user(team)
+    channel = await make_conversation(factory.db, team, [alice])
+    ts = (await api("chat.postMessage", alice.token, channel=channel, text="read me"))["ts"]
+    assert (await api("stars.add", alice.token, channel=channel, timestamp=ts))["ok"]
+    later = await api(
+        "client.reminders.later", alice.token, channel=channel, ts=ts, time="in 1 hour"
+    )
+    assert later["reminder"]["item"] == {"channel": channel, "ts": ts}
+    again = await api(
+        "client.reminders.later", alice.token, channel=channel, ts=ts, time="in 2 hours"
+    )
+    listed = (await api("reminders.list", alice.token))["reminders"]
+    assert [r["id"] for r in listed] == [again["reminder"]["id"]]  # replaced, not added
+    done = await api("client.reminders.later", alice.token, channel=channel, ts=ts, done="true")
+    assert done["reminder"]["complete_ts"] > 0 and done["reminder"]["id"] == again["reminder"]["id"]
+    missing = await api(
+        "client.reminders.later", alice.token, channel=channel, ts="1.000001", done="1"
+    )
+    assert missing["error"] == "message_not_found"
+    assert (await api("client.reminders.later", alice.token, channel=channel, ts=ts))["error"] == (
+        "cannot_parse"
+    )

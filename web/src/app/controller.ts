@@ -3,6 +3,7 @@
 import type { ApiClient } from "../api/client";
 import type { RtmEvent } from "../api/types";
 import { Drafts, type KeyValueStore } from "../state/drafts";
+import { DraftSync } from "./features/draftSync";
 import { Prefs } from "../state/prefs";
 import type { State } from "../state/reducer";
 import { Store } from "../state/store";
@@ -40,12 +41,15 @@ export class Controller implements Core {
   readonly search: Search;
   readonly session: Session;
   private readonly effects: EventEffects;
+  private readonly draftSync: DraftSync;
+  private draftsLoadedFor: string | null = null;
 
   constructor(
     readonly api: ApiClient,
     storage: KeyValueStore,
   ) {
-    this.drafts = new Drafts(storage);
+    this.draftSync = new DraftSync(this, () => this.drafts);
+    this.drafts = new Drafts(storage, (key, text) => this.draftSync.changed(key, text));
     this.prefs = new Prefs(storage);
     this.apps = new Apps(api);
     this.lookups = new Lookups(this);
@@ -79,5 +83,11 @@ export class Controller implements Core {
   /** Applies one socket event and its side effects. */
   handleEvent(event: RtmEvent): void {
     this.effects.handle(event);
+    this.draftSync.handle(event);
+    const team = this.state.team?.id;
+    if (team && this.draftsLoadedFor !== team) {
+      this.draftsLoadedFor = team; // once per signed-in workspace: the server's drafts
+      void this.draftSync.load(team);
+    }
   }
 }

@@ -6,6 +6,7 @@ import { ApiError } from "../api/client";
 import type { Message, User } from "../api/types";
 import { type AppsState, matchCommands, parseCommand, type Shortcut, type SlashCommand } from "../app/apps";
 import { useAppState, useController } from "../app/context";
+import { REMIND_COMMAND, remindErrorText, runRemind } from "../app/features/remind";
 import { displayName } from "../lib/names";
 import { navigate } from "../lib/router";
 import { Avatar } from "./Avatar";
@@ -117,6 +118,16 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
     if (running) return true;
     setRunning(true);
     setError("");
+    if (parsed.command === REMIND_COMMAND) {
+      runRemind(c, channel, parsed.text).then(
+        (response) => {
+          setText("");
+          c.toast(response);
+        },
+        (e) => setError(remindErrorText(e)),
+      ).finally(() => setRunning(false));
+      return true;
+    }
     c.apps.invoke(channel, parsed.command, parsed.text).then(
       () => setText(""),
       (e) => setError(commandError(e, parsed.command)),

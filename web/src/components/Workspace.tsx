@@ -17,6 +17,9 @@ import { isAppId, useApps } from "./SlashCommands";
 // Loaded when first needed: an app's modal or Home.
 const AppModals = lazy(() => import("./Modal"));
 const AppHome = lazy(() => import("./AppHome"));
+const ViewPane = lazy(() => import("./Views").then((m) => ({ default: m.ViewPane })));
+const ChannelNotificationsDialog = lazy(() => import("./ChannelNotificationsDialog").then((m) => ({ default: m.ChannelNotificationsDialog })));
+import { isViewName } from "./SidebarViews";
 import { FilesPane, FileUiIcon } from "./Files";
 
 function ConnectionBanner() {
@@ -81,7 +84,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
   const muted = useAppState((s) => s.muted.includes(channel));
   const other = conversation?.is_im && conversation.user ? users[conversation.user] : undefined;
   const presence = useAppState((s) => (other ? s.presence[other.id] : undefined));
-  const [dialog, setDialog] = useState<"topic" | "add" | null>(null);
+  const [dialog, setDialog] = useState<"topic" | "add" | "notifications" | null>(null);
   const title = conversationTitle(conversation, users, selfId);
   const direct = conversation?.is_im || conversation?.is_mpim;
   const status = other?.profile?.status_text || other?.profile?.status_emoji ? `${emojify(other.profile?.status_emoji ?? "")} ${other.profile?.status_text ?? ""}` : "";
@@ -129,7 +132,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
             <FileUiIcon name="files" />
           </button>
         )}
-        <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label={muted ? "Unmute conversation" : "Mute conversation"} title={muted ? "Unmute" : "Mute"} onClick={() => c.conversations.setMuted(channel, !muted)}>
+        <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label="Notification settings" title={muted ? "Muted: notification settings" : "Notification settings"} onClick={() => setDialog("notifications")}>
           <Icon name={muted ? "bellOff" : "bell"} />
         </button>
         {!direct && !conversation?.is_general && conversation?.is_member && (
@@ -148,6 +151,11 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
         )}
       </div>
       {dialog === "topic" && <TopicDialog channel={channel} onClose={() => setDialog(null)} />}
+      {dialog === "notifications" && (
+        <Suspense fallback={null}>
+          <ChannelNotificationsDialog channel={channel} onClose={() => setDialog(null)} />
+        </Suspense>
+      )}
       {dialog === "add" && <AddPeopleDialog channel={channel} onClose={() => setDialog(null)} />}
     </header>
   );
@@ -197,7 +205,8 @@ export function Workspace({ route }: { route: Route }) {
 
   const routeChannel = route.name === "client" || route.name === "permalink" ? route.channel : null;
   const appHome = route.name === "client" && isAppId(routeChannel) ? routeChannel : null;
-  const channel = appHome ? null : routeChannel;
+  const view = route.name === "client" && isViewName(routeChannel) ? routeChannel : null;
+  const channel = appHome || view ? null : routeChannel;
   const hasModal = useApps((s) => s.modalOrder.length > 0);
 
   // Route → what is on screen.
@@ -219,7 +228,7 @@ export function Workspace({ route }: { route: Route }) {
       return;
     }
     if (route.name === "client" && route.channel) {
-      if (isAppId(route.channel)) return; // an app's Home: AppHome opens it
+      if (isAppId(route.channel) || isViewName(route.channel)) return; // an app's Home, a view
       void c.history.open(route.channel);
       if (route.threadTs) setSide({ kind: "thread", ts: route.threadTs });
       return;
@@ -287,7 +296,7 @@ export function Workspace({ route }: { route: Route }) {
       <ConnectionBanner />
       <div className="columns">
         <div className="sidebar" id="sidebar">
-          <Sidebar active={channel ?? appHome} onDialog={setDialog} onNavigate={() => setNavOpen(false)} theme={theme} onToggleTheme={() => {
+          <Sidebar active={channel ?? appHome ?? view} onDialog={setDialog} onNavigate={() => setNavOpen(false)} theme={theme} onToggleTheme={() => {
             const next = theme === "dark" ? "light" : "dark";
             c.prefs.theme = next;
             setTheme(next);
@@ -298,6 +307,10 @@ export function Workspace({ route }: { route: Route }) {
           {appHome ? (
             <Suspense fallback={<p className="muted app-home-empty">Loading…</p>}>
               <AppHome appId={appHome} onMenu={() => setNavOpen(true)} />
+            </Suspense>
+          ) : view ? (
+            <Suspense fallback={<p className="muted app-home-empty">Loading…</p>}>
+              <ViewPane view={view} onMenu={() => setNavOpen(true)} />
             </Suspense>
           ) : channel ? (
             <>

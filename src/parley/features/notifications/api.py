@@ -332,6 +332,31 @@ async def reminders_command(call: Call, params: RemindCommandParams) -> dict[str
     return await command.run(call, params.text, params.channel)
 
 
+class LaterParams(Params):
+    channel: str | None = Field(default=None, max_length=32)
+    ts: SlackTs | None = None
+    time: str | None = Field(default=None, max_length=200)
+    done: SlackBool = False
+
+
+@api_method(
+    "client.reminders.later",
+    params=LaterParams,
+    tier=Tier.T2,
+    token_kinds=HUMAN_TOKEN_KINDS,
+    slack_compatible=False,
+    errors=("channel_not_found", "message_not_found", "cannot_parse"),
+)
+async def reminders_later(call: Call, params: LaterParams) -> dict[str, Any]:
+    """Saved for later: set a reminder on a message (`time`, words as reminders.add takes)
+    or mark it done (`done`)."""
+    async with call.services.db.write() as uow:
+        reminder = await reminders.check_later(
+            uow, call.principal, params.channel, params.ts, time=params.time, done=params.done
+        )
+    return {"reminder": reminders.reminder_object(reminder)}
+
+
 # --- drafts and views (Parley) ------------------------------------------------------------
 
 

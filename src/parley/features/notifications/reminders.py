@@ -23,7 +23,7 @@ from parley.features.conversations.interface import (
     get_conversation,
     require_member,
 )
-from parley.features.messages.interface import do_post_message
+from parley.features.messages.interface import access_message, do_post_message
 from parley.features.notifications import store
 from parley.features.notifications.models import Reminder
 from parley.features.notifications.rule import zone
@@ -310,3 +310,46 @@ async def run_reminders(
             except Exception:  # a database hiccup must not stop future reminders
                 log.exception("firing reminders failed; retrying")
             await asyncio.sleep(TICK_SECONDS)
+
+
+# --- Saved for later: a reminder on a message, and "done" -----------------------------------
+
+
+async def _item_reminder(
+    uow: UnitOfWork, principal: Principal, item: tuple[str, str]
+) -> Reminder | None:
+    for row in await store.list_reminders(uow.session, principal.workspace_id, principal.user_id):
+        if (row.item_channel, row.item_ts) == item:
+            return row
+    return None
+
+
+async def check_later(
+    uow: UnitOfWork,
+    principal: Principal,
+    channel: str | None,
+    ts: str | None,
+    *,
+    time: str | None,
+    done: bool,
+) -> Reminder:
+    """A saved message's reminder: set it (`time`, replacing an earlier one) or mark the
+    item done (its reminder completed; one is made, completed, if it had none)."""
+    target = await access_message(uow.session, principal, channel, ts)
+    item = (target.message.conversation_id, target.message.ts)
+    existing = await _item_reminder(uow, principal, item)
+    if done:
+        reminder = existing or await do_add_reminder(
+            uow, principal, "a saved message", When(unix_now()), item=item
+        )
+        reminder.complete_ts = reminder.complete_ts or unix_now()
+        await uow.session.flush()
+        return reminder
+    if not time:
+        raise ApiError("cannot_parse")
+    tz = await tz_of(uow.session, principal.workspace_id, principal.user_id)
+    when = when_of(time, None, unix_now(), tz)
+    if existing is not None:
+        await uow.session.delete(existing)
+        await uow.session.flush()
+    return await do_add_reminder(uow, principal, "a saved message", when, item=item)

@@ -22,6 +22,11 @@ export interface RtmEventMap {
   channel_shared: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_shared" };
   channel_unarchive: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_unarchive" };
   channel_unshared: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_unshared" };
+  desktop_notification: Omit<Schemas["DesktopNotification"], "type"> & { type: "desktop_notification" };
+  dnd_updated: Omit<Schemas["DndEvent"], "type"> & { type: "dnd_updated" };
+  dnd_updated_user: Omit<Schemas["DndEvent"], "type"> & { type: "dnd_updated_user" };
+  draft_deleted: Omit<Schemas["DraftEvent"], "type"> & { type: "draft_deleted" };
+  draft_saved: Omit<Schemas["DraftEvent"], "type"> & { type: "draft_saved" };
   emoji_changed: Omit<Schemas["EmojiChanged"], "type"> & { type: "emoji_changed" };
   file_change: Omit<Schemas["FileEvent"], "type"> & { type: "file_change" };
   file_created: Omit<Schemas["FileEvent"], "type"> & { type: "file_created" };
@@ -55,6 +60,7 @@ export interface RtmEventMap {
   pin_added: Omit<Schemas["PinEvent"], "type"> & { type: "pin_added" };
   pin_removed: Omit<Schemas["PinEvent"], "type"> & { type: "pin_removed" };
   pong: Omit<Schemas["ControlFrame"], "type"> & { type: "pong" };
+  pref_change: Omit<Schemas["PrefChange"], "type"> & { type: "pref_change" };
   presence_change: Omit<Schemas["PresenceChange"], "type"> & { type: "presence_change" };
   reaction_added: Omit<Schemas["ReactionEvent"], "type"> & { type: "reaction_added" };
   reaction_removed: Omit<Schemas["ReactionEvent"], "type"> & { type: "reaction_removed" };
@@ -65,6 +71,7 @@ export interface RtmEventMap {
   subteam_members_changed: Omit<Schemas["SubteamMembersChanged"], "type"> & { type: "subteam_members_changed" };
   subteam_updated: Omit<Schemas["SubteamEvent"], "type"> & { type: "subteam_updated" };
   team_join: Omit<Schemas["UserEvent"], "type"> & { type: "team_join" };
+  thread_marked: Omit<Schemas["ThreadMarked"], "type"> & { type: "thread_marked" };
   user_change: Omit<Schemas["UserEvent"], "type"> & { type: "user_change" };
   user_typing: Omit<Schemas["UserTyping"], "type"> & { type: "user_typing" };
   view_closed: Omit<Schemas["ViewEvent"], "type"> & { type: "view_closed" };
