@@ -23,7 +23,7 @@ const LEVELS: [Level, string][] = [
 
 export function ChannelNotificationsDialog({ channel, onClose }: { channel: string; onClose: () => void }) {
   const c = useController();
-  const call = c.api.call as unknown as Call;
+  const call = c.api.call.bind(c.api) as unknown as Call;
   const conversation = useAppState((s) => s.conversations[channel]);
   const users = useAppState((s) => s.users);
   const self = useAppState((s) => s.self?.userId);
@@ -35,7 +35,8 @@ export function ChannelNotificationsDialog({ channel, onClose }: { channel: stri
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [channel]);
-  const save = (change: Partial<Pref>) =>
+  const save = (change: Partial<Pref>) => {
+    setPref((p) => ({ ...p, ...change })); // shown at once; the server's answer follows
     void call("client.notifications.setChannel", { channel, ...change }).then(
       (body) => {
         const next = body.channel as Pref;
@@ -44,6 +45,7 @@ export function ChannelNotificationsDialog({ channel, onClose }: { channel: stri
       },
       () => c.toast("Could not save the notification settings"),
     );
+  };
   const title = conversationTitle(conversation, users, self);
   const direct = conversation?.is_im || conversation?.is_mpim;
   return (

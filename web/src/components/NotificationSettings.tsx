@@ -36,9 +36,17 @@ function permissionText(p: NotificationPermission | "unsupported"): string {
   return "Desktop notifications are off for this browser.";
 }
 
+function scheduleChange(params: Record<string, unknown>): Partial<Settings["dnd_schedule"]> {
+  const change: Partial<Settings["dnd_schedule"]> = {};
+  if (typeof params.dnd_enabled === "boolean") change.enabled = params.dnd_enabled;
+  if (typeof params.dnd_start === "string") change.start = params.dnd_start;
+  if (typeof params.dnd_end === "string") change.end = params.dnd_end;
+  return change;
+}
+
 export function NotificationSettings() {
   const c = useController();
-  const call = c.api.call as unknown as Call;
+  const call = c.api.call.bind(c.api) as unknown as Call;
   const [settings, setSettings] = useState<Settings | null>(null);
   const [keywords, setKeywords] = useState("");
   const [permission, setPermission] = useState<NotificationPermission | "unsupported">(() => (notificationsSupported() ? Notification.permission : "unsupported"));
@@ -53,11 +61,14 @@ export function NotificationSettings() {
   useEffect(load, [load]);
   useEffect(() => onSocketEvent((e: RtmEvent) => (e.type === "dnd_updated" || e.type === "pref_change") && load()), [load]);
 
-  const save = (params: Record<string, unknown>) =>
-    void (c.api.call as unknown as (m: string, p: unknown) => Promise<Record<string, unknown>>)("client.notifications.set", params).then(
+  const save = (params: Record<string, unknown>) => {
+    // Shown at once (the level and schedule fields); the server's answer follows.
+    setSettings((s) => s && { ...s, ...(params.level ? { level: params.level as Settings["level"] } : {}), dnd_schedule: { ...s.dnd_schedule, ...scheduleChange(params) } });
+    void call("client.notifications.set", params).then(
       (body) => setSettings(body.settings as Settings),
       () => c.toast("Could not save the notification settings"),
     );
+  };
   const snooze = (minutes: number) => void call("dnd.setSnooze", { num_minutes: minutes }).then(load, () => c.toast("Could not pause notifications"));
   const resume = () => void call("dnd.endDnd", {}).then(load, () => c.toast("Could not resume notifications"));
   if (!settings) return <p className="muted view-empty">Loading…</p>;

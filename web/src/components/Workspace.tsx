@@ -228,7 +228,8 @@ export function Workspace({ route }: { route: Route }) {
       return;
     }
     if (route.name === "client" && route.channel) {
-      if (isAppId(route.channel) || isViewName(route.channel)) return; // an app's Home, a view
+      if (isAppId(route.channel)) return; // an app's Home: AppHome opens it
+      if (isViewName(route.channel)) return c.store.dispatch({ type: "view", channel: null }); // no conversation in view
       void c.history.open(route.channel);
       if (route.threadTs) setSide({ kind: "thread", ts: route.threadTs });
       return;

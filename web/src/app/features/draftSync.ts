@@ -28,7 +28,7 @@ export class DraftSync {
   constructor(private readonly core: Core, private readonly drafts: () => Drafts) {}
 
   private get call(): Call {
-    return this.core.api.call as unknown as Call;
+    return this.core.api.call.bind(this.core.api) as unknown as Call;
   }
 
   /** A composer changed: send it to the server once typing pauses. */

@@ -23,7 +23,7 @@ export function remindErrorText(e: unknown): string {
 }
 
 export async function runRemind(core: Core, channel: string, text: string): Promise<string> {
-  const call = core.api.call as unknown as (m: string, p: object) => Promise<{ response: string }>;
+  const call = core.api.call.bind(core.api) as unknown as (m: string, p: object) => Promise<{ response: string }>;
   const body = await call("client.reminders.command", { channel, text });
   return body.response;
 }
