@@ -885,6 +885,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/client.reminders.later": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Saved for later: set a reminder on a message (`time`, words as reminders.add takes) */
+        post: operations["client_reminders_later"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/client.sent.list": {
         parameters: {
             query?: never;
@@ -7504,6 +7521,92 @@ export interface operations {
                      * @default
                      */
                     text?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_reminders_later: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Done
+                     * @default false
+                     */
+                    done?: boolean;
+                    /**
+                     * Time
+                     * @default null
+                     */
+                    time?: string | null;
+                    /**
+                     * Ts
+                     * @default null
+                     */
+                    ts?: string | number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Done
+                     * @default false
+                     */
+                    done?: boolean;
+                    /**
+                     * Time
+                     * @default null
+                     */
+                    time?: string | null;
+                    /**
+                     * Ts
+                     * @default null
+                     */
+                    ts?: string | number | null;
                 };
             };
         };
