@@ -90,8 +90,8 @@ def scheduled_session(schedule: Schedule, now: int) -> tuple[int, int]:
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     # The session that started yesterday may still run; otherwise today's or tomorrow's.
     for day in (-1, 0, 1):
-        start = (midnight + timedelta(days=day, minutes=start_min)).replace(tzinfo=None)
-        start_at = start.replace(tzinfo=tz)
+        # Aware + timedelta is wall-clock arithmetic: "22:00 local" stays 22:00 across DST.
+        start_at = midnight + timedelta(days=day, minutes=start_min)
         end_at = start_at + timedelta(minutes=length)
         if end_at.timestamp() > now:
             return int(start_at.timestamp()), int(end_at.timestamp())
