@@ -14,6 +14,7 @@ from parley.composition import install
 from parley.features.conversations import hooks as conversation_hooks
 from parley.features.messages import extras as message_extras
 from parley.features.messages import groups as message_groups
+from parley.features.messages import notify as message_notify
 
 # Tables another feature joins in SQL: a table is already a public schema, and a query
 # cannot join through a function. Annotations do not need these: every interface
@@ -30,6 +31,8 @@ ALLOWED_MODEL_IMPORTS = frozenset(
         ("apps", "parley.features.auth.models"),
         # Item lists and search filter messages by what was pinned, saved or reacted to.
         ("pins", "parley.features.messages.models"),
+        ("notifications", "parley.features.messages.models"),  # threads, activity, sent
+        ("notifications", "parley.features.reactions.models"),  # activity
         ("reactions", "parley.features.messages.models"),
         ("search", "parley.features.messages.models"),
         ("search", "parley.features.pins.models"),
@@ -126,3 +129,4 @@ def test_the_composition_installs_every_hook_lower_features_declare() -> None:
     conversation_hooks.read_states()
     assert sorted(message_extras.provided()) == ["pin_count", "pins", "reactions"]
     assert message_groups.group_mentions_provided()  # by usergroups
+    assert message_notify.post_notifier_provided()  # by notifications

@@ -12,6 +12,7 @@ from parley.features.conversations import feature as conversations
 from parley.features.emoji import feature as emoji
 from parley.features.files import feature as files
 from parley.features.messages import feature as messages
+from parley.features.notifications import feature as notifications
 from parley.features.pins import feature as pins
 from parley.features.reactions import feature as reactions
 from parley.features.rtm import feature as rtm
@@ -43,6 +44,7 @@ FEATURES: list[tuple[str, FeatureRegistration]] = [
     ("unfurl", unfurl.register),
     ("apps", apps.register),
     ("scim", scim.register),
+    ("notifications", notifications.register),
 ]
 
 

@@ -83,6 +83,7 @@ ID_PARAMS: dict[str, IdValue] = {
     "id": lambda a, v, m: a.ids["profile_field"],
     "field": lambda a, v, m: json.dumps({"id": a.ids["profile_field"], "label": "stolen"}),
     "scheduled_message_id": lambda a, v, m: a.ids["scheduled"],
+    "reminder": lambda a, v, m: a.ids["reminder"],
     "view_id": lambda a, v, m: a.ids["view"],
     "app_id": lambda a, v, m: a.ids["app"],
     "bot": lambda a, v, m: a.ids["bot_id"],
@@ -233,6 +234,16 @@ NEUTRAL_PARAMS: dict[str, str] = {
         {"type": "modal", "title": {"type": "plain_text", "text": "B"}, "blocks": []}
     ),
     "manifest": json.dumps(app_manifest("BApp")),
+    "level": "all",
+    "muted": "true",
+    "keywords": json.dumps(["b-word"]),
+    "dnd_enabled": "true",
+    "dnd_start": "22:00",
+    "dnd_end": "08:00",
+    "num_minutes": "10",
+    "done": "true",
+    "time": "in 10 minutes",
+    "recurrence": json.dumps({"frequency": "daily"}),
 }
 
 # Methods that answer ok:true with A's ids in the body, and why that leaks nothing.

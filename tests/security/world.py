@@ -113,6 +113,15 @@ async def build_workspace_a(api: Api, client: httpx.AsyncClient, factory: Factor
         post_at=int(time.time()) + 3600,
     )
     ids["scheduled"] = scheduled["scheduled_message_id"]
+    reminder = await api("reminders.add", owner, text=f"{secret} remind", time="in 2 hours")
+    assert reminder["ok"], reminder
+    ids["reminder"] = reminder["reminder"]["id"]
+    assert (await api("client.drafts.save", owner, channel=ids["private"], text=f"{secret} d"))[
+        "ok"
+    ]
+    assert (
+        await api("client.notifications.setChannel", owner, channel=ids["public"], level="all")
+    )["ok"]
     group = await api(
         "usergroups.create",
         owner,
@@ -255,6 +264,9 @@ async def snapshot(api: Api, a: WorkspaceA) -> dict[str, Any]:
         for b in (await api("bookmarks.list", owner, channel_id=ids["public"]))["bookmarks"]
     ]
     shot["stars"] = len((await api("stars.list", owner))["items"])
+    shot["reminders"] = (await api("reminders.list", owner))["reminders"]
+    shot["drafts"] = (await api("client.drafts.list", owner))["drafts"]
+    shot["notifications"] = (await api("client.notifications.get", owner))["channels"]
     scheduled = await api("chat.scheduledMessages.list", owner)
     shot["scheduled"] = sorted(m["id"] for m in scheduled["scheduled_messages"])
     file = (await api("files.info", owner, file=ids["file"]))["file"]

@@ -153,9 +153,9 @@ def test_builtin_slash_commands(web: Web) -> None:
     assert _last_message(bob, _general_id(bob)).get("subtype") == "me_message"
 
     alice.send("Message #general", "/status :coffee: Lunch")
-    expect(alice.page.get_by_role("status").or_(alice.page.locator(".toast")).first).to_contain_text(
-        "Status set"
-    )
+    expect(
+        alice.page.get_by_role("status").or_(alice.page.locator(".toast")).first
+    ).to_contain_text("Status set")
     profile = alice.api("users.profile.get")["profile"]
     assert (profile["status_emoji"], profile["status_text"]) == (":coffee:", "Lunch")
     alice.send("Message #general", "/status clear")

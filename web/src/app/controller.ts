@@ -3,6 +3,7 @@
 import type { ApiClient } from "../api/client";
 import type { RtmEvent } from "../api/types";
 import { Drafts, type KeyValueStore } from "../state/drafts";
+import { DraftSync } from "./features/draftSync";
 import { Prefs } from "../state/prefs";
 import type { State } from "../state/reducer";
 import { Store } from "../state/store";
@@ -42,12 +43,15 @@ export class Controller implements Core {
   private readonly effects: EventEffects;
   /** Components that follow raw socket events themselves (bookmarks bar, details panel). */
   private readonly rtmListeners = new Set<(event: RtmEvent) => void>();
+  private readonly draftSync: DraftSync;
+  private draftsLoadedFor: string | null = null;
 
   constructor(
     readonly api: ApiClient,
     storage: KeyValueStore,
   ) {
-    this.drafts = new Drafts(storage);
+    this.draftSync = new DraftSync(this, () => this.drafts);
+    this.drafts = new Drafts(storage, (key, text) => this.draftSync.changed(key, text));
     this.prefs = new Prefs(storage);
     this.apps = new Apps(api);
     this.lookups = new Lookups(this);
@@ -82,6 +86,12 @@ export class Controller implements Core {
   handleEvent(event: RtmEvent): void {
     this.effects.handle(event);
     this.rtmListeners.forEach((listener) => listener(event));
+    this.draftSync.handle(event);
+    const team = this.state.team?.id;
+    if (team && this.draftsLoadedFor !== team) {
+      this.draftsLoadedFor = team; // once per signed-in workspace: the server's drafts
+      void this.draftSync.load(team);
+    }
   }
 
   /** Calls `listener` with every socket event after the store applied it; returns the unsubscribe. */

@@ -7,6 +7,7 @@ import { clientPath, navigate } from "../lib/router";
 import { unreadOf } from "../state/reducer";
 import { Avatar, PresenceDot } from "./Avatar";
 import { Icon } from "./Icons";
+import { SidebarViews } from "./SidebarViews";
 import { appIdOf, AppsSection } from "./SlashCommands";
 
 export type DialogName = "browse" | "create" | "dm" | "profile" | "invite" | null;
@@ -192,6 +193,7 @@ export function Sidebar({ active, onDialog, onNavigate, theme, onToggleTheme }: 
       </div>
       <NotificationPrompt />
       <nav className="side-nav" aria-label="Conversations">
+        <SidebarViews active={active} onNavigate={onNavigate} />
         <div className="side-section">
           <div className="side-section-header">
             <h2 id="side-channels">Channels</h2>

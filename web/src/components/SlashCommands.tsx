@@ -7,6 +7,7 @@ import type { Message, User } from "../api/types";
 import { type AppsState, matchCommands, parseCommand, type Shortcut, type SlashCommand } from "../app/apps";
 import { runBuiltin } from "../app/builtins";
 import { useAppState, useController } from "../app/context";
+import { REMIND_COMMAND, remindErrorText, runRemind } from "../app/features/remind";
 import { BUILTIN_COMMANDS, isBuiltin } from "../lib/builtins";
 import { displayName } from "../lib/names";
 import { navigate } from "../lib/router";
@@ -121,6 +122,16 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
     if (running) return true;
     setRunning(true);
     setError("");
+    if (parsed.command === REMIND_COMMAND) {
+      runRemind(c, channel, parsed.text).then(
+        (response) => {
+          setText("");
+          c.toast(response);
+        },
+        (e) => setError(remindErrorText(e)),
+      ).finally(() => setRunning(false));
+      return true;
+    }
     if (isBuiltin(parsed.command)) {
       void runBuiltin(c, channel, parsed.command, parsed.text)
         .then((result) => {

@@ -19,6 +19,9 @@ import { isAppId, useApps } from "./SlashCommands";
 // Loaded when first needed: an app's modal or Home.
 const AppModals = lazy(() => import("./Modal"));
 const AppHome = lazy(() => import("./AppHome"));
+const ViewPane = lazy(() => import("./Views").then((m) => ({ default: m.ViewPane })));
+const ChannelNotificationsDialog = lazy(() => import("./ChannelNotificationsDialog").then((m) => ({ default: m.ChannelNotificationsDialog })));
+import { isViewName } from "./SidebarViews";
 import { FilesPane, FileUiIcon } from "./Files";
 import { BookmarksBar } from "./BookmarksBar";
 import { ChannelDetails, type DetailsTab } from "./ChannelDetails";
@@ -86,7 +89,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
   const muted = useAppState((s) => s.muted.includes(channel));
   const other = conversation?.is_im && conversation.user ? users[conversation.user] : undefined;
   const presence = useAppState((s) => (other ? s.presence[other.id] : undefined));
-  const [dialog, setDialog] = useState<"topic" | "add" | null>(null);
+  const [dialog, setDialog] = useState<"topic" | "add" | "notifications" | null>(null);
   const [details, setDetails] = useState<DetailsTab | null>(null);
   const title = conversationTitle(conversation, users, selfId);
   const direct = conversation?.is_im || conversation?.is_mpim;
@@ -144,7 +147,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
             <FileUiIcon name="files" />
           </button>
         )}
-        <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label={muted ? "Unmute conversation" : "Mute conversation"} title={muted ? "Unmute" : "Mute"} onClick={() => c.conversations.setMuted(channel, !muted)}>
+        <button type="button" className={`icon-button ${muted ? "icon-button-on" : ""}`} aria-pressed={muted} aria-label="Notification settings" title={muted ? "Muted: notification settings" : "Notification settings"} onClick={() => setDialog("notifications")}>
           <Icon name={muted ? "bellOff" : "bell"} />
         </button>
         {!direct && !conversation?.is_general && conversation?.is_member && (
@@ -163,6 +166,11 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
         )}
       </div>
       {dialog === "topic" && <TopicDialog channel={channel} onClose={() => setDialog(null)} />}
+      {dialog === "notifications" && (
+        <Suspense fallback={null}>
+          <ChannelNotificationsDialog channel={channel} onClose={() => setDialog(null)} />
+        </Suspense>
+      )}
       {dialog === "add" && <AddPeopleDialog channel={channel} onClose={() => setDialog(null)} />}
       {details && <ChannelDetails channel={channel} initialTab={details} onClose={() => setDetails(null)} />}
     </header>
@@ -198,7 +206,8 @@ export function Workspace({ route }: { route: Route }) {
 
   const routeChannel = route.name === "client" || route.name === "permalink" ? route.channel : null;
   const appHome = route.name === "client" && isAppId(routeChannel) ? routeChannel : null;
-  const channel = appHome ? null : routeChannel;
+  const view = route.name === "client" && isViewName(routeChannel) ? routeChannel : null;
+  const channel = appHome || view ? null : routeChannel;
   const hasModal = useApps((s) => s.modalOrder.length > 0);
 
   // Route → what is on screen.
@@ -221,6 +230,7 @@ export function Workspace({ route }: { route: Route }) {
     }
     if (route.name === "client" && route.channel) {
       if (isAppId(route.channel)) return; // an app's Home: AppHome opens it
+      if (isViewName(route.channel)) return c.store.dispatch({ type: "view", channel: null }); // no conversation in view
       void c.history.open(route.channel);
       if (route.threadTs) setSide({ kind: "thread", ts: route.threadTs });
       return;
@@ -288,7 +298,7 @@ export function Workspace({ route }: { route: Route }) {
       <ConnectionBanner />
       <div className="columns">
         <div className="sidebar" id="sidebar">
-          <Sidebar active={channel ?? appHome} onDialog={setDialog} onNavigate={() => setNavOpen(false)} theme={theme} onToggleTheme={() => {
+          <Sidebar active={channel ?? appHome ?? view} onDialog={setDialog} onNavigate={() => setNavOpen(false)} theme={theme} onToggleTheme={() => {
             const next = theme === "dark" ? "light" : "dark";
             c.prefs.theme = next;
             setTheme(next);
@@ -299,6 +309,10 @@ export function Workspace({ route }: { route: Route }) {
           {appHome ? (
             <Suspense fallback={<p className="muted app-home-empty">Loading…</p>}>
               <AppHome appId={appHome} onMenu={() => setNavOpen(true)} />
+            </Suspense>
+          ) : view ? (
+            <Suspense fallback={<p className="muted app-home-empty">Loading…</p>}>
+              <ViewPane view={view} onMenu={() => setNavOpen(true)} />
             </Suspense>
           ) : channel ? (
             <>

@@ -16,6 +16,7 @@ export const BUILTIN_COMMANDS: readonly BuiltinCommand[] = [
   { command: "/status", usage_hint: ":emoji: text | clear", description: "Set or clear your status" },
   { command: "/dnd", usage_hint: "30 minutes | 2 hours | off", description: "Pause notifications for a while" },
   { command: "/msg", usage_hint: "@person text", description: "Send someone a direct message" },
+  { command: "/remind", usage_hint: "me to stretch in 20 minutes | #channel … | list", description: "Set a reminder for yourself or a channel" },
   { command: "/help", usage_hint: "", description: "List the built-in commands and shortcuts" },
 ];
 

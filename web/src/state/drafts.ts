@@ -13,7 +13,11 @@ export function draftKey(teamId: string, channel: string, threadTs?: string): st
 }
 
 export class Drafts {
-  constructor(private readonly storage: KeyValueStore) {}
+  /** `onChange` hears each change made through `set` (the server copy, draftSync.ts). */
+  constructor(
+    private readonly storage: KeyValueStore,
+    private readonly onChange?: (key: string, text: string) => void,
+  ) {}
 
   get(key: string): string {
     try {
@@ -25,6 +29,12 @@ export class Drafts {
 
   /** Saves a draft; an empty or whitespace-only draft is removed instead. */
   set(key: string, text: string): void {
+    if (this.get(key) !== (text.trim() ? text : "")) this.onChange?.(key, text);
+    this.store(key, text);
+  }
+
+  /** Saves a draft without telling `onChange` (a copy that came from the server). */
+  store(key: string, text: string): void {
     try {
       if (text.trim()) this.storage.setItem(key, text);
       else this.storage.removeItem(key);

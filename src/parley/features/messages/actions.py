@@ -22,6 +22,7 @@ from parley.features.messages.groups import group_handles, group_members, groups
 from parley.features.messages.metadata import check_metadata
 from parley.features.messages.models import Mention, Message, MessageEdit, ScheduledMessage
 from parley.features.messages.mrkdwn import SPECIAL_MENTIONS, Mentions, message_mentions
+from parley.features.messages.notify import Posted, notify_posted
 from parley.features.messages.render import RenderContext, render_attachments, render_message
 from parley.features.messages.schemas import message_event, message_object
 from parley.features.users.interface import display_names, existing_user_ids, users_by_name
@@ -141,7 +142,7 @@ async def _render_and_mentions(uow: UnitOfWork, message: Message) -> Mentions:
 
 async def _store_mentions(
     uow: UnitOfWork, message: Message, found: Mentions, *, replace: bool = True
-) -> None:
+) -> list[str]:
     """One Mention row per mentioned user of the workspace, directly or as a member of a
     mentioned user group (replacing earlier ones on edit); none for the author
     (`<@me> has joined the channel` is no mention to be notified of)."""
@@ -152,7 +153,7 @@ async def _store_mentions(
     mentioned = [user_id for user_id in everyone if user_id != message.user_id]
     users = await existing_user_ids(uow.session, message.workspace_id, mentioned)
     if not users:
-        return
+        return []
     await uow.session.execute(
         insert(Mention),
         [
@@ -166,6 +167,7 @@ async def _store_mentions(
             for user_id in users
         ],
     )
+    return list(users)
 
 
 # --- posting --------------------------------------------------------------------------------
@@ -332,7 +334,8 @@ async def do_post_message(
         if shown:  # a concurrent retry posted it first: this ts counts nothing
             await counters.uncount_allocated(uow.session, message)
         return outcome.message
-    await _store_mentions(uow, message, found, replace=False)  # a new message has none yet
+    # a new message has no mentions yet
+    mentioned = await _store_mentions(uow, message, found, replace=False)
     await counters.count_posted(uow.session, message)
     body = message_object(message, bot_profiles=await bot_profiles_for(uow.session, [message]))
     if root is not None:
@@ -340,7 +343,22 @@ async def do_post_message(
             body["root"] = message_object(root)
         await _update_thread_root(uow, conversation, root, user_id, ts)
     await _emit(uow, conversation, message_event(conversation, body, event_ts=ts))
+    await notify_posted(uow, _posted(conversation, message, mentioned))
     return message
+
+
+def _posted(conversation: Conversation, message: Message, mentioned: list[str]) -> Posted:
+    return Posted(
+        conversation=conversation,
+        ts=message.ts,
+        author_id=message.user_id or "",
+        text=message.text,
+        thread_ts=message.thread_ts,
+        mentioned=frozenset(mentioned),
+        mentions_everyone=message.mentions_everyone,
+        subtype=message.subtype,
+        is_bot=message.bot_id is not None,
+    )
 
 
 # --- editing and deleting -------------------------------------------------------------------

@@ -11,7 +11,9 @@
   Slack's legacy item-list paging `window` / `page_body` / `Window`.
 - Hooks that features above provide: `provide_reactions`, `provide_pins`
   (`ReactionsOfMessages`, `PinsOfMessages`, `PinCount`); `provide_group_mentions`
-  (`GroupMentions`: who a `<!subteam^S…>` mention notifies, and its `@handle`).
+  (`GroupMentions`: who a `<!subteam^S…>` mention notifies, and its `@handle`);
+  `provide_post_notifier` (`PostNotifier`: the notification rule, asked with a `Posted`
+  for every new message).
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
 """
@@ -38,6 +40,7 @@ from parley.features.messages.extras import (
 from parley.features.messages.groups import GroupMentions, provide_group_mentions
 from parley.features.messages.message_access import MessageAccess, access_message
 from parley.features.messages.models import Message
+from parley.features.messages.notify import Posted, PostNotifier, provide_post_notifier
 from parley.features.messages.paging import Window, page_body, window
 from parley.features.messages.posting import PostRequest, post_message
 from parley.features.messages.schemas import message_object
@@ -55,7 +58,9 @@ __all__ = [
     "MessageAccess",
     "PinCount",
     "PinsOfMessages",
+    "PostNotifier",
     "PostRequest",
+    "Posted",
     "ReactionsOfMessages",
     "Window",
     "WireMessage",
@@ -77,6 +82,7 @@ __all__ = [
     "post_message",
     "provide_group_mentions",
     "provide_pins",
+    "provide_post_notifier",
     "provide_reactions",
     "safe_ts",
     "window",

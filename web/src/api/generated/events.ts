@@ -23,6 +23,11 @@ export interface RtmEventMap {
   channel_shared: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_shared" };
   channel_unarchive: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_unarchive" };
   channel_unshared: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_unshared" };
+  desktop_notification: Omit<Schemas["DesktopNotification"], "type"> & { type: "desktop_notification" };
+  dnd_updated: Omit<Schemas["DndEvent"], "type"> & { type: "dnd_updated" };
+  dnd_updated_user: Omit<Schemas["DndEvent"], "type"> & { type: "dnd_updated_user" };
+  draft_deleted: Omit<Schemas["DraftEvent"], "type"> & { type: "draft_deleted" };
+  draft_saved: Omit<Schemas["DraftEvent"], "type"> & { type: "draft_saved" };
   emoji_changed: Omit<Schemas["EmojiChanged"], "type"> & { type: "emoji_changed" };
   file_change: Omit<Schemas["FileEvent"], "type"> & { type: "file_change" };
   file_created: Omit<Schemas["FileEvent"], "type"> & { type: "file_created" };
@@ -56,6 +61,7 @@ export interface RtmEventMap {
   pin_added: Omit<Schemas["PinEvent"], "type"> & { type: "pin_added" };
   pin_removed: Omit<Schemas["PinEvent"], "type"> & { type: "pin_removed" };
   pong: Omit<Schemas["ControlFrame"], "type"> & { type: "pong" };
+  pref_change: Omit<Schemas["PrefChange"], "type"> & { type: "pref_change" };
   presence_change: Omit<Schemas["PresenceChange"], "type"> & { type: "presence_change" };
   reaction_added: Omit<Schemas["ReactionEvent"], "type"> & { type: "reaction_added" };
   reaction_removed: Omit<Schemas["ReactionEvent"], "type"> & { type: "reaction_removed" };
@@ -68,6 +74,7 @@ export interface RtmEventMap {
   team_join: Omit<Schemas["UserEvent"], "type"> & { type: "team_join" };
   team_profile_change: Omit<Schemas["TeamProfileEvent"], "type"> & { type: "team_profile_change" };
   team_profile_delete: Omit<Schemas["TeamProfileEvent"], "type"> & { type: "team_profile_delete" };
+  thread_marked: Omit<Schemas["ThreadMarked"], "type"> & { type: "thread_marked" };
   user_change: Omit<Schemas["UserEvent"], "type"> & { type: "user_change" };
   user_typing: Omit<Schemas["UserTyping"], "type"> & { type: "user_typing" };
   view_closed: Omit<Schemas["ViewEvent"], "type"> & { type: "view_closed" };

@@ -800,6 +800,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/client.activity.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mentions of the caller and reactions to their messages, newest first. */
+        post: operations["client_activity_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/client.counts": {
         parameters: {
             query?: never;
@@ -811,6 +828,176 @@ export interface paths {
         put?: never;
         /** Unread and mention counts for every conversation the caller is in. */
         post: operations["client_counts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.drafts.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller's drafts in conversations they can read, newest first. */
+        post: operations["client_drafts_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.drafts.save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keeps the caller's unsent text for a conversation (or thread); empty text deletes it. */
+        post: operations["client_drafts_save"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.notifications.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller's notification settings (level, keywords, DND schedule and state) and */
+        post: operations["client_notifications_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.notifications.set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes the caller's notification level, keywords or DND schedule ("HH:MM" in their */
+        post: operations["client_notifications_set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.notifications.setChannel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets the caller's notification level (default / all / mentions / nothing) or mute for */
+        post: operations["client_notifications_setChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.reminders.command": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs `/remind`: `me to X in 10 minutes`, `#channel X every Monday at 10am`, */
+        post: operations["client_reminders_command"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.reminders.later": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Saved for later: set a reminder on a message (`time`, words as reminders.add takes) */
+        post: operations["client_reminders_later"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.sent.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller's recent messages, newest first, with their channel. */
+        post: operations["client_sent_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.threads.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Threads the caller follows (started with replies, replied to, mentioned in), those */
+        post: operations["client_threads_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client.threads.mark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a thread read up to `ts` for the caller. */
+        post: operations["client_threads_mark"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1151,6 +1338,91 @@ export interface paths {
         put?: never;
         /** Reverses archiving (its creator or an admin). */
         post: operations["conversations_unarchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dnd.endDnd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the caller's current Do Not Disturb session (snooze and scheduled) now. */
+        post: operations["dnd_endDnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dnd.endSnooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the caller's snooze. */
+        post: operations["dnd_endSnooze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dnd.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retrieves a user's current Do Not Disturb status (the snooze only for oneself). */
+        post: operations["dnd_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dnd.setSnooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns on Do Not Disturb mode for the caller, or changes its duration. */
+        post: operations["dnd_setSnooze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dnd.teamInfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retrieves the Do Not Disturb status for up to 50 users of the workspace (others are */
+        post: operations["dnd_teamInfo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1627,6 +1899,91 @@ export interface paths {
         put?: never;
         /** Removes the caller's reaction from a message. */
         post: operations["reactions_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders.add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates a reminder: `time` is a Unix time, seconds from now, or words ("in 15 */
+        post: operations["reminders_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders.complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks one of the caller's one-off reminders as complete. */
+        post: operations["reminders_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes one of the caller's reminders. */
+        post: operations["reminders_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gets information about one of the caller's reminders. */
+        post: operations["reminders_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lists the caller's reminders, soonest first. */
+        post: operations["reminders_list"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2578,6 +2935,37 @@ export interface components {
             /** Ts */
             ts: string;
         };
+        /**
+         * DesktopNotification
+         * @description Slack's RTM `desktop_notification`, plus Parley's `reason` (dm, mention, keyword,
+         *     all) and `is_mention` so that the client's badge follows the same rule.
+         */
+        DesktopNotification: {
+            /** Author */
+            author?: string | null;
+            /** Channel */
+            channel?: string | null;
+            /** Content */
+            content?: string | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Is Mention */
+            is_mention?: boolean | null;
+            /** Msg */
+            msg?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Subtitle */
+            subtitle?: string | null;
+            /** Thread Ts */
+            thread_ts?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Ts */
+            ts?: string | null;
+            /** Type */
+            type: string;
+        };
         /** DirectOpenClose */
         DirectOpenClose: {
             /** Channel */
@@ -2586,6 +2974,30 @@ export interface components {
             type: string;
             /** User */
             user?: string | null;
+        };
+        /** DndEvent */
+        DndEvent: {
+            /** Dnd Status */
+            dnd_status?: {
+                [key: string]: unknown;
+            } | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Type */
+            type: string;
+            /** User */
+            user?: string | null;
+        };
+        /** DraftEvent */
+        DraftEvent: {
+            /** Draft */
+            draft?: {
+                [key: string]: unknown;
+            } | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Type */
+            type: string;
         };
         /** Edited */
         Edited: {
@@ -3071,6 +3483,17 @@ export interface components {
             /** Ts */
             ts: string;
         };
+        /** PrefChange */
+        PrefChange: {
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Type */
+            type: string;
+            /** Value */
+            value?: unknown;
+        };
         /**
          * PresenceChange
          * @description One person's presence (`user`), or several at once (`users`, batched presence).
@@ -3473,6 +3896,19 @@ export interface components {
              * @enum {string}
              */
             type: "plain_text" | "mrkdwn";
+        };
+        /** ThreadMarked */
+        ThreadMarked: {
+            /** Channel */
+            channel?: string | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Thread Ts */
+            thread_ts?: string | null;
+            /** Ts */
+            ts?: string | null;
+            /** Type */
+            type: string;
         };
         /** UpdateMessageResponse */
         UpdateMessageResponse: {
@@ -7042,6 +7478,50 @@ export interface operations {
             };
         };
     };
+    client_activity_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     client_counts: {
         parameters: {
             query?: never;
@@ -7069,6 +7549,646 @@ export interface operations {
                         error: string;
                         /** @constant */
                         ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_drafts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_drafts_save: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Text
+                     * @default
+                     */
+                    text?: string;
+                    /**
+                     * Thread Ts
+                     * @default null
+                     */
+                    thread_ts?: string | number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Text
+                     * @default
+                     */
+                    text?: string;
+                    /**
+                     * Thread Ts
+                     * @default null
+                     */
+                    thread_ts?: string | number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_notifications_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_notifications_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Dnd Enabled
+                     * @default null
+                     */
+                    dnd_enabled?: boolean | null;
+                    /**
+                     * Dnd End
+                     * @default null
+                     */
+                    dnd_end?: string | null;
+                    /**
+                     * Dnd Start
+                     * @default null
+                     */
+                    dnd_start?: string | null;
+                    /**
+                     * Keywords
+                     * @default null
+                     */
+                    keywords?: unknown[] | null;
+                    /**
+                     * Level
+                     * @default null
+                     */
+                    level?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Dnd Enabled
+                     * @default null
+                     */
+                    dnd_enabled?: boolean | null;
+                    /**
+                     * Dnd End
+                     * @default null
+                     */
+                    dnd_end?: string | null;
+                    /**
+                     * Dnd Start
+                     * @default null
+                     */
+                    dnd_start?: string | null;
+                    /**
+                     * Keywords
+                     * @default null
+                     */
+                    keywords?: unknown[] | null;
+                    /**
+                     * Level
+                     * @default null
+                     */
+                    level?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_notifications_setChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Level
+                     * @default null
+                     */
+                    level?: string | null;
+                    /**
+                     * Muted
+                     * @default null
+                     */
+                    muted?: boolean | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Level
+                     * @default null
+                     */
+                    level?: string | null;
+                    /**
+                     * Muted
+                     * @default null
+                     */
+                    muted?: boolean | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_reminders_command: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Text
+                     * @default
+                     */
+                    text?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Text
+                     * @default
+                     */
+                    text?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_reminders_later: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Done
+                     * @default false
+                     */
+                    done?: boolean;
+                    /**
+                     * Time
+                     * @default null
+                     */
+                    time?: string | null;
+                    /**
+                     * Ts
+                     * @default null
+                     */
+                    ts?: string | number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Done
+                     * @default false
+                     */
+                    done?: boolean;
+                    /**
+                     * Time
+                     * @default null
+                     */
+                    time?: string | null;
+                    /**
+                     * Ts
+                     * @default null
+                     */
+                    ts?: string | number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_sent_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_threads_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    client_threads_mark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /** Thread Ts */
+                    thread_ts: string | number;
+                    /** Ts */
+                    ts: string | number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /** Thread Ts */
+                    thread_ts: string | number;
+                    /** Ts */
+                    ts: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };
@@ -8384,6 +9504,256 @@ export interface operations {
                 "application/x-www-form-urlencoded": {
                     /** Channel */
                     channel: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    dnd_endDnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    dnd_endSnooze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    dnd_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    dnd_setSnooze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Num Minutes
+                     * @default null
+                     */
+                    num_minutes?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Num Minutes
+                     * @default null
+                     */
+                    num_minutes?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    dnd_teamInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Users */
+                    users?: string | string[];
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Users */
+                    users?: string | string[];
                 };
             };
         };
@@ -10841,6 +12211,318 @@ export interface operations {
                      */
                     timestamp?: (string | number) | null;
                 };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    reminders_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Recurrence
+                     * @default null
+                     */
+                    recurrence?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /**
+                     * Text
+                     * @default null
+                     */
+                    text?: string | null;
+                    /**
+                     * Time
+                     * @default null
+                     */
+                    time?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Recurrence
+                     * @default null
+                     */
+                    recurrence?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /**
+                     * Text
+                     * @default null
+                     */
+                    text?: string | null;
+                    /**
+                     * Time
+                     * @default null
+                     */
+                    time?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    reminders_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Reminder
+                     * @default null
+                     */
+                    reminder?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Reminder
+                     * @default null
+                     */
+                    reminder?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    reminders_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Reminder
+                     * @default null
+                     */
+                    reminder?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Reminder
+                     * @default null
+                     */
+                    reminder?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    reminders_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Reminder
+                     * @default null
+                     */
+                    reminder?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Reminder
+                     * @default null
+                     */
+                    reminder?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    reminders_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
             };
         };
         responses: {

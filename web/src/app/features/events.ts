@@ -1,32 +1,35 @@
 // The side effects of socket events: the reducer applies them; this fetches what they refer
 // to, marks read what is on screen, and notifies.
-import type { Message, RtmEvent } from "../../api/types";
+import type { RtmEvent } from "../../api/types";
 import type { ApiClient } from "../../api/client";
-import { plainText } from "../../lib/compose";
 import { fileFactsFor } from "../../lib/files";
-import { conversationTitle, displayName } from "../../lib/names";
-import { clientPath, navigate } from "../../lib/router";
 import { channelIdOf, userIdOf } from "../../rtm/events";
-import { mentions, unreadOf, type State } from "../../state/reducer";
+import type { State } from "../../state/reducer";
 import type { Apps } from "../apps";
 import type { Core } from "./core";
 import type { Lookups } from "./lookups";
+import { DesktopNotifier } from "./notify";
 import type { Reading } from "./reading";
 
 export class EventEffects {
+  private readonly desktop: DesktopNotifier;
+
   constructor(
     private readonly core: Core,
     private readonly api: ApiClient,
     private readonly apps: Apps,
     private readonly lookups: Lookups,
     private readonly reading: Reading,
-  ) {}
+  ) {
+    this.desktop = new DesktopNotifier(core);
+  }
 
   handle(event: RtmEvent): void {
     if (this.apps.handleEvent(event)) return;
     if (event.type.startsWith("file_")) fileFactsFor(this.api).onEvent(event);
     const before = this.core.state;
     this.core.store.dispatch({ type: "rtm", event });
+    this.desktop.handle(event);
     const channel = channelIdOf(event);
     const user = userIdOf(event);
     if (event.type === "message" && channel) this.afterMessage(before, channel, event);
@@ -40,35 +43,14 @@ export class EventEffects {
     if (user && !this.core.state.users[user]) void this.lookups.user(user);
   }
 
-  private afterMessage(before: State, channel: string, event: Extract<RtmEvent, { type: "message" }>): void {
+  private afterMessage(_before: State, channel: string, event: Extract<RtmEvent, { type: "message" }>): void {
     const state = this.core.state;
     if (!state.conversations[channel]) void this.lookups.conversation(channel);
     if (event.subtype && event.subtype !== "thread_broadcast" && event.subtype !== "bot_message" && event.subtype !== "me_message") return;
     const ts = event.ts;
     const self = state.self?.userId;
     if (!ts || event.user === self) return;
-    const wasUnread = unreadOf(before, channel).unreadCount;
+    // Desktop notifications follow the server's rule (`desktop_notification`, notify.ts).
     if (channel === state.active && state.focused) this.reading.scheduleMark(channel, ts);
-    else if (unreadOf(state, channel).unreadCount > wasUnread) this.maybeNotify(channel, event as unknown as Message);
-  }
-
-  private maybeNotify(channel: string, message: Message): void {
-    const s = this.core.state;
-    if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
-    if (s.muted.includes(channel) || !s.self) return;
-    const conversation = s.conversations[channel];
-    const direct = !!conversation && (!!conversation.is_im || !!conversation.is_mpim);
-    if (!direct && !mentions(message.text, s.self.userId)) return;
-    const who = displayName(message.user ? s.users[message.user] : undefined, message.username ?? "Someone");
-    const where = direct ? who : `${who} in #${conversationTitle(conversation, s.users, s.self.userId)}`;
-    try {
-      const n = new Notification(where, { body: plainText(message.text ?? "", s.users, s.conversations).slice(0, 200), tag: `${channel}:${message.ts}` });
-      n.onclick = () => {
-        window.focus();
-        if (s.team) navigate(clientPath(s.team.id, channel));
-      };
-    } catch {
-      /* some browsers only allow notifications from a service worker */
-    }
   }
 }

@@ -128,6 +128,21 @@ export class Session {
     this.parts.apps.reset();
   }
 
+  /** Mutes are kept on the server (the notification rule reads them); show them here too. */
+  private async loadServerMutes(): Promise<void> {
+    try {
+      const body = (await (this.core.api.call as unknown as (m: string, p: object) => Promise<{ channels?: { channel: string; muted: boolean }[] }>)("client.notifications.get", {})) ?? {};
+      const muted = new Set(this.core.state.muted);
+      for (const pref of body.channels ?? []) {
+        if (pref.muted) muted.add(pref.channel);
+        else muted.delete(pref.channel);
+      }
+      this.core.store.dispatch({ type: "muted", muted: [...muted] });
+    } catch {
+      /* the sidebar shows the browser's own mutes */
+    }
+  }
+
   private async load(self: Self, email?: string, snapshot?: Promise<Snapshot>): Promise<void> {
     this.teardown();
     // Connect and hold events until the snapshot is in; events that arrive meanwhile are
@@ -138,6 +153,7 @@ export class Session {
     const memberOf = conversations.map((c) => ({ ...c, is_member: true }));
     this.core.store.dispatch({ type: "boot", self, team, users, conversations: memberOf, counts });
     this.core.store.dispatch({ type: "muted", muted: [...this.parts.prefs.muted(team.id, self.userId)] });
+    void this.loadServerMutes();
     const pending = this.buffered ?? [];
     this.buffered = null;
     for (const event of pending) this.parts.onEvent(event);
