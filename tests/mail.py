@@ -42,12 +42,10 @@ class _Collector:
         self.mails: list[ReceivedMail] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         with self.lock:
-            self.mails.append(
-                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message)
-            )
+            self.mails.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
 
@@ -73,4 +71,6 @@ class SmtpServer:
             if len(mails) >= count:
                 return mails
             time.sleep(0.1)
-        raise AssertionError(f"{count} mail(s) to {address} did not arrive: {self.mails_to(address)}")
+        raise AssertionError(
+            f"{count} mail(s) to {address} did not arrive: {self.mails_to(address)}"
+        )

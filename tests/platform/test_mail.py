@@ -103,9 +103,7 @@ async def test_gives_up_after_the_last_attempt(settings: Settings, services: Ser
     mail_id = await _queue(services, "never@x.example")
     async with services.db.write() as uow:
         await uow.session.execute(
-            update(OutboundMail)
-            .where(OutboundMail.id == mail_id)
-            .values(attempts=MAX_ATTEMPTS - 1)
+            update(OutboundMail).where(OutboundMail.id == mail_id).values(attempts=MAX_ATTEMPTS - 1)
         )
     dead = build_services(settings.with_overrides(smtp_url=f"smtp://127.0.0.1:{free_port()}"))
     try:

@@ -61,6 +61,7 @@ ID_PARAMS: dict[str, IdValue] = {
     "channel": lambda a, v, m: a.ids[v["channel"]],
     "channel_id": lambda a, v, m: a.ids[v["channel"]],
     "channels": lambda a, v, m: a.ids[v["channel"]],
+    "channel_ids": lambda a, v, m: a.ids[v["channel"]],
     "ts": lambda a, v, m: a.ids[v["ts"]],
     "timestamp": lambda a, v, m: a.ids[v["ts"]],
     "message_ts": lambda a, v, m: a.ids[v["ts"]],
@@ -110,6 +111,11 @@ ID_PARAMS: dict[str, IdValue] = {
 # Parameters that carry no reference to another workspace's objects: a harmless value.
 NEUTRAL_PARAMS: dict[str, str] = {
     "limit": "10",
+    "emails": "b-invitee@b.example",
+    "image_url": "https://b.example/icon.png",
+    "who_can_create_channels": "everyone",
+    "who_can_invite": "everyone",
+    "reason": "b says so",
     "max_event_age": "5",
     "cursor": "",
     "count": "10",

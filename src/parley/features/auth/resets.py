@@ -10,6 +10,7 @@ invisible from outside). The link's token is stored only hashed.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -119,9 +120,13 @@ async def access_reset(uow: UnitOfWork, token: str, *, lock: bool = False) -> Pa
     return reset
 
 
-async def check_reset_password(
-    uow: UnitOfWork, token: str, password: str, origin: Origin
-) -> NewSession:
+@dataclass(frozen=True)
+class Reset:
+    session: NewSession  # this browser's, started by the reset
+    signed_out: list[tuple[str, str]]  # (workspace, member) whose sessions were ended
+
+
+async def check_reset_password(uow: UnitOfWork, token: str, password: str, origin: Origin) -> Reset:
     """Use a reset link once: new password, every session of the account ended (other
     browsers are signed out), this browser signed in."""
     reset = await access_reset(uow, token, lock=True)
@@ -137,7 +142,7 @@ async def check_reset_password(
         .where(PasswordReset.account_id == account.id, PasswordReset.used_at.is_(None))
         .values(used_at=utc_now())
     )
-    await do_end_account_sessions(uow, account.id)
+    signed_out = await do_end_account_sessions(uow, account.id)
     await uow.session.execute(  # a locked-out address is unlocked by proving the mailbox
         update(LoginThrottle)
         .where(LoginThrottle.workspace_id == user.workspace_id)
@@ -153,22 +158,26 @@ async def check_reset_password(
         entity_id=user.id,
         origin=origin,
     )
-    return await do_start_session(uow, user)
+    return Reset(session=await do_start_session(uow, user), signed_out=signed_out)
 
 
-async def do_end_account_sessions(uow: UnitOfWork, account_id: str) -> None:
+async def do_end_account_sessions(uow: UnitOfWork, account_id: str) -> list[tuple[str, str]]:
     """End every open browser session of the account (on this database), closing their
-    sockets."""
+    sockets; returns the (workspace, member) pairs whose credentials the caller must
+    forget from its cache."""
     ended = await uow.session.execute(
         update(BrowserSession)
         .where(BrowserSession.account_id == account_id, BrowserSession.revoked_at.is_(None))
         .values(revoked_at=utc_now())
-        .returning(BrowserSession.id, BrowserSession.workspace_id)
+        .returning(BrowserSession.id, BrowserSession.workspace_id, BrowserSession.user_id)
     )
     by_workspace: dict[str, list[int]] = defaultdict(list)
-    for session_id, workspace_id in ended.all():
+    members: set[tuple[str, str]] = set()
+    for session_id, workspace_id, user_id in ended.all():
         by_workspace[workspace_id].append(session_id)
+        members.add((workspace_id, user_id))
     for workspace_id, session_ids in sorted(by_workspace.items()):
         await emit_credentials_revoked(
             uow, workspace_id, session_ids=session_ids, reason="password_reset"
         )
+    return sorted(members)

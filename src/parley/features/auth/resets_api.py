@@ -48,7 +48,8 @@ async def auth_password_reset_request(call: Call, params: RequestResetParams) ->
 
 
 class ResetTokenParams(Params):
-    token: str = Field(max_length=200)
+    # The secret from the mailed link (`token` is the API credential's name, so `code`).
+    code: str = Field(max_length=200)
 
 
 @api_method(
@@ -62,8 +63,8 @@ class ResetTokenParams(Params):
 async def auth_password_reset_check(call: Call, params: ResetTokenParams) -> dict[str, Any]:
     """Whether a reset link still works (the reset page asks before showing its form)."""
     db = call.services.db
-    async with db.workspace(store.workspace_in_secret(params.token)), db.write() as uow:
-        reset = await resets.access_reset(uow, params.token)
+    async with db.workspace(store.workspace_in_secret(params.code)), db.write() as uow:
+        reset = await resets.access_reset(uow, params.code)
         team = await store.workspace_name(uow.session, reset.workspace_id)
     return {"team": {"id": reset.workspace_id, "name": team}}
 
@@ -90,7 +91,9 @@ async def auth_password_reset_complete(call: Call, params: ResetPasswordParams) 
     """Sets a new password with a reset link (once), ends every other session of the
     account, and signs this browser in."""
     db = call.services.db
-    async with db.workspace(store.workspace_in_secret(params.token)), db.write() as uow:
-        new = await resets.check_reset_password(uow, params.token, params.password, call.origin)
-    start_cookies(call, new)
-    return session_body(new)
+    async with db.workspace(store.workspace_in_secret(params.code)), db.write() as uow:
+        reset = await resets.check_reset_password(uow, params.code, params.password, call.origin)
+    for workspace_id, user_id in reset.signed_out:  # this node's cache; others expire soon
+        call.services.credentials.forget_user(workspace_id, user_id)
+    start_cookies(call, reset.session)
+    return session_body(reset.session)
