@@ -9,7 +9,11 @@ from pydantic import Field
 
 from parley.features.auth import actions, invites, store
 from parley.features.auth.models import Invitation
-from parley.features.auth.wire import InviteCreateResponse
+from parley.features.auth.wire import (
+    InviteCreateResponse,
+    InviteInfoResponse,
+    InvitesListResponse,
+)
 from parley.features.users.interface import get_user
 from parley.platform.clock import as_utc
 from parley.platform.errors import ApiError
@@ -108,6 +112,7 @@ async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, An
     token_kinds=HUMAN_TOKEN_KINDS,
     slack_compatible=False,
     errors=("not_an_admin",),
+    response=InvitesListResponse,
 )
 async def admin_invites_list(call: Call, params: Params) -> dict[str, Any]:
     """Lists the workspace's invitations, newest first, each with its state (pending,
@@ -192,6 +197,7 @@ class InviteInfoParams(Params):
     tier=Tier.T1,
     slack_compatible=False,
     errors=("invite_not_found", "invite_expired", "invite_already_used"),
+    response=InviteInfoResponse,
 )
 async def auth_invite_info(call: Call, params: InviteInfoParams) -> dict[str, Any]:
     """What the invite page shows: the workspace and who invited (the code is the proof)."""

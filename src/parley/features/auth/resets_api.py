@@ -10,7 +10,7 @@ from pydantic import Field
 
 from parley.features.auth import resets, store
 from parley.features.auth.cookies import session_body, start_cookies
-from parley.features.auth.wire import SessionResponse
+from parley.features.auth.wire import ResetCheckResponse, SessionResponse
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import Params
 from parley.platform.webapi.registry import Auth, Tier, api_method
@@ -59,6 +59,7 @@ class ResetTokenParams(Params):
     tier=Tier.T1,
     slack_compatible=False,
     errors=("invalid_reset_token", "reset_token_expired"),
+    response=ResetCheckResponse,
 )
 async def auth_password_reset_check(call: Call, params: ResetTokenParams) -> dict[str, Any]:
     """Whether a reset link still works (the reset page asks before showing its form)."""

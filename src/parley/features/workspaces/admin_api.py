@@ -11,11 +11,29 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from parley.features.workspaces import settings
+from parley.platform.webapi.openapi import WireModel
 from parley.platform.ids import looks_like
 from parley.platform.services import Services
 from parley.platform.webapi.context import Call
 from parley.platform.webapi.params import CsvList, Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
+
+
+class TeamSettings(WireModel):
+    id: str
+    name: str
+    domain: str
+    email_domain: str
+    icon: dict[str, object]
+    default_channels: list[str]
+    who_can_create_channels: str
+    who_can_invite: str
+
+
+class TeamSettingsResponse(WireModel):
+    """`admin.teams.settings.info`: Slack's fields and Parley's two policies."""
+
+    team: TeamSettings
 
 
 class TeamParams(Params):
@@ -29,6 +47,7 @@ class TeamParams(Params):
     errors=("not_an_admin", "team_not_found"),
     scopes=("admin",),
     token_kinds=HUMAN_TOKEN_KINDS,
+    response=TeamSettingsResponse,
 )
 async def admin_teams_settings_info(call: Call, params: TeamParams) -> dict[str, Any]:
     """Fetch information about settings in a workspace."""
@@ -84,7 +103,7 @@ async def admin_teams_settings_set_icon(call: Call, params: SetIconParams) -> di
 
 
 class SetDefaultChannelsParams(TeamParams):
-    channel_ids: CsvList
+    channel_ids: CsvList | None = None  # none: no default channels besides #general
 
 
 @api_method(
