@@ -22,6 +22,9 @@ async function iconDataUrl(file: File): Promise<string> {
 }
 
 function Policy({ name, legend, value, onChange }: { name: string; legend: string; value: string; onChange: (v: string) => void }) {
+  // Shown as chosen at once; the saved value comes back with the next load.
+  const [chosen, setChosen] = useState(value);
+  useEffect(() => setChosen(value), [value]);
   return (
     <fieldset className="admin-fieldset">
       <legend>{legend}</legend>
@@ -30,7 +33,16 @@ function Policy({ name, legend, value, onChange }: { name: string; legend: strin
         ["admins", "Only admins and owners"],
       ].map(([v, label]) => (
         <label key={v} className="admin-radio">
-          <input type="radio" name={name} value={v} checked={value === v} onChange={() => onChange(v)} /> {label}
+          <input
+            type="radio"
+            name={name}
+            value={v}
+            checked={chosen === v}
+            onChange={() => {
+              setChosen(v);
+              onChange(v);
+            }}
+          /> {label}
         </label>
       ))}
     </fieldset>
@@ -45,29 +57,33 @@ export function WorkspaceSettings({ api }: { api: ApiClient }) {
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
 
-  const load = useCallback(() => {
-    api.call("admin.teams.settings.info").then(
-      (body) => {
-        setSettings(body.team);
-        setName(body.team.name);
-        setDefaults(body.team.default_channels);
-      },
-      (e) => setError(errorText(e)),
-    );
-    collect(api, "conversations.list", "channels", { types: "public_channel", exclude_archived: true, limit: 1000 }).then(
-      (all) => setChannels(all.filter((ch) => !ch.is_general)),
-      (e) => setError(errorText(e)),
-    );
-  }, [api]);
-  useEffect(load, [load]);
+  const load = useCallback(
+    () =>
+      Promise.all([
+        api.call("admin.teams.settings.info").then((body) => {
+          setSettings(body.team);
+          setName(body.team.name);
+          setDefaults(body.team.default_channels);
+        }),
+        collect(api, "conversations.list", "channels", { types: "public_channel", exclude_archived: true, limit: 1000 }).then((all) => setChannels(all.filter((ch) => !ch.is_general))),
+      ]).then(
+        () => undefined,
+        (e) => setError(errorText(e)),
+      ),
+    [api],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   const save = (work: Promise<unknown>, done: string) =>
     work.then(
-      () => {
-        setStatus(done);
-        setError("");
-        load();
-      },
+      // The form shows what is saved (and says so) once it is read back.
+      () =>
+        load().then(() => {
+          setStatus(done);
+          setError("");
+        }),
       (e) => {
         setStatus("");
         setError(errorText(e));
