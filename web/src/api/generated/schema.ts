@@ -4248,8 +4248,11 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    /** Channel Ids */
-                    channel_ids: string | string[];
+                    /**
+                     * Channel Ids
+                     * @default null
+                     */
+                    channel_ids?: string | string[] | null;
                     /**
                      * Team Id
                      * @default null
@@ -4257,8 +4260,11 @@ export interface operations {
                     team_id?: string | null;
                 };
                 "application/x-www-form-urlencoded": {
-                    /** Channel Ids */
-                    channel_ids: string | string[];
+                    /**
+                     * Channel Ids
+                     * @default null
+                     */
+                    channel_ids?: string | string[] | null;
                     /**
                      * Team Id
                      * @default null
