@@ -11,10 +11,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from parley.features.workspaces import settings
-from parley.platform.webapi.openapi import WireModel
 from parley.platform.ids import looks_like
 from parley.platform.services import Services
 from parley.platform.webapi.context import Call
+from parley.platform.webapi.openapi import WireModel
 from parley.platform.webapi.params import CsvList, Params
 from parley.platform.webapi.registry import HUMAN_TOKEN_KINDS, Tier, api_method
 
