@@ -8,9 +8,11 @@ and screenshots are kept in test-artifacts/.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from parley.platform.settings import Settings
@@ -24,6 +26,12 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def settings(settings: Settings, smtp_server: SmtpServer) -> Settings:
     return dataclasses.replace(settings, smtp_url=smtp_server.url, mail_from="Parley <p@x.test>")
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (75, 59, 214)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _no_axe_violations(person: Person) -> None:
@@ -156,12 +164,20 @@ def test_admin_members_and_workspace_settings(web: Web) -> None:
     expect(
         ann.page.get_by_role("status").filter(has_text="who may create channels")
     ).to_be_visible()
+    ann.page.get_by_label(re.compile("Workspace icon")).set_input_files(
+        files=[{"name": "icon.png", "mimeType": "image/png", "buffer": _png()}]
+    )
+    expect(ann.page.get_by_role("status").filter(has_text="Workspace icon saved")).to_be_visible()
+    expect(ann.page.get_by_alt_text("Current workspace icon")).to_be_visible()
     _no_axe_violations(ann)
     ann.screenshot("admin-settings")
     info = ann.api("admin.teams.settings.info")["team"]
     assert info["name"] == "Acme Renamed" and info["default_channels"] == [news]
     assert info["who_can_create_channels"] == "admins"
     assert cid.api("conversations.create", name="nope")["error"] == "restricted_action"
+    assert "/team-icon/" in info["icon"]["image_132"]
+    ann.page.get_by_role("button", name=re.compile("Back to")).click()
+    expect(ann.page.locator(".team-button")).to_contain_text("Acme Renamed")
     # The same screens on a phone.
     phone = web.person("Ann Admin", viewport=PHONE)
     phone.goto(f"/signin?domain={web.domain}&email={web.email(ann)}")

@@ -1,5 +1,6 @@
 // The admin screens (/admin/<tab>): members, invitations, workspace settings. A lazily
 // loaded chunk (App.tsx): only admins open it, so it stays out of everyone's first load.
+import { useRef } from "react";
 import { useAppState, useController } from "../app/context";
 import { navigate } from "../lib/router";
 import { Invitations } from "./Invitations";
@@ -18,7 +19,13 @@ export default function Admin({ tab }: { tab: string }) {
   const team = useAppState((s) => s.team);
   const isAdmin = useAppState((s) => (s.self ? !!s.users[s.self.userId]?.is_admin : false));
   const current = TABS.find((t) => t.id === tab)?.id ?? "members";
-  const back = () => navigate(team ? `/client/${team.id}` : "/client");
+  const teamChanged = useRef(false);
+  const back = () => {
+    const path = team ? `/client/${team.id}` : "/client";
+    // A renamed workspace or new icon: reload so the sidebar and header show them.
+    if (teamChanged.current) window.location.assign(path);
+    else navigate(path);
+  };
   return (
     <div className="admin">
       <header className="admin-header">
@@ -52,7 +59,7 @@ export default function Admin({ tab }: { tab: string }) {
           <main className="admin-main">
             {current === "members" && <Members api={c.api} />}
             {current === "invitations" && <Invitations api={c.api} />}
-            {current === "settings" && <WorkspaceSettings api={c.api} />}
+            {current === "settings" && <WorkspaceSettings api={c.api} onTeamChanged={() => (teamChanged.current = true)} />}
           </main>
         </>
       )}

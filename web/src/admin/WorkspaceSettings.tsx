@@ -49,7 +49,7 @@ function Policy({ name, legend, value, onChange }: { name: string; legend: strin
   );
 }
 
-export function WorkspaceSettings({ api }: { api: ApiClient }) {
+export function WorkspaceSettings({ api, onTeamChanged }: { api: ApiClient; onTeamChanged: () => void }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [channels, setChannels] = useState<Conversation[]>([]);
   const [name, setName] = useState("");
@@ -102,6 +102,7 @@ export function WorkspaceSettings({ api }: { api: ApiClient }) {
         className="admin-card form"
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
+          onTeamChanged();
           void save(api.call("admin.teams.settings.setName", { name }), "Workspace name saved.");
         }}
       >
@@ -127,6 +128,7 @@ export function WorkspaceSettings({ api }: { api: ApiClient }) {
               accept="image/png,image/jpeg,image/gif,image/webp"
               onChange={(e) => {
                 const file = e.target.files?.[0];
+                if (file) onTeamChanged();
                 if (file) void iconDataUrl(file).then((url) => save(api.call("admin.teams.settings.setIcon", { image_url: url }), "Workspace icon saved."), () => setError("That file could not be read as an image."));
               }}
             />
