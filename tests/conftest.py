@@ -30,6 +30,7 @@ from parley.platform.services import Services
 from parley.platform.settings import Settings
 from tests import events as test_events
 from tests.factories import Factory
+from tests.mail import SmtpServer
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -142,6 +143,8 @@ class LiveServer:
             unfurl_enabled=settings.unfurl_enabled,
             shard_urls=settings.shard_urls,
             shard_directory_ttl=settings.shard_directory_ttl,
+            smtp_url=settings.smtp_url,
+            mail_from=settings.mail_from,
         )
         self.app = create_app(self.settings, migrate=False)
         config = uvicorn.Config(
@@ -181,6 +184,21 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free port that keeps every mail it receives."""
+    server = SmtpServer(free_port())
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp_server: SmtpServer) -> Settings:
+    """Settings whose mail goes to `smtp_server` (request it instead of `settings`)."""
+    return settings.with_overrides(smtp_url=smtp_server.url, mail_from="Parley <parley@x.test>")
 
 
 @pytest.fixture

@@ -25,7 +25,16 @@ its OpenAPI document is at <a href="/api/openapi.json">/api/openapi.json</a>.</p
 </main></body></html>"""
 
 # Paths the single-page app routes itself (it shows "not found" for anything else).
-CLIENT_ROUTES = ("/client", "/signin", "/signup", "/invite/", "/archives/")
+CLIENT_ROUTES = (
+    "/client",
+    "/signin",
+    "/signup",
+    "/invite/",
+    "/archives/",
+    "/admin",
+    "/forgot-password",
+    "/reset-password/",
+)
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _REVALIDATE = "no-cache"
 

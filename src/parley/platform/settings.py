@@ -94,6 +94,13 @@ class Settings:
     gc_tuning: bool = True
     # When set, `parley serve` appends every collection's pause to this file (benchmarks).
     gc_pause_log: str = ""
+    # Outbound email (platform/mail): the relay as smtp://user:pass@host:port?starttls=true
+    # (smtps://… for implicit TLS) and the From address. Unset: no mail is sent, and the
+    # admin screens say to share invite links by hand.
+    smtp_url: str = ""
+    mail_from: str = ""
+    # How long a password-reset link works.
+    password_reset_minutes: int = 30
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -142,6 +149,7 @@ _CONVERTERS: dict[str, Any] = {
     "unfurl_enabled": _env_bool,
     "shard_directory_ttl": float,
     "gc_tuning": _env_bool,
+    "password_reset_minutes": int,
 }
 
 

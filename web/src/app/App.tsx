@@ -1,5 +1,6 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { AcceptInvite, SignIn, SignUp } from "../components/Auth";
+import { ForgotPassword, ResetPassword } from "../components/PasswordReset";
 import { Workspace } from "../components/Workspace";
 import { currentRoute, navigate, onRouteChange, type Route } from "../lib/router";
 import { useAppState, useController } from "./context";
@@ -10,7 +11,11 @@ function useRoute(): Route {
   return route;
 }
 
-const PUBLIC_ROUTES = new Set(["signin", "signup", "invite"]);
+const PUBLIC_ROUTES = new Set(["signin", "signup", "invite", "forgot", "reset"]);
+
+// The admin screens are a chunk of their own, loaded when an admin opens them: most
+// sessions never do, and the first load stays small (web/scripts/check-bundle.mjs).
+const Admin = lazy(() => import("../admin/Admin"));
 
 export function App() {
   const c = useController();
@@ -48,6 +53,15 @@ export function App() {
     );
   }
   if (route.name === "invite" && !signedIn) return <AcceptInvite code={route.code} />;
+  if (route.name === "forgot") return <ForgotPassword domain={route.domain} email={route.email} />;
+  if (route.name === "reset") return <ResetPassword code={route.code} />;
+  if (route.name === "admin" && signedIn) {
+    return (
+      <Suspense fallback={<div className="splash" role="status"><span className="muted">Loading admin…</span></div>}>
+        <Admin tab={route.tab} />
+      </Suspense>
+    );
+  }
   if (!signedIn) return route.name === "signup" ? <SignUp /> : <SignIn domain={route.name === "signin" ? route.domain : ""} email={route.name === "signin" ? route.email : ""} />;
   return <Workspace route={route} />;
 }

@@ -1,9 +1,9 @@
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { useController } from "../app/context";
 import { navigate } from "../lib/router";
 import { errorText } from "./Dialogs";
 
-function AuthFrame({ title, subtitle, children, footer }: { title: string; subtitle?: string; children: ReactNode; footer?: ReactNode }) {
+export function AuthFrame({ title, subtitle, children, footer }: { title: string; subtitle?: string; children: ReactNode; footer?: ReactNode }) {
   return (
     <div className="auth">
       <main className="auth-card" aria-labelledby="auth-title">
@@ -20,7 +20,7 @@ function AuthFrame({ title, subtitle, children, footer }: { title: string; subti
   );
 }
 
-function Field({ label, ...input }: { label: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+export function Field({ label, ...input }: { label: string } & React.InputHTMLAttributes<HTMLInputElement>) {
   return (
     <label className="field">
       <span>{label}</span>
@@ -29,7 +29,7 @@ function Field({ label, ...input }: { label: string } & React.InputHTMLAttribute
   );
 }
 
-function useSubmit(action: () => Promise<void>) {
+export function useSubmit(action: () => Promise<void>) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -47,7 +47,7 @@ function useSubmit(action: () => Promise<void>) {
   return { error, busy, submit };
 }
 
-function Link({ to, children }: { to: string; children: ReactNode }) {
+export function Link({ to, children }: { to: string; children: ReactNode }) {
   return (
     <a
       href={to}
@@ -103,6 +103,9 @@ export function SignIn({ domain: initialDomain, email: initialEmail }: { domain:
         <button type="submit" className="button button-primary button-wide" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        <p className="auth-aside">
+          <Link to={`/forgot-password?domain=${encodeURIComponent(domain.trim().toLowerCase())}&email=${encodeURIComponent(email.trim())}`}>Forgot password?</Link>
+        </p>
       </form>
     </AuthFrame>
   );
@@ -143,8 +146,28 @@ export function AcceptInvite({ code }: { code: string }) {
   const [form, setForm] = useState({ real_name: "", email: "", password: "" });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const { error, busy, submit } = useSubmit(() => c.session.acceptInvite({ code, ...form }));
+  const [invite, setInvite] = useState<{ team: string; inviter: string } | null>(null);
+  const [problem, setProblem] = useState("");
+  useEffect(() => {
+    c.api.call("auth.inviteInfo", { code }).then(
+      (info) => {
+        setInvite({ team: info.team.name, inviter: info.inviter.name });
+        if (info.email) setForm((f) => ({ ...f, email: f.email || info.email || "" }));
+      },
+      (err) => setProblem(errorText(err)),
+    );
+  }, [c, code]);
+  const title = invite ? `Join ${invite.team} on Parley` : "Join your team";
+  const subtitle = invite ? (invite.inviter ? `${invite.inviter} invited you to ${invite.team}.` : `You have been invited to ${invite.team}.`) : "You have been invited to a Parley workspace.";
+  if (problem) {
+    return (
+      <AuthFrame title="This invitation cannot be used" footer={<p>Ask whoever invited you for a new link, or <Link to="/signin">sign in</Link>.</p>}>
+        <p className="form-error" role="alert">{problem}</p>
+      </AuthFrame>
+    );
+  }
   return (
-    <AuthFrame title="Join your team" subtitle="You have been invited to a Parley workspace.">
+    <AuthFrame title={title} subtitle={subtitle}>
       <form className="form" onSubmit={submit}>
         <Field label="Your name" name="real_name" value={form.real_name} onChange={set("real_name")} autoComplete="name" maxLength={100} />
         <Field label="Email" name="email" type="email" value={form.email} onChange={set("email")} autoComplete="username" required />

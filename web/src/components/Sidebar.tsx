@@ -85,6 +85,11 @@ function WorkspaceMenu({ onDialog, onClose }: { onDialog: (d: DialogName) => voi
       <button type="button" role="menuitem" className="menu-item" onClick={() => onDialog("profile")}>
         Edit profile and status
       </button>
+      {isAdmin && (
+        <button type="button" role="menuitem" className="menu-item" onClick={() => navigate("/admin/members")}>
+          Administration: members, invitations, settings
+        </button>
+      )}
       {others.length > 0 && <div className="menu-heading">Switch workspace</div>}
       {others.map((w) => (
         <button key={`${w.domain}:${w.email}`} type="button" role="menuitem" className="menu-item" onClick={() => c.session.switchTo(w.domain, w.email)}>

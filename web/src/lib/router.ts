@@ -6,6 +6,9 @@ export type Route =
   | { name: "signin"; domain: string; email: string }
   | { name: "signup" }
   | { name: "invite"; code: string }
+  | { name: "forgot"; domain: string; email: string }
+  | { name: "reset"; code: string }
+  | { name: "admin"; tab: string }
   | { name: "client"; channel: string | null; threadTs: string | null }
   | { name: "permalink"; channel: string; ts: string; threadTs: string | null }
   | { name: "notFound" };
@@ -21,6 +24,12 @@ export function parseRoute(pathname: string, search: string): Route {
       return { name: "signup" };
     case "invite":
       return parts[1] ? { name: "invite", code: parts[1] } : { name: "notFound" };
+    case "forgot-password":
+      return { name: "forgot", domain: params.get("domain") ?? "", email: params.get("email") ?? "" };
+    case "reset-password":
+      return parts[1] ? { name: "reset", code: parts[1] } : { name: "notFound" };
+    case "admin":
+      return { name: "admin", tab: parts[1] ?? "members" };
     case "client":
       // /client/<team>/<channel>[/thread/<ts>]
       return {

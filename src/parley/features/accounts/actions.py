@@ -79,3 +79,10 @@ async def do_link_identity(
     except IntegrityError:  # linked by a concurrent transaction since the check
         raise ApiError("identity_already_linked") from None
     return link
+
+
+async def do_set_password(uow: UnitOfWork, account: Account, password: str) -> None:
+    """Replace the account's password (a reset link proved the person owns the address)."""
+    account.password_hash = hash_password(password)
+    account.updated = unix_now()
+    await uow.session.flush()

@@ -290,6 +290,16 @@ async def _record_sign_in(
         )
 
 
+async def check_may_invite(session: AsyncSession, actor: Principal) -> None:
+    """Admins invite; members too when the workspace's `who_can_invite` is `everyone`."""
+    if actor.is_admin:
+        return
+    workspace = await session.get(Workspace, actor.workspace_id)
+    preferences = ((workspace.settings if workspace else None) or {}).get("preferences") or {}
+    if preferences.get("who_can_invite") != "everyone" or actor.role == "guest":
+        raise ApiError("not_an_admin")
+
+
 @dataclass(frozen=True)
 class NewInvitation:
     invitation: Invitation
@@ -305,9 +315,9 @@ async def check_create_invitation(
     lifetime: timedelta,
     origin: Origin,
 ) -> NewInvitation:
-    """An admin invites someone (optionally bound to one email address); audited."""
-    if not actor.is_admin:
-        raise ApiError("not_an_admin")
+    """An admin invites someone (optionally bound to one email address); audited. Where
+    the workspace lets everyone invite, full members may too (guests never)."""
+    await check_may_invite(uow.session, actor)
     inviter = await get_user(uow.session, actor.workspace_id, actor.user_id)
     if inviter is None:
         raise ApiError("user_not_found")

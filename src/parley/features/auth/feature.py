@@ -12,6 +12,7 @@ def register(platform: Platform) -> None:
     platform.api_modules(
         "parley.features.auth.api",
         "parley.features.auth.invites_api",
+        "parley.features.auth.resets_api",
         "parley.features.auth.wire",  # the documented response and event shapes
     )
     platform.credential_store(StoredCredentials())

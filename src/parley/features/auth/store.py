@@ -155,3 +155,7 @@ async def list_invitations(session: AsyncSession, workspace_id: str) -> Sequence
         .limit(1000)
     )
     return rows.scalars().all()
+
+
+async def workspace_name(session: AsyncSession, workspace_id: str) -> str:
+    return await session.scalar(select(Workspace.name).where(Workspace.id == workspace_id)) or ""

@@ -28,6 +28,11 @@ from parley.features.conversations.hooks import system_messages
 from parley.features.conversations.schemas import conversation_object, im_object
 from parley.features.conversations.store import ReadState
 from parley.features.users.interface import User, get_user, get_users
+from parley.features.workspaces.interface import (
+    default_channel_ids,
+    get_workspace,
+    workspace_policy,
+)
 from parley.platform import visibility
 from parley.platform.auth.principal import Principal
 from parley.platform.clock import event_ts, unix_now, utc_now
@@ -240,6 +245,17 @@ async def do_create_default_channels(uow: UnitOfWork, workspace_id: str, owner_i
     await do_create_random(uow, workspace_id, owner_id)
 
 
+async def _admin_default_channels(session: AsyncSession, workspace_id: str) -> list[Conversation]:
+    """The public channels an admin made default (admin.teams.settings.setDefaultChannels)."""
+    workspace = await get_workspace(session, workspace_id)
+    found = []
+    for channel_id in default_channel_ids(workspace) if workspace else []:
+        channel = await store.get_conversation(session, workspace_id, channel_id)
+        if channel is not None and channel.kind == "channel":
+            found.append(channel)
+    return found
+
+
 async def do_join_default_channels(uow: UnitOfWork, user: User) -> None:
     """New people (not bots, not guests) join #general and #random, if the workspace has
     them (still so named, not archived: #random may be renamed or archived like any other)."""
@@ -249,6 +265,7 @@ async def do_join_default_channels(uow: UnitOfWork, user: User) -> None:
     random = await store.get_conversation_by_name(uow.session, user.workspace_id, RANDOM)
     if random is not None and (random.properties or {}).get(DEFAULT_CHANNEL):
         joining.append(random)
+    joining += await _admin_default_channels(uow.session, user.workspace_id)
     for channel in joining:
         if channel is None or channel.is_archived:
             continue
@@ -631,11 +648,21 @@ CHANNEL_KINDS = ("channel", "group")
 MAX_INVITEES = 1000
 
 
+async def _only_admins_create(session: AsyncSession, principal: Principal) -> bool:
+    workspace = await get_workspace(session, principal.workspace_id)
+    return (
+        workspace is not None and workspace_policy(workspace, "who_can_create_channels") == "admins"
+    )
+
+
 async def check_create_channel(
     uow: UnitOfWork, principal: Principal, raw_name: str | None, *, is_private: bool
 ) -> Conversation:
-    """Guests may not create channels; then the name's rules; then create it."""
+    """Guests may not create channels, nor members where the workspace lets only admins;
+    then the name's rules; then create it."""
     if principal.is_guest:
+        raise ApiError("restricted_action")
+    if not principal.is_admin and await _only_admins_create(uow.session, principal):
         raise ApiError("restricted_action")
     name = check_channel_name(raw_name)
     return await do_create_channel(

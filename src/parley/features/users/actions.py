@@ -368,7 +368,13 @@ async def check_set_role(
 
 
 async def check_set_active(
-    uow: UnitOfWork, actor: Principal, user_id: str, active: bool, origin: Origin
+    uow: UnitOfWork,
+    actor: Principal,
+    user_id: str,
+    active: bool,
+    origin: Origin,
+    *,
+    reason: str | None = None,
 ) -> User:
     """admin.users.setActive: deactivate or reactivate a member (not yourself); audited."""
     if user_id == actor.user_id and not active:
@@ -383,6 +389,7 @@ async def check_set_active(
         entity_type="user",
         entity_id=user.id,
         origin=origin,
+        details={"reason": reason.strip()} if reason and reason.strip() else None,
     )
     return user
 

@@ -253,6 +253,8 @@ async def admin_users_set_role(call: Call, params: SetRoleParams) -> dict[str, A
 
 class SetActiveParams(AdminUserParams):
     active: SlackBool
+    # Why (shown to the person deactivated); kept in the audit entry.
+    reason: str | None = Field(default=None, max_length=500)
 
 
 @api_method(
@@ -269,7 +271,7 @@ async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[st
     """Deactivates (active=false) or reactivates a user; deactivated users cannot sign in."""
     async with call.services.db.write() as uow:
         user = await actions.check_set_active(
-            uow, call.principal, params.user_id, params.active, call.origin
+            uow, call.principal, params.user_id, params.active, call.origin, reason=params.reason
         )
     call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}

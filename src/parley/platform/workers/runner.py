@@ -8,6 +8,7 @@ import contextlib
 import logging
 
 from parley.platform.events.relay import run_relay
+from parley.platform.mail.worker import run_mail_worker
 from parley.platform.plugins import PLATFORM, Worker
 from parley.platform.services import Services
 
@@ -35,7 +36,11 @@ class WorkerSet:
     def start(self) -> None:
         """Every worker once per shard, its task bound to that shard: the relay, log
         consumers and schedulers each follow one database (their leases live in it too)."""
-        workers: dict[str, Worker] = {"outbox-relay": run_relay, **PLATFORM.workers}
+        workers: dict[str, Worker] = {
+            "outbox-relay": run_relay,
+            "mail-outbox": run_mail_worker,
+            **PLATFORM.workers,
+        }
         db = self.services.db
         for shard in db.shards:
             with db.on_shard(shard):  # the task copies this binding when it is created

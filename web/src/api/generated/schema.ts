@@ -95,7 +95,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Creates an invite link (optionally bound to one email address); the code is shown once. */
+        /** Creates an invite link (optionally bound to an email address, which is then mailed */
         post: operations["admin_invites_create"];
         delete?: never;
         options?: never;
@@ -112,8 +112,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lists the workspace's invitations, newest first. */
+        /** Lists the workspace's invitations, newest first, each with its state (pending, */
         post: operations["admin_invites_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.invites.resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renews an unused invitation: a new link (the old one stops working) and expiry, */
+        post: operations["admin_invites_resend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -165,6 +182,91 @@ export interface paths {
         put?: never;
         /** Adds a custom profile field (no `id` in `field`) or changes one (admins). */
         post: operations["admin_teams_profile_setField"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.teams.settings.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch information about settings in a workspace. */
+        post: operations["admin_teams_settings_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.teams.settings.setDefaultChannels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the default channels of the workspace: new members join them. */
+        post: operations["admin_teams_settings_setDefaultChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.teams.settings.setIcon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets the icon of the workspace (an image URL, or an uploaded image of ≤ 256 KB). */
+        post: operations["admin_teams_settings_setIcon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.teams.settings.setName": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the name of the workspace. */
+        post: operations["admin_teams_settings_setName"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin.teams.settings.setPermissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Who may create channels and who may invite people: "everyone" or "admins". */
+        post: operations["admin_teams_settings_setPermissions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -420,6 +522,74 @@ export interface paths {
         put?: never;
         /** Redeems an invite code: creates the account and signs it in. */
         post: operations["auth_acceptInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth.inviteInfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the invite page shows: the workspace and who invited (the code is the proof). */
+        post: operations["auth_inviteInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth.passwordReset.check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Whether a reset link still works (the reset page asks before showing its form). */
+        post: operations["auth_passwordReset_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth.passwordReset.complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets a new password with a reset link (once), ends every other session of the */
+        post: operations["auth_passwordReset_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth.passwordReset.request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mails a password-reset link if the address signs into the workspace. Answers `ok` */
+        post: operations["auth_passwordReset_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2928,6 +3098,16 @@ export interface components {
             /** Mpims */
             mpims: components["schemas"]["CountEntry"][];
         };
+        /** CreatedInvite */
+        CreatedInvite: {
+            /** Code */
+            code: string;
+            /** Email Sent */
+            email_sent: boolean;
+            invite: components["schemas"]["InviteObject"];
+            /** Url */
+            url: string;
+        };
         /** DeleteMessageResponse */
         DeleteMessageResponse: {
             /** Channel */
@@ -3172,12 +3352,86 @@ export interface components {
             /** Response Metadata */
             response_metadata?: components["schemas"]["ResponseMetadata"];
         };
-        /** InviteCreateResponse */
+        /**
+         * InviteCreateResponse
+         * @description `admin.invites.create` and `admin.invites.resend`: the first (or only) invitation,
+         *     and with `emails`, every one.
+         */
         InviteCreateResponse: {
             /** Code */
             code: string;
+            /** Email Configured */
+            email_configured: boolean;
+            /** Email Sent */
+            email_sent: boolean;
+            invite: components["schemas"]["InviteObject"];
+            /** Invites */
+            invites?: components["schemas"]["CreatedInvite"][];
             /** Url */
             url: string;
+        };
+        /**
+         * InviteInfoResponse
+         * @description `auth.inviteInfo`: what the invite page shows before sign-up.
+         */
+        InviteInfoResponse: {
+            /** Email */
+            email: string | null;
+            inviter: components["schemas"]["InviteInviter"];
+            /** Role */
+            role: string;
+            team: components["schemas"]["InviteTeam"];
+        };
+        /** InviteInviter */
+        InviteInviter: {
+            /** Name */
+            name: string;
+        };
+        /**
+         * InviteObject
+         * @description An invitation as `admin.invites.*` show it to admins.
+         */
+        InviteObject: {
+            /** Accepted By */
+            accepted_by: string | null;
+            /** Date Accepted */
+            date_accepted: number | null;
+            /** Date Created */
+            date_created: number;
+            /** Date Expire */
+            date_expire: number;
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: string;
+            /** Invited By */
+            invited_by: string;
+            /** Is Revoked */
+            is_revoked: boolean;
+            /** Is Used */
+            is_used: boolean;
+            /** Role */
+            role: string;
+            /** State */
+            state: string;
+        };
+        /** InvitesListResponse */
+        InvitesListResponse: {
+            /** Email Configured */
+            email_configured: boolean;
+            /** Invites */
+            invites: components["schemas"]["InviteObject"][];
+        };
+        /** InviteTeam */
+        InviteTeam: {
+            /** Domain */
+            domain: string;
+            /** Icon */
+            icon: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
         };
         /** LinkShared */
         LinkShared: {
@@ -3624,6 +3878,17 @@ export interface components {
             /** Value Html */
             value_html: string;
         };
+        /** ResetCheckResponse */
+        ResetCheckResponse: {
+            team: components["schemas"]["ResetTeam"];
+        };
+        /** ResetTeam */
+        ResetTeam: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+        };
         /**
          * ResponseMetadata
          * @description Cursor pagination (`response_metadata.next_cursor`, empty on the last page).
@@ -3865,6 +4130,34 @@ export interface components {
             };
             /** Type */
             type: string;
+        };
+        /** TeamSettings */
+        TeamSettings: {
+            /** Default Channels */
+            default_channels: string[];
+            /** Domain */
+            domain: string;
+            /** Email Domain */
+            email_domain: string;
+            /** Icon */
+            icon: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Who Can Create Channels */
+            who_can_create_channels: string;
+            /** Who Can Invite */
+            who_can_invite: string;
+        };
+        /**
+         * TeamSettingsResponse
+         * @description `admin.teams.settings.info`: Slack's fields and Parley's two policies.
+         */
+        TeamSettingsResponse: {
+            team: components["schemas"]["TeamSettings"];
         };
         /**
          * TeamsListResponse
@@ -4398,6 +4691,11 @@ export interface operations {
                      */
                     email?: string | null;
                     /**
+                     * Emails
+                     * @default null
+                     */
+                    emails?: string | null;
+                    /**
                      * Expires In Days
                      * @default 14
                      */
@@ -4414,6 +4712,11 @@ export interface operations {
                      * @default null
                      */
                     email?: string | null;
+                    /**
+                     * Emails
+                     * @default null
+                     */
+                    emails?: string | null;
                     /**
                      * Expires In Days
                      * @default 14
@@ -4480,11 +4783,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["InvitesListResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": {
                         error?: string;
                         ok: boolean;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_invites_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Expires In Days
+                     * @default 14
+                     */
+                    expires_in_days?: number;
+                    /** Invite Id */
+                    invite_id: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Expires In Days
+                     * @default 14
+                     */
+                    expires_in_days?: number;
+                    /** Invite Id */
+                    invite_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["InviteCreateResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
                     };
                 };
             };
@@ -4664,6 +5031,326 @@ export interface operations {
             };
         };
     };
+    admin_teams_settings_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["TeamSettingsResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_teams_settings_setDefaultChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel Ids
+                     * @default null
+                     */
+                    channel_ids?: string | string[] | null;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel Ids
+                     * @default null
+                     */
+                    channel_ids?: string | string[] | null;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_teams_settings_setIcon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Image Url */
+                    image_url: string;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Image Url */
+                    image_url: string;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_teams_settings_setName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Name */
+                    name: string;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Name */
+                    name: string;
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_teams_settings_setPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Who Can Create Channels
+                     * @default null
+                     */
+                    who_can_create_channels?: string | null;
+                    /**
+                     * Who Can Invite
+                     * @default null
+                     */
+                    who_can_invite?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Team Id
+                     * @default null
+                     */
+                    team_id?: string | null;
+                    /**
+                     * Who Can Create Channels
+                     * @default null
+                     */
+                    who_can_create_channels?: string | null;
+                    /**
+                     * Who Can Invite
+                     * @default null
+                     */
+                    who_can_invite?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     admin_users_setActive: {
         parameters: {
             query?: never;
@@ -4676,12 +5363,22 @@ export interface operations {
                 "application/json": {
                     /** Active */
                     active: boolean;
+                    /**
+                     * Reason
+                     * @default null
+                     */
+                    reason?: string | null;
                     /** User Id */
                     user_id: string;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Active */
                     active: boolean;
+                    /**
+                     * Reason
+                     * @default null
+                     */
+                    reason?: string | null;
                     /** User Id */
                     user_id: string;
                 };
@@ -5557,6 +6254,220 @@ export interface operations {
                         error: string;
                         /** @constant */
                         ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    auth_inviteInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Code */
+                    code: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Code */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["InviteInfoResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    auth_passwordReset_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Code */
+                    code: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Code */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["ResetCheckResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    auth_passwordReset_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Code */
+                    code: string;
+                    /** Password */
+                    password: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Code */
+                    code: string;
+                    /** Password */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        error?: string;
+                        ok: boolean;
+                    } & components["schemas"]["SessionResponse"]) | {
+                        error: string;
+                        /** @constant */
+                        ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    auth_passwordReset_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Domain */
+                    domain: string;
+                    /** Email */
+                    email: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Domain */
+                    domain: string;
+                    /** Email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };

@@ -89,6 +89,12 @@ export class Session {
     await this.load({ userId: s.user_id, teamId: s.team_id }, args.email);
   }
 
+  /** A mailed reset link: new password, every other session ended, this one signed in. */
+  async resetPassword(code: string, password: string): Promise<void> {
+    const s = await this.api.call("auth.passwordReset.complete", { code, password });
+    await this.load({ userId: s.user_id, teamId: s.team_id });
+  }
+
   async signOut(): Promise<void> {
     try {
       await this.api.call("auth.signout");
