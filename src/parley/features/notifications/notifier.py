@@ -28,14 +28,15 @@ SLACKBOT = "USLACKBOT"
 async def candidates(session: AsyncSession, posted: Posted) -> list[str]:
     """Members of the conversation the message might notify."""
     conversation = posted.conversation
-    members = await store.members_of(session, conversation.id)
     if conversation.kind in ("im", "mpim") or posted.mentions_everyone:
-        return members
+        return await store.members_of(session, conversation.id)
+    # A channel post reads only the members it names and those who asked for more: never
+    # the whole member list of a 10,000-member channel on every message.
     interested = set(posted.mentioned)
     interested.update(
         await store.members_who_may_want_all(session, conversation.workspace_id, conversation.id)
     )
-    return [member for member in members if member in interested]
+    return await store.members_among(session, conversation.id, sorted(interested))
 
 
 def facts_of(posted: Posted) -> Facts:

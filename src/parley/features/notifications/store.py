@@ -78,6 +78,21 @@ async def members_of(session: AsyncSession, conversation_id: str) -> list[str]:
     return list(rows)
 
 
+async def members_among(
+    session: AsyncSession, conversation_id: str, user_ids: list[str]
+) -> list[str]:
+    """Which of `user_ids` are members of the conversation (a primary-key probe each)."""
+    if not user_ids:
+        return []
+    rows = await session.scalars(
+        select(ConversationMember.user_id).where(
+            ConversationMember.conversation_id == conversation_id,
+            ConversationMember.user_id.in_(user_ids),
+        )
+    )
+    return list(rows)
+
+
 async def members_who_may_want_all(
     session: AsyncSession, workspace_id: str, conversation_id: str
 ) -> list[str]:
