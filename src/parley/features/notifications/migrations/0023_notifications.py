@@ -2,7 +2,7 @@
 reminders, drafts, thread_reads
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0018"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Custom profile fields (team.profile.get): the workspace's fields and members' values
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0018"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
