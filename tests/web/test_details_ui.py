@@ -5,6 +5,7 @@ Message), each change seen live by the other person; axe on both; a phone-sized 
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -235,3 +236,22 @@ def test_details_and_card_on_a_phone(web: Web) -> None:
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     phone.screenshot("people-03-phone-card")
     assert phone.axe_violations() == []
+
+
+def test_a_photo_larger_than_a_request_is_scaled_down_before_upload(
+    web: Web, tmp_path: Path
+) -> None:
+    alice = web.person("Alice Archer")
+    web.sign_up(alice)
+    noisy = Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3))
+    path = tmp_path / "big.png"
+    noisy.save(path, format="PNG")
+    assert path.stat().st_size > 1_000_000  # over the server's default request limit
+    page = alice.page
+    page.locator(".self-button").click()
+    dialog = page.get_by_role("dialog", name="Edit your profile")
+    dialog.get_by_label("Choose a profile photo").set_input_files(str(path))
+    dialog.get_by_role("button", name="Save photo").click()
+    expect(dialog.locator(".photo-current-img")).to_be_visible()
+    profile = alice.api("users.profile.get")["profile"]
+    assert re.search(r"/avatars/[A-Za-z0-9_-]+/original$", profile["image_original"])

@@ -9,9 +9,32 @@ import { clampFrame, cropBox, type Frame, PHOTO_VIEW as VIEW } from "../lib/prof
 import { Avatar } from "./Avatar";
 import { errorText } from "./Dialogs";
 
-async function uploadPhoto(file: File, crop: Record<string, number>): Promise<Record<string, string>> {
+// The server takes request bodies up to 1 MB by default (PARLEY_MAX_BODY_BYTES): a larger
+// image (a phone's photo) is sent scaled down, with the crop box scaled to match.
+const UPLOAD_LIMIT = 900_000;
+const UPLOAD_SIDE = 2048;
+
+async function fitForUpload(file: File, source: { url: string; width: number; height: number }, crop: { crop_x: number; crop_y: number; crop_w: number }): Promise<{ blob: Blob; crop: Record<string, number> }> {
+  if (file.size <= UPLOAD_LIMIT) return { blob: file, crop };
+  const ratio = Math.min(1, UPLOAD_SIDE / Math.max(source.width, source.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(source.width * ratio));
+  canvas.height = Math.max(1, Math.round(source.height * ratio));
+  const image = new Image();
+  image.src = source.url;
+  await image.decode();
+  canvas.getContext("2d")?.drawImage(image, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+  if (!blob) return { blob: file, crop };
+  const side = Math.min(Math.floor(crop.crop_w * ratio), canvas.width, canvas.height);
+  const x = Math.min(Math.round(crop.crop_x * ratio), canvas.width - side);
+  const y = Math.min(Math.round(crop.crop_y * ratio), canvas.height - side);
+  return { blob, crop: { crop_x: x, crop_y: y, crop_w: side } };
+}
+
+async function uploadPhoto(file: Blob, crop: Record<string, number>): Promise<Record<string, string>> {
   const form = new FormData();
-  form.append("image", file);
+  form.append("image", file, file instanceof File ? file.name : "photo.jpg");
   for (const [k, v] of Object.entries(crop)) form.append(k, String(v));
   const response = await fetch("/api/users.setPhoto", {
     method: "POST",
@@ -88,7 +111,8 @@ export function PhotoEditor() {
     if (!file || !source) return;
     setBusy(true);
     try {
-      const images = await uploadPhoto(file, cropBox(source.width, source.height, frame));
+      const { blob, crop } = await fitForUpload(file, source, cropBox(source.width, source.height, frame));
+      const images = await uploadPhoto(blob, crop);
       if (me) c.store.dispatch({ type: "users", users: [{ ...me, profile: { ...me.profile, ...images } }] });
       setFile(null);
       setSource(null);
