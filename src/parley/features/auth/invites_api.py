@@ -68,9 +68,9 @@ class InviteParams(Params):
     response=InviteCreateResponse,
 )
 async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, Any]:
-    """Creates an invite link (optionally bound to an email address, which is then mailed
-    the link when email is configured); the code is shown once. With `emails`, one
-    invitation per address, all or none."""
+    """Creates invite links; one bound to an address is mailed when email is configured.
+
+    The code is shown once. With `emails`, one invitation per address, all or none."""
     settings = call.services.settings
     addresses = invites.split_emails(params.emails) if params.emails is not None else None
     if addresses is not None and not addresses:
@@ -115,8 +115,9 @@ async def admin_invites_create(call: Call, params: InviteParams) -> dict[str, An
     response=InvitesListResponse,
 )
 async def admin_invites_list(call: Call, params: Params) -> dict[str, Any]:
-    """Lists the workspace's invitations, newest first, each with its state (pending,
-    accepted, revoked, expired) and who invited; and whether email can be sent."""
+    """Lists the workspace's invitations with their state and inviter, newest first.
+
+    States: pending, accepted, revoked, expired; `email_configured` says whether mail goes out."""
     async with call.services.db.read() as session:
         rows = await actions.access_invitations(session, call.principal)
     return {
@@ -163,8 +164,9 @@ class ResendInviteParams(Params):
     response=InviteCreateResponse,
 )
 async def admin_invites_resend(call: Call, params: ResendInviteParams) -> dict[str, Any]:
-    """Renews an unused invitation: a new link (the old one stops working) and expiry,
-    mailed again when it names an address and email is configured."""
+    """Renews an unused invitation: a new link and expiry, mailed again to its address.
+
+    The old link stops working; the mail goes only when email is configured."""
     settings = call.services.settings
     mail = mail_configured(settings)
     async with call.services.db.write() as uow:

@@ -29,8 +29,9 @@ class RequestResetParams(Params):
     slack_compatible=False,
 )
 async def auth_password_reset_request(call: Call, params: RequestResetParams) -> dict[str, Any]:
-    """Mails a password-reset link if the address signs into the workspace. Answers `ok`
-    either way (no user enumeration); at most a few mails an hour per address."""
+    """Mails a password-reset link; answers `ok` whether or not the address is a member.
+
+    No user enumeration; at most a few mails an hour per address."""
     settings = call.services.settings
     db = call.services.db
     shard = await db.locator.shard_of_domain(params.domain)  # no token yet: by the domain
@@ -89,8 +90,9 @@ class ResetPasswordParams(ResetTokenParams):
     response=SessionResponse,
 )
 async def auth_password_reset_complete(call: Call, params: ResetPasswordParams) -> dict[str, Any]:
-    """Sets a new password with a reset link (once), ends every other session of the
-    account, and signs this browser in."""
+    """Sets a new password with a reset link (once), ends other sessions, and signs in.
+
+    Every other browser session of the account ends."""
     db = call.services.db
     async with db.workspace(store.workspace_in_secret(params.code)), db.write() as uow:
         reset = await resets.check_reset_password(uow, params.code, params.password, call.origin)

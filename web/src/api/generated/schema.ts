@@ -95,7 +95,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Creates an invite link (optionally bound to an email address, which is then mailed */
+        /** Creates invite links; one bound to an address is mailed when email is configured. */
         post: operations["admin_invites_create"];
         delete?: never;
         options?: never;
@@ -112,7 +112,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lists the workspace's invitations, newest first, each with its state (pending, */
+        /** Lists the workspace's invitations with their state and inviter, newest first. */
         post: operations["admin_invites_list"];
         delete?: never;
         options?: never;
@@ -129,7 +129,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Renews an unused invitation: a new link (the old one stops working) and expiry, */
+        /** Renews an unused invitation: a new link and expiry, mailed again to its address. */
         post: operations["admin_invites_resend"];
         delete?: never;
         options?: never;
@@ -571,7 +571,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sets a new password with a reset link (once), ends every other session of the */
+        /** Sets a new password with a reset link (once), ends other sessions, and signs in. */
         post: operations["auth_passwordReset_complete"];
         delete?: never;
         options?: never;
@@ -588,7 +588,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mails a password-reset link if the address signs into the workspace. Answers `ok` */
+        /** Mails a password-reset link; answers `ok` whether or not the address is a member. */
         post: operations["auth_passwordReset_request"];
         delete?: never;
         options?: never;
