@@ -205,11 +205,14 @@ def test_the_official_manifest_installs_with_warnings() -> None:
     checked = check_manifest(yaml.safe_load(SLACK_MACHINE_MANIFEST))
     warned = {w["pointer"]: w["code"] for w in checked.warnings}
     scopes = checked.raw["oauth_config"]["scopes"]["bot"]
-    assert warned[f"/oauth_config/scopes/bot/{scopes.index('dnd:read')}"] == "scope_not_served"
+    assert (
+        warned[f"/oauth_config/scopes/bot/{scopes.index('metadata.message:read')}"]
+        == "scope_not_served"
+    )
     events = checked.raw["settings"]["event_subscriptions"]["bot_events"]
     changed_id = f"/settings/event_subscriptions/bot_events/{events.index('channel_id_changed')}"
     assert warned[changed_id] == "event_not_delivered"
-    assert "dnd:read" in checked.bot_scopes  # kept: the install grants it
+    assert "metadata.message:read" in checked.bot_scopes  # kept: the install grants it
 
 
 def test_slack_machine_replies_to_a_message_and_a_mention(slack_machine: dict[str, Any]) -> None:
