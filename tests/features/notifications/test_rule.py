@@ -104,3 +104,11 @@ def test_the_schedule_keeps_local_hours_across_a_clock_change() -> None:
     start, end = scheduled_session(paris, evening)
     assert start == int(datetime(2026, 10, 24, 20, 0, tzinfo=UTC).timestamp())
     assert end == int(datetime(2026, 10, 25, 7, 0, tzinfo=UTC).timestamp())
+
+
+def test_replies_notify_the_threads_followers() -> None:
+    reply = facts(is_reply=True, thread_followers=frozenset({ME}))
+    assert decide(ME, Prefs(), Schedule(), reply, NOON) == "thread"
+    assert decide(ME, Prefs(), Schedule(), facts(is_reply=True), NOON) is None  # not following
+    assert decide(ME, Prefs(level="nothing"), Schedule(), reply, NOON) is None
+    assert decide(ME, Prefs(muted=True), Schedule(), reply, NOON) is None

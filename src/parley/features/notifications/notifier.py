@@ -31,7 +31,7 @@ async def candidates(session: AsyncSession, posted: Posted) -> list[str]:
     members = await store.members_of(session, conversation.id)
     if conversation.kind in ("im", "mpim") or posted.mentions_everyone:
         return members
-    interested = set(posted.mentioned)
+    interested = set(posted.mentioned) | set(posted.thread_followers)
     interested.update(
         await store.members_who_may_want_all(session, conversation.workspace_id, conversation.id)
     )
@@ -47,6 +47,7 @@ def facts_of(posted: Posted) -> Facts:
         mentioned=posted.mentioned,
         mentions_everyone=posted.mentions_everyone,
         subtype=posted.subtype,
+        thread_followers=posted.thread_followers,
     )
 
 
