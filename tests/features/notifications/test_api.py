@@ -164,3 +164,18 @@ async def test_dms_keywords_levels_and_apps(api: Api, factory: Factory, world: W
     await api("client.notifications.setChannel", w.bob.token, channel=w.channel, level="nothing")
     await post(api, w.alice, w.channel, f"<@{w.bob.user_id}> deploy")
     assert len(await notified(factory, w.team)) == 3  # "nothing" silences even mentions
+
+
+async def test_a_reply_notifies_those_who_follow_the_thread(
+    api: Api, factory: Factory, world: World
+) -> None:
+    w = world
+    carol = await factory.user(w.team, name="Carol")
+    await api("conversations.join", carol.token, channel=w.channel)
+    root = await post(api, w.alice, w.channel, "plan for friday?")
+    await post(api, w.bob, w.channel, "sounds good", thread_ts=root)
+    await post(api, w.alice, w.channel, "great", thread_ts=root)
+    reasons = [(e["_audience"]["ids"], e["reason"]) for e in await notified(factory, w.team)]
+    # Bob's reply notifies Alice (she started it); hers notifies Bob (he replied). Carol,
+    # in the channel but not in the thread, hears of neither.
+    assert reasons == [([w.alice.user_id], "thread"), ([w.bob.user_id], "thread")]

@@ -94,3 +94,21 @@ def test_keywords_are_whole_words_and_phrases() -> None:
     assert keyword_hit(("on call",), "who is On Call today?")
     assert not keyword_hit(("cat",), "concatenate")
     assert keyword_hit(("c++",), "I like C++.")
+
+
+def test_the_schedule_keeps_local_hours_across_a_clock_change() -> None:
+    # Paris leaves summer time on 25 October 2026: the 22:00 → 08:00 session that night
+    # lasts 11 hours of real time, and still starts at 22:00 and ends at 08:00 local.
+    paris = Schedule(enabled=True, start="22:00", end="08:00", tz="Europe/Paris")
+    evening = int(datetime(2026, 10, 24, 19, 0, tzinfo=UTC).timestamp())  # 21:00 local
+    start, end = scheduled_session(paris, evening)
+    assert start == int(datetime(2026, 10, 24, 20, 0, tzinfo=UTC).timestamp())
+    assert end == int(datetime(2026, 10, 25, 7, 0, tzinfo=UTC).timestamp())
+
+
+def test_replies_notify_the_threads_followers() -> None:
+    reply = facts(is_reply=True, thread_followers=frozenset({ME}))
+    assert decide(ME, Prefs(), Schedule(), reply, NOON) == "thread"
+    assert decide(ME, Prefs(), Schedule(), facts(is_reply=True), NOON) is None  # not following
+    assert decide(ME, Prefs(level="nothing"), Schedule(), reply, NOON) is None
+    assert decide(ME, Prefs(muted=True), Schedule(), reply, NOON) is None

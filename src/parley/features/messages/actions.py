@@ -343,11 +343,17 @@ async def do_post_message(
             body["root"] = message_object(root)
         await _update_thread_root(uow, conversation, root, user_id, ts)
     await _emit(uow, conversation, message_event(conversation, body, event_ts=ts))
-    await notify_posted(uow, _posted(conversation, message, mentioned))
+    followers = frozenset(root.subscribers or []) if root is not None else frozenset()
+    await notify_posted(uow, _posted(conversation, message, mentioned, followers))
     return message
 
 
-def _posted(conversation: Conversation, message: Message, mentioned: list[str]) -> Posted:
+def _posted(
+    conversation: Conversation,
+    message: Message,
+    mentioned: list[str],
+    followers: frozenset[str],
+) -> Posted:
     return Posted(
         conversation=conversation,
         ts=message.ts,
@@ -358,6 +364,7 @@ def _posted(conversation: Conversation, message: Message, mentioned: list[str]) 
         mentions_everyone=message.mentions_everyone,
         subtype=message.subtype,
         is_bot=message.bot_id is not None,
+        thread_followers=followers,
     )
 
 

@@ -29,6 +29,7 @@ class Posted:
     mentions_everyone: bool  # <!here>, <!channel>, <!everyone>
     subtype: str | None
     is_bot: bool
+    thread_followers: frozenset[str] = frozenset()  # a reply: the root's subscribers
 
 
 class PostNotifier(Protocol):

@@ -30,9 +30,9 @@ async def candidates(session: AsyncSession, posted: Posted) -> list[str]:
     conversation = posted.conversation
     if conversation.kind in ("im", "mpim") or posted.mentions_everyone:
         return await store.members_of(session, conversation.id)
-    # A channel post reads only the members it names and those who asked for more: never
-    # the whole member list of a 10,000-member channel on every message.
-    interested = set(posted.mentioned)
+    # A channel post reads only the members it names, a thread's followers and those who
+    # asked for more: never the whole member list of a 10,000-member channel per message.
+    interested = set(posted.mentioned) | set(posted.thread_followers)
     interested.update(
         await store.members_who_may_want_all(session, conversation.workspace_id, conversation.id)
     )
@@ -48,6 +48,7 @@ def facts_of(posted: Posted) -> Facts:
         mentioned=posted.mentioned,
         mentions_everyone=posted.mentions_everyone,
         subtype=posted.subtype,
+        thread_followers=posted.thread_followers,
     )
 
 

@@ -9,7 +9,8 @@ Order of the rule (docs/notifications.md):
 1. Never for the author's own message, nor for system lines (joins, topic changes…).
 2. Why it would notify: a DM or group DM ("dm"); a direct or group mention ("mention");
    `@here`/`@channel`/`@everyone` outside threads ("mention"); one of the member's keywords
-   ("keyword"); any top-level message in a conversation whose level is "all" ("all").
+   ("keyword"); a reply in a thread the member follows ("thread"); any top-level message
+   in a conversation whose level is "all" ("all").
 3. The conversation's level (or the member's own when it has none): "nothing" silences
    everything; "mentions" drops "all". Muted: only DMs and direct mentions still notify.
 4. Do not disturb (the daily schedule, unless ended early, or a snooze) silences all.
@@ -62,6 +63,7 @@ class Facts:
     mentioned: frozenset[str]
     mentions_everyone: bool
     subtype: str | None
+    thread_followers: frozenset[str] = frozenset()
 
 
 def zone(tz: str) -> ZoneInfo:
@@ -130,6 +132,8 @@ def reason_for(member_id: str, prefs: Prefs, facts: Facts) -> str | None:
         return "mention"
     if keyword_hit(prefs.keywords, facts.text):
         return "keyword"
+    if facts.is_reply and member_id in facts.thread_followers:
+        return "thread"
     if not facts.is_reply:
         return "all"
     return None
@@ -146,7 +150,7 @@ def level_allows(prefs: Prefs, reason: str, *, direct_mention: bool) -> bool:
 
 def decide(member_id: str, prefs: Prefs, schedule: Schedule, facts: Facts, now: int) -> str | None:
     """The rule: the reason the message notifies the member ("dm", "mention", "keyword",
-    "all"), or None when it must not notify them."""
+    "thread", "all"), or None when it must not notify them."""
     reason = reason_for(member_id, prefs, facts)
     if reason is None:
         return None
