@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import av
-from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection
-from aiortc import RTCSessionDescription
+from aiortc import (
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCIceServer,
+    RTCIceTransportPolicy,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
 
 from parley.features.calls.media.engine import IceServer, Jsep
 
@@ -84,10 +90,8 @@ def peer(ice_servers: list[IceServer] | None = None, *, relay_only: bool = False
         RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
         for s in ice_servers or []
     ]
-    config = RTCConfiguration(iceServers=servers)
-    if relay_only:
-        config.iceTransportPolicy = "relay"  # type: ignore[attr-defined]
-    return RTCPeerConnection(configuration=config)
+    policy = RTCIceTransportPolicy.RELAY if relay_only else RTCIceTransportPolicy.ALL
+    return RTCPeerConnection(RTCConfiguration(iceServers=servers, iceTransportPolicy=policy))
 
 
 async def offer_from(pc: RTCPeerConnection) -> Jsep:

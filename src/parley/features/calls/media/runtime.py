@@ -135,6 +135,10 @@ class MediaRuntime:
         log.error("%s", message)
         self.problems.append(message)
 
+    def ice_servers(self) -> IceServers:
+        """TURN/STUN for devices: the runtime's current credentials at each call."""
+        return _LiveIceServers(self)
+
     async def stop(self) -> None:
         await self.engine.close()
         for process in (self.janus, self.coturn):
@@ -194,7 +198,7 @@ def engine_for(services: Services) -> MediaEngine:
 
 
 def ice_servers_for(services: Services) -> IceServers:
-    return _LiveIceServers(runtime_for(services))
+    return runtime_for(services).ice_servers()
 
 
 async def start_managed_media(services: Services) -> None:
