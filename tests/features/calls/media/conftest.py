@@ -54,7 +54,7 @@ class Events:
         self.seen.append(event)
         self._changed.set()
 
-    async def wait(self, kind: str, timeout: float = 10.0, **match: object) -> MediaEvent:
+    async def wait(self, kind: str, within: float = 10.0, **match: object) -> MediaEvent:
         async def first() -> MediaEvent:
             while True:
                 for event in self.seen:
@@ -65,7 +65,7 @@ class Events:
                 self._changed.clear()
                 await self._changed.wait()
 
-        return await asyncio.wait_for(first(), timeout)
+        return await asyncio.wait_for(first(), within)
 
 
 @pytest.fixture

@@ -46,7 +46,10 @@ class ToneTrack(MediaStreamTrack):
             await asyncio.sleep(wait)
         samples = array.array(
             "h",
-            (int(8000 * math.sin(2 * math.pi * 440 * (i + self._pts) / AUDIO_RATE)) for i in range(SAMPLES)),
+            (
+                int(8000 * math.sin(2 * math.pi * 440 * (i + self._pts) / AUDIO_RATE))
+                for i in range(SAMPLES)
+            ),
         )
         frame = av.AudioFrame(format="s16", layout="mono", samples=SAMPLES)
         frame.planes[0].update(samples.tobytes())
@@ -85,7 +88,9 @@ class PictureTrack(MediaStreamTrack):
         return frame
 
 
-def peer(ice_servers: list[IceServer] | None = None, *, relay_only: bool = False) -> RTCPeerConnection:
+def peer(
+    ice_servers: list[IceServer] | None = None, *, relay_only: bool = False
+) -> RTCPeerConnection:
     servers = [
         RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
         for s in ice_servers or []
@@ -151,8 +156,8 @@ class Receiver:
     def frames_since(self, kind: str, moment: float) -> int:
         return sum(r.since(moment) for r in self.by_kind.get(kind, []))
 
-    async def wait_for(self, kind: str, count: int, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, kind: str, count: int, within: float = 10.0) -> None:
+        deadline = time.monotonic() + within
         while self.frames(kind) < count:
             if time.monotonic() > deadline:
                 raise AssertionError(f"only {self.frames(kind)} {kind} frames arrived, not {count}")

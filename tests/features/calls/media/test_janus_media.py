@@ -141,7 +141,7 @@ async def test_janus_killed_mid_call_reports_node_down_and_is_restarted(
 
     engine.listen(note_health)
     os.kill(janus_runtime.janus.pid, signal.SIGKILL)
-    down = await media_events.wait("node_down", timeout=10)
+    down = await media_events.wait("node_down", within=10)
     assert down.node_id == MANAGED_NODE_ID and down.endpoint is None
     await asyncio.sleep(0)
     assert health_when_down == [False]

@@ -43,7 +43,9 @@ def test_turn_credentials_follow_the_shared_secret_scheme() -> None:
     assert relay.username == "1700003600:U123"  # the expiry, then the user
     expected = hmac.new(b"new", b"1700003600:U123", hashlib.sha1).digest()
     assert relay.credential == base64.b64encode(expected).decode()
-    assert credential_valid(["new", "old"], relay.username, relay.credential or "", now=1_700_000_000)
+    assert credential_valid(
+        ["new", "old"], relay.username, relay.credential or "", now=1_700_000_000
+    )
     # Rotation: a credential signed by the second live secret is accepted; a dropped one not.
     by_old = turn_password("old", relay.username)
     assert credential_valid(["new", "old"], relay.username, by_old, now=1_700_000_000)
@@ -64,7 +66,9 @@ def test_janus_urls_parse_with_admin_options_and_refuse_garbage() -> None:
     assert [n.node_id for n in nodes] == ["a", "b"]
     assert nodes[0].url == "http://10.0.0.5:8088/janus"
     assert (nodes[0].admin_url, nodes[0].admin_secret, nodes[0].api_secret) == (
-        "http://10.0.0.5:7088/admin", "S", "A"
+        "http://10.0.0.5:7088/admin",
+        "S",
+        "A",
     )
     for bad in ("http://no-id:8088", "a=ftp://x", "a=http://x;colour=red", "a=http://x,a=http://y"):
         with pytest.raises(ValueError, match="PARLEY_JANUS_URLS"):
@@ -140,7 +144,9 @@ async def test_a_managed_process_that_dies_is_restarted_then_stopped(tmp_path: P
     assert process.starts >= 2 and process.last_exit == 3
     await process.stop()
 
-    sleeper = ManagedProcess("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], tmp_path / "s.log")
+    sleeper = ManagedProcess(
+        "sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], tmp_path / "s.log"
+    )
     sleeper.start()
     await sleeper.wait_started()
     assert sleeper.running
@@ -184,7 +190,9 @@ async def test_readyz_reports_media_without_failing(client: httpx.AsyncClient) -
     assert body["media"] == {"state": "not_configured", "nodes": [], "turn": False}
 
 
-async def test_readyz_with_a_dead_media_node_is_still_ready(tmp_path: Path, database_url: str) -> None:
+async def test_readyz_with_a_dead_media_node_is_still_ready(
+    tmp_path: Path, database_url: str
+) -> None:
     from parley.main import create_app
 
     settings = Settings(

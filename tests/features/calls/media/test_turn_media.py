@@ -75,7 +75,7 @@ async def _relay_call(caller_servers: list[IceServer], callee_servers: list[IceS
         await callee.setRemoteDescription(caller.localDescription)
         await callee.setLocalDescription(await callee.createAnswer())
         await caller.setRemoteDescription(callee.localDescription)
-        await receiver.wait_for("audio", 25, timeout=10)
+        await receiver.wait_for("audio", 25, within=10)
         assert caller.connectionState == "connected"
         return receiver.frames("audio")
     finally:
@@ -87,7 +87,7 @@ async def _relay_call(caller_servers: list[IceServer], callee_servers: list[IceS
 async def test_relay_only_peers_connect_with_parley_credentials(coturn: MediaRuntime) -> None:
     servers, ttl = coturn.ice_servers().for_user("U1", now=int(time.time()))
     assert ttl == coturn.settings.turn_ttl
-    assert [s.urls for s in servers][0] == [f"stun:{JANUS_SIDE}:3478"]
+    assert servers[0].urls == [f"stun:{JANUS_SIDE}:3478"]
     other, _ = coturn.ice_servers().for_user("U2", now=int(time.time()))
     assert await _relay_call(servers, other) >= 25
 

@@ -82,9 +82,9 @@ class JanusNode:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name=f"janus-{self.node_id}")
 
-    async def wait_connected(self, timeout: float) -> bool:
+    async def wait_connected(self, within: float) -> bool:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._connected.wait(), timeout)
+            await asyncio.wait_for(self._connected.wait(), within)
         return self._connected.is_set()
 
     async def close(self) -> None:

@@ -84,11 +84,11 @@ class JanusEngine:
             asyncio.get_running_loop()
             node.start()
 
-    async def wait_ready(self, timeout: float = 10.0) -> bool:
-        """Whether every node has a session within `timeout` (start-up and tests)."""
+    async def wait_ready(self, within: float = 10.0) -> bool:
+        """Whether every node has a session within `within` seconds (start-up, tests)."""
         self._start_nodes()
         results = await asyncio.gather(
-            *(node.wait_connected(timeout) for node in self._nodes.values())
+            *(node.wait_connected(within) for node in self._nodes.values())
         )
         return all(results)
 
@@ -171,7 +171,11 @@ class JanusEngine:
         try:
             await self._control(
                 node,
-                {"request": "destroy", "room": room.room, "secret": self._room_secret(node, room.room)},
+                {
+                    "request": "destroy",
+                    "room": room.room,
+                    "secret": self._room_secret(node, room.room),
+                },
             )
         except MediaError as error:
             if error.reason != "no_such_room":  # already gone: closing is idempotent
@@ -193,8 +197,13 @@ class JanusEngine:
         endpoint = Endpoint(room.node_id, node.session_id or 0, handle, "publisher")
         state = _EndpointState(endpoint, room.room, feed, media_kinds(offer.sdp))
         self._register(state)
-        body = {"request": "joinandconfigure", "ptype": "publisher", "room": room.room,
-                "id": feed, "display": display[:128]}  # fmt: skip
+        body = {
+            "request": "joinandconfigure",
+            "ptype": "publisher",
+            "room": room.room,
+            "id": feed,
+            "display": display[:128],
+        }
         try:
             _, answer = await node.message(handle, body, offer)
             if answer is None:
@@ -205,7 +214,12 @@ class JanusEngine:
         return endpoint, answer
 
     async def republish(
-        self, endpoint: Endpoint, offer: Jsep, *, audio: bool | None = None, video: bool | None = None
+        self,
+        endpoint: Endpoint,
+        offer: Jsep,
+        *,
+        audio: bool | None = None,
+        video: bool | None = None,
     ) -> Jsep:
         state = self._state(endpoint)
         node = self._node(endpoint.node_id)
@@ -233,8 +247,12 @@ class JanusEngine:
         handle = await node.attach()
         endpoint = Endpoint(room.node_id, node.session_id or 0, handle, "subscriber")
         self._register(_EndpointState(endpoint, room.room))
-        body = {"request": "join", "ptype": "subscriber", "room": room.room,
-                "streams": [{"feed": feed} for feed in feeds]}  # fmt: skip
+        body = {
+            "request": "join",
+            "ptype": "subscriber",
+            "room": room.room,
+            "streams": [{"feed": feed} for feed in feeds],
+        }
         try:
             _, offer = await node.message(handle, body)
             if offer is None:  # e.g. the feeds have no media flowing yet
@@ -281,7 +299,12 @@ class JanusEngine:
                 return state.mids
         handle = await node.attach()
         try:
-            body = {"request": "join", "ptype": "subscriber", "room": room, "streams": [{"feed": feed}]}
+            body = {
+                "request": "join",
+                "ptype": "subscriber",
+                "room": room,
+                "streams": [{"feed": feed}],
+            }
             data, _ = await node.message(handle, body)
             return {
                 str(stream["feed_mid"]): str(stream["type"])
@@ -302,8 +325,14 @@ class JanusEngine:
             mute = audio if kind == "audio" else video
             await self._control(
                 node,
-                {"request": "moderate", "room": room.room, "secret": secret, "id": feed,
-                 "mid": mid, "mute": mute},  # fmt: skip
+                {
+                    "request": "moderate",
+                    "room": room.room,
+                    "secret": secret,
+                    "id": feed,
+                    "mid": mid,
+                    "mute": mute,
+                },
             )
 
     async def hang_up(self, endpoint: Endpoint) -> None:
@@ -379,7 +408,9 @@ class JanusEngine:
             state.down = True
             self._emit(self._endpoint_event("down", state, reason="detached"))
         elif kind == "slowlink":
-            detail = {k: event[k] for k in ("uplink", "lost", "nacks", "mid", "media") if k in event}
+            detail = {
+                k: event[k] for k in ("uplink", "lost", "nacks", "mid", "media") if k in event
+            }
             self._emit(self._endpoint_event("slowlink", state, **detail))
 
     def _endpoint_event(self, kind: Any, state: _EndpointState, **detail: Any) -> MediaEvent:

@@ -65,7 +65,11 @@ def janus_library_folder(kind: str) -> Path | None:
         match = re.search(rf'^\s*{kind}_folder\s*=\s*"([^"]+)"', packaged.read_text(), re.M)
         if match and Path(match.group(1)).is_dir():
             return Path(match.group(1))
-    for pattern in (f"/usr/lib/*/janus/{kind}", f"/usr/lib/janus/{kind}", f"/opt/janus/lib/janus/{kind}"):
+    for pattern in (
+        f"/usr/lib/*/janus/{kind}",
+        f"/usr/lib/janus/{kind}",
+        f"/opt/janus/lib/janus/{kind}",
+    ):
         for found in sorted(glob.glob(pattern)):
             return Path(found)
     return None
@@ -126,7 +130,9 @@ def write_janus_config(
         ice_interfaces=ice_interfaces,
         rtp_ports=rtp_ports,
     )
-    folders = {kind: janus_library_folder(kind) for kind in ("plugins", "transports", "events", "loggers")}
+    folders = {
+        kind: janus_library_folder(kind) for kind in ("plugins", "transports", "events", "loggers")
+    }
     folder_lines = "".join(
         f"\t{kind}_folder = {_jcfg_string(str(path))}\n" for kind, path in folders.items() if path
     )
@@ -297,8 +303,8 @@ class ManagedProcess:
         self._stopping = False
         self._task = asyncio.create_task(self._keep_running(), name=f"media-{self.name}")
 
-    async def wait_started(self, timeout: float = 5.0) -> None:
-        await asyncio.wait_for(self._started.wait(), timeout)
+    async def wait_started(self, within: float = 5.0) -> None:
+        await asyncio.wait_for(self._started.wait(), within)
 
     async def _keep_running(self) -> None:
         pause = 0.5
@@ -318,7 +324,7 @@ class ManagedProcess:
 
     async def _run_once(self) -> None:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_file, "ab") as output:
+        with open(self.log_file, "ab") as output:  # noqa: ASYNC230 - a local file, at start
             self.process = await asyncio.create_subprocess_exec(
                 *self.argv,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -350,9 +356,9 @@ class ManagedProcess:
             self._task = None
 
 
-async def wait_for_janus(node: JanusNodeConfig, timeout: float = 10.0) -> bool:
-    """Whether Janus answers `info` within `timeout` (it takes a moment to load)."""
-    deadline = time.monotonic() + timeout
+async def wait_for_janus(node: JanusNodeConfig, within: float = 10.0) -> bool:
+    """Whether Janus answers `info` within `within` seconds (it takes a moment to load)."""
+    deadline = time.monotonic() + within
     async with httpx.AsyncClient(timeout=1.0) as client:
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):
