@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import glob
 import logging
 import os
 import re
 import secrets
+import signal
 import socket
 import time
 from collections.abc import Sequence
@@ -47,7 +49,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def write_private(path: Path, text: str) -> None:
     """Writes a file only its owner can read: it holds secrets."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE)
     with os.fdopen(fd, "w") as file:
         file.write(text)
@@ -275,6 +277,14 @@ def write_coturn_config(
     )
 
 
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when Parley dies without stopping it (Linux), so a crashed
+    server leaves no Janus holding its ports."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class ManagedProcess:
     """One child process kept running: restarted after a crash with a growing pause (0.5 s
     doubling to 30 s; back to 0.5 s once it has run a minute), stopped with SIGTERM, then
@@ -331,6 +341,7 @@ class ManagedProcess:
                 stdout=output,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C on `parley serve` is ours to pass on
+                preexec_fn=_die_with_parent,
             )
         self.starts += 1
         self._started.set()
