@@ -94,15 +94,24 @@ async def test_a_third_peer_receives_two_publishers(
     second, second_endpoint = await _publish(janus_runtime, room, feed=12, video=False)
     await media_events.wait("up", endpoint=first_endpoint)
     await media_events.wait("up", endpoint=second_endpoint)
-    third, receiver, _ = await _subscribe(janus_runtime, room, [11, 12])
+    third, receiver, subscribed = await _subscribe(janus_runtime, room, [11])
     try:
-        await receiver.wait_for("audio", 100)
+        await receiver.wait_for("audio", 25)
+        # The second publisher joins the subscription: a new offer, answered, both arrive.
+        offer = await engine.update_subscription(subscribed, add=[12], remove=[])
+        assert offer is not None and offer.type == "offer"
+        await engine.answer(subscribed, await answer_to(third, offer))
+        await receiver.wait_for("audio", 150)
         assert len(receiver.by_kind["audio"]) == 2
         assert all(r.frames > 10 for r in receiver.by_kind["audio"])
         await media_events.wait("talking", room=room.room, feed=11)  # a steady tone is talking
+
         await engine.hang_up(second_endpoint)
         await engine.hang_up(second_endpoint)  # idempotent
         assert {n.node_id: n.participants for n in await engine.nodes()}[MANAGED_NODE_ID] == 1
+        await first.close()  # the device goes away: Janus hangs up, the engine says so
+        down = await media_events.wait("down", endpoint=first_endpoint)
+        assert down.feed == 11 and down.room == room.room and down.detail["reason"]
     finally:
         receiver.stop()
         for pc in (first, second, third):
@@ -155,3 +164,33 @@ async def test_janus_killed_mid_call_reports_node_down_and_is_restarted(
     fresh = await engine.open_room(MANAGED_NODE_ID, max_publishers=2, audio_only=True)
     await engine.close_room(fresh)
     await publisher.close()
+
+
+async def test_a_publisher_renegotiates_and_stops_sending_audio(
+    janus_runtime: MediaRuntime, media_events: Events
+) -> None:
+    engine = janus_runtime.engine
+    room = await engine.open_room(MANAGED_NODE_ID, max_publishers=2, audio_only=True)
+    publisher, published = await _publish(janus_runtime, room, feed=21, video=False)
+    await media_events.wait("up", endpoint=published)
+    subscriber, receiver, _ = await _subscribe(janus_runtime, room, [21])
+    try:
+        await receiver.wait_for("audio", 25)
+        answer = await engine.republish(published, await offer_from(publisher), audio=False)
+        assert answer.type == "answer"
+        await accept(publisher, answer)
+        await asyncio.sleep(0.7)
+        stopped_at = time.monotonic()
+        await asyncio.sleep(1.0)
+        assert receiver.frames_since("audio", stopped_at) < 5
+        answer = await engine.republish(published, await offer_from(publisher), audio=True)
+        await accept(publisher, answer)
+        resumed_at = time.monotonic()
+        await asyncio.sleep(1.5)
+        assert receiver.frames_since("audio", resumed_at) > 20
+        await engine.trickle(published, None)  # end of candidates is accepted any time
+    finally:
+        receiver.stop()
+        await publisher.close()
+        await subscriber.close()
+        await engine.close_room(room)
