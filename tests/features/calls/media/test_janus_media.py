@@ -8,12 +8,18 @@ import asyncio
 import os
 import signal
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from parley.features.calls.media.engine import Jsep, MediaError, RoomRef
 from parley.features.calls.media.runtime import MediaRuntime
-from parley.features.calls.media.supervisor import MANAGED_NODE_ID
+from parley.features.calls.media.supervisor import (
+    MANAGED_NODE_ID,
+    ManagedProcess,
+    write_janus_config,
+)
 from tests.features.calls.media.conftest import Events
 from tests.features.calls.media.peers import (
     PictureTrack,
@@ -194,3 +200,36 @@ async def test_a_publisher_renegotiates_and_stops_sending_audio(
         await publisher.close()
         await subscriber.close()
         await engine.close_room(room)
+
+
+async def test_two_nodes_one_dies_the_other_keeps_its_rooms(
+    janus_runtime: MediaRuntime, media_events: Events, tmp_path: Path
+) -> None:
+    engine = janus_runtime.engine
+    setup = write_janus_config(tmp_path / "second", ice_interfaces="v0", rtp_ports="32000-32999")
+    second = ManagedProcess("janus-2", setup.argv(), tmp_path / "second.log")
+    second.start()
+    try:
+        engine.add_node(replace(setup.node, node_id="second"))
+        assert await engine.wait_ready(10)
+        here = await engine.open_room(MANAGED_NODE_ID, max_publishers=2, audio_only=True)
+        there = await engine.open_room("second", max_publishers=2, audio_only=True)
+        rooms = {n.node_id: (n.healthy, n.rooms) for n in await engine.nodes()}
+        assert rooms == {MANAGED_NODE_ID: (True, 1), "second": (True, 1)}
+
+        assert second.pid is not None
+        os.kill(second.pid, signal.SIGKILL)
+        down = await media_events.wait("node_down", within=10)
+        assert down.node_id == "second"
+        health = {n.node_id: (n.healthy, n.rooms) for n in await engine.nodes()}
+        assert health[MANAGED_NODE_ID] == (True, 1)
+        assert health["second"][0] is False and health["second"][1] == 0
+        # The surviving node still takes requests; the lost room is gone with its node.
+        with pytest.raises(MediaError) as unknown_feed:
+            await engine.mute_feed(here, 99, audio=True, video=True)
+        assert unknown_feed.value.reason == "no_such_feed"
+        await engine.close_room(here)
+        assert await engine.wait_ready(15)  # the second node came back (restarted)
+        await engine.close_room(there)  # idempotent: the restarted node never had it
+    finally:
+        await second.stop()
