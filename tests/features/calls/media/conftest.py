@@ -16,7 +16,7 @@ from parley.platform.settings import Settings
 from tests.features.calls.media.netns import PEER_SIDE, namespace_unavailable, private_network
 
 
-def _skip_unless(*binaries: str) -> None:
+def skip_unless_available(*binaries: str) -> None:
     reason = namespace_unavailable()
     if reason is None:
         for binary in binaries:
@@ -35,7 +35,7 @@ def _skip_unless(*binaries: str) -> None:
 def netns(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The test runs in its own network namespace; aiortc gathers on the peer side of the
     veth pair (aioice skips loopback, and Janus could not reach it anyway)."""
-    _skip_unless()
+    skip_unless_available()
     import aioice.ice
 
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: [PEER_SIDE])
@@ -71,7 +71,7 @@ class Events:
 @pytest.fixture
 async def janus_runtime(netns: None, tmp_path: Path) -> AsyncIterator[MediaRuntime]:
     """Janus started and supervised by Parley's runtime, ICE on the veth pair."""
-    _skip_unless("janus")
+    skip_unless_available("janus")
     settings = Settings(
         data_dir=tmp_path, media_managed="on", ice_interfaces="v0", media_rtp_ports="30000-30999"
     )

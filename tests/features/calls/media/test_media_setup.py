@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from parley.features.calls.media.config import manage_coturn, manage_janus, parse_janus_urls
-from parley.features.calls.media.engine import MediaUnavailable
+from parley.features.calls.media.engine import MediaUnavailable, RoomRef
 from parley.features.calls.media.janus_engine import JanusEngine, media_kinds
 from parley.features.calls.media.runtime import engine_for, ice_servers_for, stop_media
 from parley.features.calls.media.supervisor import (
@@ -165,6 +165,8 @@ async def test_an_unreachable_node_is_unhealthy_and_refuses_rooms() -> None:
             await engine.open_room("gone", max_publishers=2, audio_only=True)
         with pytest.raises(MediaUnavailable):
             await engine.open_room("elsewhere", max_publishers=2, audio_only=True)
+        await engine.close_room(RoomRef("gone", 1))  # nothing to close there: no error
+        await engine.close_room(RoomRef("elsewhere", 1))
     finally:
         await engine.close()
 

@@ -15,7 +15,7 @@ from parley.features.calls.media.engine import IceServer
 from parley.features.calls.media.runtime import MediaRuntime
 from parley.features.calls.media.turn import TurnCredentials
 from parley.platform.settings import Settings
-from tests.features.calls.media.conftest import _skip_unless
+from tests.features.calls.media.conftest import skip_unless_available
 from tests.features.calls.media.netns import JANUS_SIDE
 from tests.features.calls.media.peers import Receiver, ToneTrack, peer
 
@@ -26,7 +26,7 @@ LIVE = ["secret-now", "secret-before"]  # the first signs; both are accepted
 
 @pytest.fixture
 async def coturn(netns: None, tmp_path: Path) -> AsyncIterator[MediaRuntime]:
-    _skip_unless("turnserver")
+    skip_unless_available("turnserver")
     settings = Settings(
         data_dir=tmp_path,
         public_url=f"http://{JANUS_SIDE}:8000",  # devices reach TURN on this host

@@ -163,7 +163,12 @@ class JanusEngine:
         return RoomRef(node_id=node_id, room=room)
 
     async def close_room(self, room: RoomRef) -> None:
-        node = self._node(room.node_id)
+        node = self._nodes.get(room.node_id)
+        if node is None or not node.healthy:
+            # Unconfigured, or unreachable: a room is not permanent, so it went (or goes) with
+            # its node's restart; there is nothing to close from here.
+            self._rooms.get(room.node_id, set()).discard(room.room)
+            return
         self._rooms[room.node_id].discard(room.room)
         for key, state in list(self._endpoints.items()):
             if key[0] == room.node_id and state.room == room.room:
