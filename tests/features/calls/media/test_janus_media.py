@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
+import subprocess
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +23,7 @@ from parley.features.calls.media.supervisor import (
     write_janus_config,
 )
 from tests.features.calls.media.conftest import Events
+from tests.features.calls.media.netns import JANUS_SIDE
 from tests.features.calls.media.peers import (
     PictureTrack,
     Receiver,
@@ -233,3 +236,29 @@ async def test_two_nodes_one_dies_the_other_keeps_its_rooms(
         await engine.close_room(there)  # idempotent: the restarted node never had it
     finally:
         await second.stop()
+
+
+async def test_loss_on_the_way_in_gives_slowlink(
+    janus_runtime: MediaRuntime, media_events: Events
+) -> None:
+    if shutil.which("nft") is None:
+        pytest.skip("nft is not installed")
+    engine = janus_runtime.engine
+    room = await engine.open_room(MANAGED_NODE_ID, max_publishers=2, audio_only=False)
+    publisher, published = await _publish(janus_runtime, room, feed=31)
+    await media_events.wait("up", endpoint=published)
+    # Drop a fifth of the UDP arriving at Janus's side of the veth pair (input hook).
+    for rule in (
+        "add table inet loss",
+        "add chain inet loss input { type filter hook input priority 0 ; }",
+        f"add rule inet loss input ip daddr {JANUS_SIDE} meta l4proto udp "
+        "numgen random mod 100 < 20 drop",
+    ):
+        subprocess.run(["nft", *rule.split()], check=True, capture_output=True)
+    try:
+        slow = await media_events.wait("slowlink", endpoint=published, within=15)
+        assert slow.feed == 31 and slow.detail
+    finally:
+        subprocess.run(["nft", "delete", "table", "inet", "loss"], check=False)
+        await publisher.close()
+        await engine.close_room(room)

@@ -154,6 +154,7 @@ def write_janus_config(
         "}\n"
         "media: {\n"
         f"\trtp_port_range = {_jcfg_string(rtp_ports)}\n"
+        "\tslowlink_threshold = 4\n"  # lost packets a second that make a slowlink event
         "}\n"
         "nat: {\n"
         "\tnice_debug = false\n"
