@@ -238,6 +238,11 @@ async def test_two_nodes_one_dies_the_other_keeps_its_rooms(
         await second.stop()
 
 
+def _nft(*args: str) -> None:
+    """On this thread, on purpose: only it is in the test's network namespace."""
+    subprocess.run(["nft", *args], check=True, capture_output=True)
+
+
 async def test_loss_on_the_way_in_gives_slowlink(
     janus_runtime: MediaRuntime, media_events: Events
 ) -> None:
@@ -254,11 +259,11 @@ async def test_loss_on_the_way_in_gives_slowlink(
         f"add rule inet loss input ip daddr {JANUS_SIDE} meta l4proto udp "
         "numgen random mod 100 < 20 drop",
     ):
-        subprocess.run(["nft", *rule.split()], check=True, capture_output=True)
+        _nft(*rule.split())
     try:
         slow = await media_events.wait("slowlink", endpoint=published, within=15)
         assert slow.feed == 31 and slow.detail
     finally:
-        subprocess.run(["nft", "delete", "table", "inet", "loss"], check=False)
+        _nft("delete", "table", "inet", "loss")
         await publisher.close()
         await engine.close_room(room)
