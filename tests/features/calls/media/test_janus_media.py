@@ -118,6 +118,10 @@ async def test_a_third_peer_receives_two_publishers(
         await engine.hang_up(second_endpoint)
         await engine.hang_up(second_endpoint)  # idempotent
         assert {n.node_id: n.participants for n in await engine.nodes()}[MANAGED_NODE_ID] == 1
+        # The device drops the gone feed through the engine (no unsolicited offer came).
+        offer = await engine.update_subscription(subscribed, add=[], remove=[12])
+        if offer is not None:
+            await engine.answer(subscribed, await answer_to(third, offer))
         await first.close()  # the device goes away: Janus hangs up, the engine says so
         down = await media_events.wait("down", endpoint=first_endpoint)
         assert down.feed == 11 and down.room == room.room and down.detail["reason"]

@@ -109,7 +109,7 @@ class JanusNode:
                 await self._serve_session()
             except asyncio.CancelledError:
                 raise
-            except (httpx.HTTPError, MediaError, ValueError) as error:
+            except (httpx.HTTPError, MediaError, ValueError, KeyError, TypeError) as error:
                 await self._mark_down(f"{type(error).__name__}: {error}")
             await asyncio.sleep(pause)
             pause = min(pause * 2, 5.0)

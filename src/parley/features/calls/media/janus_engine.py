@@ -257,6 +257,9 @@ class JanusEngine:
             "ptype": "subscriber",
             "room": room.room,
             "streams": [{"feed": feed} for feed in feeds],
+            # No unsolicited offers when a feed leaves: the device's streams change only
+            # through update_subscription, whose offer the calls feature relays.
+            "autoupdate": False,
         }
         try:
             _, offer = await node.message(handle, body)
