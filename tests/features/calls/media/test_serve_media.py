@@ -45,6 +45,31 @@ async def test_serve_runs_janus_and_coturn_and_stops_them(
         assert body["media"]["state"] == "ok"
         assert body["media"]["managed"] == {"janus": True, "coturn": True}
         assert body["media"]["turn"] is True
+        # The admin API answers Parley's secret on loopback, and nothing else.
+        assert runtime.janus_setup is not None
+        node = runtime.janus_setup.node
+        async with httpx.AsyncClient() as direct:
+            good = await direct.post(
+                node.admin_url,
+                json={
+                    "janus": "list_sessions",
+                    "transaction": "t",
+                    "admin_secret": node.admin_secret,
+                },
+            )
+            bad = await direct.post(
+                node.admin_url,
+                json={
+                    "janus": "list_sessions",
+                    "transaction": "t",
+                    "admin_secret": "janusoverlord",
+                },
+            )
+            no_secret = await direct.post(node.url, json={"janus": "create", "transaction": "t"})
+        assert len(good.json()["sessions"]) == 1  # the engine's one session
+        assert bad.json()["janus"] == "error"
+        assert no_secret.json()["janus"] == "error"  # the API wants the api_secret too
+        assert node.admin_url.startswith("http://127.0.0.1:")
         pids = [runtime.janus.pid, runtime.coturn.pid]
         assert all(pid is not None and _alive(pid) for pid in pids)
         assert (tmp_path / "media" / "janus" / "janus.jcfg").exists()
