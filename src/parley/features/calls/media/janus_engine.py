@@ -363,6 +363,8 @@ class JanusEngine:
         return False
 
     def _state(self, endpoint: Endpoint) -> _EndpointState:
+        if endpoint.node_id not in self._nodes:
+            raise MediaUnavailable(f"no media node {endpoint.node_id!r} is configured")
         state = self._endpoints.get((endpoint.node_id, endpoint.handle))
         if state is None or state.down:
             raise MediaError("no_such_endpoint", "the endpoint was hung up or its node restarted")
