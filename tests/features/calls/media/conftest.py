@@ -21,7 +21,7 @@ def skip_unless_available(*binaries: str) -> None:
     if reason is None:
         for binary in binaries:
             if shutil.which(binary) is None:
-                reason = f"{binary} is not installed (scripts/install --dev installs it)"
+                reason = f"{binary} is not installed (scripts/install installs it)"
                 break
     try:
         import aiortc  # noqa: F401
