@@ -17,6 +17,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parley.composition import install, upgrade_to_head_async
+from parley.features.calls.media.runtime import media_status, start_managed_media, stop_media
 from parley.platform.db import Database
 from parley.platform.events.gateway import RTM_PATH, RtmGateway
 from parley.platform.gc_policy import GcPolicy
@@ -62,7 +63,12 @@ async def readyz(request: Request) -> Response:
     except Exception:  # any database failure means "not ready"
         log.warning("readiness check failed", exc_info=True)
         return json_response({"ok": False, "error": "database_unavailable"}, status=503)
-    return json_response({"ok": True})
+    # Calls without a media server are reported, never a reason to take chat out of service.
+    try:
+        media = await media_status(services)
+    except Exception as error:  # e.g. a malformed PARLEY_JANUS_URLS
+        media = {"state": "error", "problems": [str(error)]}
+    return json_response({"ok": True, "media": media})
 
 
 class SecurityHeaders:
@@ -125,11 +131,14 @@ def create_app(
     services: Services | None = None,
     start_workers: bool = True,
     manage_gc: bool = False,
+    manage_media: bool = False,
 ) -> ParleyApp:
     """The whole Parley server as one ASGI app.
 
     `manage_gc`: the process is this server's own (`parley serve`), so the app may apply
     the garbage-collector policy (platform/gc_policy.py) once it has started.
+    `manage_media`: run Janus and coturn when installed and not configured elsewhere
+    (features/calls/media/runtime.py).
     """
     platform = install()  # every feature's methods, workers and routes
     install_log_redaction()  # no credentials in access/error logs (core/redact.py)
@@ -145,6 +154,8 @@ def create_app(
         workers = WorkerSet(services)
         if start_workers:
             workers.start()
+        if manage_media:
+            await start_managed_media(services)
         gc_policy = gc_policy_for(services) if manage_gc else None
         if gc_policy is not None:
             gc_policy.start()  # last: what start-up built is frozen
@@ -154,6 +165,7 @@ def create_app(
             if gc_policy is not None:
                 await gc_policy.stop()
             await workers.stop()
+            await stop_media(services)
             await services.realtime.stop()
             await services.db.dispose()
 

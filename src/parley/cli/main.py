@@ -140,7 +140,7 @@ def serve(
         f"{'SQLite in ' + str(settings.data_dir) if not settings.database_url else 'external'})"
     )
     uvicorn.run(
-        create_app(settings, manage_gc=True),
+        create_app(settings, manage_gc=True, manage_media=True),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -101,6 +101,27 @@ class Settings:
     mail_from: str = ""
     # How long a password-reset link works.
     password_reset_minutes: int = 30
+    # Calls media (features/calls/media, docs/calls-media.md). External Janus nodes as
+    # `id=url` pairs, comma separated, each optionally `;admin=URL;admin_secret=S;api_secret=S`.
+    janus_urls: str = ""
+    # `parley serve` runs Janus and coturn itself: auto (when installed and no external URLs
+    # are set), on (always; an error in the log when they are missing), off (never).
+    media_managed: str = "auto"
+    # TURN/STUN URLs handed to devices (comma list); empty with managed coturn: its own.
+    turn_urls: str = ""
+    # Shared secrets of the TURN REST scheme, comma list: the first signs, all are accepted
+    # (rotation: add the new one first, drop the old one after `turn_ttl`).
+    turn_secrets: str = ""
+    turn_ttl: int = 12 * 3600
+    # Janus `ice_enforce_list` (interfaces or address prefixes for ICE); libnice ignores `lo`.
+    ice_interfaces: str = ""
+    # Ports of the managed servers: Janus HTTP/admin API (0 = a free port on 127.0.0.1), its
+    # RTP range, coturn's listening port and relay range.
+    janus_port: int = 0
+    janus_admin_port: int = 0
+    media_rtp_ports: str = "20000-40000"
+    turn_port: int = 3478
+    turn_relay_ports: str = "49152-65535"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -150,6 +171,10 @@ _CONVERTERS: dict[str, Any] = {
     "shard_directory_ttl": float,
     "gc_tuning": _env_bool,
     "password_reset_minutes": int,
+    "turn_ttl": int,
+    "janus_port": int,
+    "janus_admin_port": int,
+    "turn_port": int,
 }
 
 
