@@ -121,7 +121,12 @@ class MediaEngine(Protocol):
         ...
 
     async def republish(
-        self, endpoint: Endpoint, offer: Jsep, *, audio: bool | None = None, video: bool | None = None
+        self,
+        endpoint: Endpoint,
+        offer: Jsep,
+        *,
+        audio: bool | None = None,
+        video: bool | None = None,
     ) -> Jsep:
         """Renegotiates a publisher (a track added or removed, screen share, ICE restart)."""
         ...
