@@ -72,7 +72,12 @@ class FakeSfu:
         return self._endpoint(room, "publisher"), Jsep("answer", ANSWER_SDP)
 
     async def republish(
-        self, endpoint: Endpoint, offer: Jsep, *, audio: bool | None = None, video: bool | None = None
+        self,
+        endpoint: Endpoint,
+        offer: Jsep,
+        *,
+        audio: bool | None = None,
+        video: bool | None = None,
     ) -> Jsep:
         self.republished.append(endpoint)
         return Jsep("answer", ANSWER_SDP)

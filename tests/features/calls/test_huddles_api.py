@@ -182,9 +182,9 @@ async def test_media_without_a_media_server(api: Api, world: World) -> None:
         "huddles.reportQuality", w.alice.token, channel=w.channel, loss="0.02", rtt_ms="80"
     )
     assert quality["ok"]
-    assert (
-        await api("huddles.reportQuality", w.alice.token, channel=w.channel, loss="3")
-    )["error"] == "invalid_arguments"
+    assert (await api("huddles.reportQuality", w.alice.token, channel=w.channel, loss="3"))[
+        "error"
+    ] == "invalid_arguments"
 
 
 async def test_another_workspace_cannot_touch_the_huddle(

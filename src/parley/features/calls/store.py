@@ -109,10 +109,11 @@ async def get_ring(session: AsyncSession, call_id: str, user_id: str) -> CallRin
 
 
 async def due_rings(session: AsyncSession, now: int) -> Sequence[tuple[str, str]]:
-    """(workspace, call) of ringing calls whose ring time is over, across workspaces."""
+    """(workspace, call) of live calls whose ring time is over, across workspaces (a group
+    DM call already answered by one callee may still ring the others)."""
     rows = await session.execute(
         select(Call.workspace_id, Call.id).where(
-            Call.state == "ringing", Call.ring_deadline > 0, Call.ring_deadline <= now
+            Call.state != "ended", Call.ring_deadline > 0, Call.ring_deadline <= now
         )
     )
     return [(w, c) for w, c in rows]
