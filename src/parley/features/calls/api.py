@@ -50,8 +50,9 @@ class JoinParams(ChannelParams):
     **OWN,  # type: ignore[arg-type]
 )
 async def huddles_start(call: ApiCall, params: JoinParams) -> dict[str, Any]:
-    """Starts a huddle in a conversation (a DM or group DM rings the others), or joins the
-    one already live there."""
+    """Starts a huddle in a conversation, or joins the live one (a DM or group DM rings).
+
+    In a DM or group DM the other members' devices ring until one answers."""
     services = call.services
     engine = engine_for(services)
     async with services.db.read() as session:
@@ -349,9 +350,20 @@ async def huddles_lower_hands(call: ApiCall, params: TargetParams) -> dict[str, 
 
 
 class QualityParams(ChannelParams):
-    loss: float = Field(default=0.0)
-    jitter_ms: float = Field(default=0.0)
-    rtt_ms: float = Field(default=0.0)
+    # Decimal numbers as text (as getStats gives them); checked by the action.
+    loss: str = Field(default="0", max_length=32)
+    jitter_ms: str = Field(default="0", max_length=32)
+    rtt_ms: str = Field(default="0", max_length=32)
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ApiError("invalid_arguments") from None
+    if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities
+        raise ApiError("invalid_arguments")
+    return value
 
 
 @api_method(
@@ -369,9 +381,9 @@ async def huddles_report_quality(call: ApiCall, params: QualityParams) -> dict[s
             uow,
             call.principal,
             params.channel,
-            loss=params.loss,
-            jitter_ms=params.jitter_ms,
-            rtt_ms=params.rtt_ms,
+            loss=_number(params.loss),
+            jitter_ms=_number(params.jitter_ms),
+            rtt_ms=_number(params.rtt_ms),
         )
     return {}
 
@@ -404,8 +416,9 @@ class SdpParams(ChannelParams):
     **OWN,  # type: ignore[arg-type]
 )
 async def huddles_media_publish(call: ApiCall, params: SdpParams) -> dict[str, Any]:
-    """Sends my offer (camera, microphone, screen; again for an ICE restart); returns the
-    media server's answer and my feed id."""
+    """Sends my offer (camera, microphone, screen) and returns the media server's answer.
+
+    Publishing again renegotiates the same publisher: an ICE restart after a network change."""
     answer = await signalling.publish(
         call.services, engine_for(call.services), call.principal, params.channel, params.sdp
     )

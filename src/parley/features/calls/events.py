@@ -1,8 +1,8 @@
 """Event types the calls feature emits.
 
-Call and huddle events go to the members of the call's conversation; ringing goes to the
-callee (every device: each of their sockets); reactions are ephemeral (published, never
-stored).
+Call and huddle events go to the members of the call's conversation (sockets, and apps
+with `calls:read` through the Events API or Socket Mode); ringing goes to the callee
+(every device: each of their sockets); reactions are ephemeral (published, never stored).
 """
 
 from __future__ import annotations
