@@ -39,6 +39,9 @@ async def test_start_join_leave_and_summary(
     assert [h["id"] for h in listed["huddles"]] == [huddle["id"]]
     info = await api("huddles.info", w.carol.token, channel=w.channel)
     assert info["huddle"]["id"] == huddle["id"]
+    shown = (await api("conversations.info", w.carol.token, channel=w.channel))["channel"]
+    assert shown["huddle"]["id"] == huddle["id"] and shown["huddle"]["state"] == "active"
+    assert shown["huddle"]["participants"] == [w.alice.user_id, w.bob.user_id]
 
     async with services.db.read() as session:
         start = await get_message(session, w.channel, huddle["thread_ts"])
@@ -55,6 +58,9 @@ async def test_start_join_leave_and_summary(
         "no_active_huddle"
     )
     assert (await api("huddles.list", w.bob.token))["huddles"] == []
+    assert (
+        "huddle" not in (await api("conversations.info", w.bob.token, channel=w.channel))["channel"]
+    )
     async with services.db.read() as session:
         summary = await get_message(session, w.channel, huddle["thread_ts"])
     assert summary is not None and summary.text.startswith("Huddle ended after")

@@ -867,3 +867,21 @@ async def do_socket_gone(
         participant.gone_deadline = unix_now() + grace_seconds
         participant.gone_cause = "socket"
         await uow.session.flush()
+
+
+class LiveHuddlesOfCalls:
+    """ "Huddle active" for conversations.info (the conversations feature's hook)."""
+
+    async def live_huddle(
+        self, session: Any, workspace_id: str, conversation_id: str
+    ) -> dict[str, Any] | None:
+        call = await store.live_call_in(session, workspace_id, conversation_id)
+        if call is None:
+            return None
+        present = await store.participants(session, call.id)
+        return {
+            "id": call.id,
+            "state": call.state,
+            "date_start": call.date_start,
+            "participants": [p.user_id for p in present if p.user_id],
+        }
