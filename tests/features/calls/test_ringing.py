@@ -14,7 +14,7 @@ from parley.platform.services import Services
 from tests.conftest import Api
 from tests.factories import Factory
 from tests.features.calls.helpers import World, build_world
-from tests.features.reactions.helpers import events_of
+from tests.features.reactions.helpers import events_of, make_conversation
 
 
 @pytest.fixture
@@ -114,3 +114,23 @@ async def test_ring_refuses_channels_and_the_caller_leaving_cancels(api: Api, wo
     await api("huddles.ring", w.alice.token, channel=w.dm)
     left = await api("huddles.leave", w.alice.token, channel=w.dm)
     assert left["huddle"]["state"] == "ended" and left["huddle"]["end_reason"] == "cancelled"
+
+
+async def test_a_group_dm_keeps_ringing_the_others_until_the_timeout(
+    api: Api, factory: Factory, services: Services, world: World
+) -> None:
+    w = world
+    group = await make_conversation(factory.db, w.team, [w.alice, w.bob, w.carol], kind="mpim")
+    rung = await api("huddles.ring", w.alice.token, channel=group)
+    call_id = rung["huddle"]["id"]
+    assert {r["user"] for r in rung["huddle"]["rings"]} == {w.bob.user_id, w.carol.user_id}
+    accepted = await api("huddles.accept", w.bob.token, channel=group)
+    assert accepted["huddle"]["state"] == "active"
+    await sweeper.sweep_rings(services, engine_for(services), now=unix_now() + 3600)
+    async with services.db.read() as session:
+        call = await store.get_call(session, w.team.team_id, call_id)
+        rings = {r.user_id: r.state for r in await store.rings_of(session, call_id)}
+    assert call is not None and call.state == "active"
+    assert rings == {w.bob.user_id: "accepted", w.carol.user_id: "missed"}
+    # Only the huddle's start message: no "missed call" for a call that was answered.
+    assert [m.text for m in await _messages(services, group)] == ["A huddle started"]
