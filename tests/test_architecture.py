@@ -127,6 +127,7 @@ def test_the_composition_installs_every_hook_lower_features_declare() -> None:
     # Raises when the messages feature did not provide them.
     conversation_hooks.system_messages()
     conversation_hooks.read_states()
+    assert conversation_hooks._HOOKS.live_huddles is not None  # by calls
     assert sorted(message_extras.provided()) == ["pin_count", "pins", "reactions"]
     assert message_groups.group_mentions_provided()  # by usergroups
     assert message_notify.post_notifier_provided()  # by notifications

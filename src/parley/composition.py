@@ -8,6 +8,7 @@ from parley.features.apps import feature as apps
 from parley.features.audit import feature as audit
 from parley.features.auth import feature as auth
 from parley.features.bookmarks import feature as bookmarks
+from parley.features.calls import feature as calls
 from parley.features.conversations import feature as conversations
 from parley.features.emoji import feature as emoji
 from parley.features.files import feature as files
@@ -37,6 +38,7 @@ FEATURES: list[tuple[str, FeatureRegistration]] = [
     ("pins", pins.register),
     ("bookmarks", bookmarks.register),
     ("usergroups", usergroups.register),
+    ("calls", calls.register),
     ("emoji", emoji.register),
     ("search", search.register),
     ("rtm", rtm.register),

@@ -79,6 +79,9 @@ ID_PARAMS: dict[str, IdValue] = {
     "file": lambda a, v, m: a.ids["file"],
     "files": lambda a, v, m: json.dumps([{"id": a.ids["file"], "title": "stolen"}]),
     "bookmark_id": lambda a, v, m: a.ids["bookmark"],
+    # calls.*: A's app call (A's huddles are named by their channel).
+    "id": lambda a, v, m: a.ids["call"],
+    "created_by": lambda a, v, m: a.ids["member"],
     "usergroup": lambda a, v, m: a.ids["usergroup"],
     # A's custom profile field: B can neither change nor remove it, nor fill it in.
     "id": lambda a, v, m: a.ids["profile_field"],
@@ -250,6 +253,26 @@ NEUTRAL_PARAMS: dict[str, str] = {
     "done": "true",
     "time": "in 10 minutes",
     "recurrence": json.dumps({"frequency": "daily"}),
+    # calls.* and huddles.*
+    "external_unique_id": "b-call",
+    "join_url": "https://b.example/call",
+    "desktop_app_join_url": "",
+    "external_display_id": "b-1",
+    "date_start": "",
+    "duration": "60",
+    "device_id": "b-device",
+    "muted": "true",
+    "camera": "true",
+    "screen": "true",
+    "hand": "true",
+    "sdp": "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n",
+    "feeds": "1,2",
+    "endpoint": "publisher",
+    "candidate": "",
+    "completed": "true",
+    "loss": "0.5",
+    "jitter_ms": "10",
+    "rtt_ms": "100",
 }
 
 # Methods that answer ok:true with A's ids in the body, and why that leaks nothing.

@@ -105,6 +105,18 @@ async def build_workspace_a(api: Api, client: httpx.AsyncClient, factory: Factor
         link="https://example.com/a-bookmark",
     )
     ids["bookmark"] = bookmark["bookmark"]["id"]
+    huddle = await api("huddles.start", owner, channel=ids["public"])
+    assert huddle["ok"], huddle
+    ids["huddle"] = huddle["huddle"]["id"]
+    app_call = await api(
+        "calls.add",
+        owner,
+        external_unique_id=f"{secret}-call",
+        join_url="https://call.example/a",
+        title=f"{secret} call",
+    )
+    assert app_call["ok"], app_call
+    ids["call"] = app_call["call"]["id"]
     scheduled = await api(
         "chat.scheduleMessage",
         owner,
@@ -263,6 +275,9 @@ async def snapshot(api: Api, a: WorkspaceA) -> dict[str, Any]:
         (b["id"], b["title"], b["link"])
         for b in (await api("bookmarks.list", owner, channel_id=ids["public"]))["bookmarks"]
     ]
+    huddle = (await api("huddles.info", owner, channel=ids["public"]))["huddle"]
+    shot["huddle"] = (huddle["id"], huddle["state"], huddle["participants"], huddle["raised_hands"])
+    shot["call"] = (await api("calls.info", owner, id=ids["call"]))["call"]
     shot["stars"] = len((await api("stars.list", owner))["items"])
     shot["reminders"] = (await api("reminders.list", owner))["reminders"]
     shot["drafts"] = (await api("client.drafts.list", owner))["drafts"]

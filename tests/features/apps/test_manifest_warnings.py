@@ -15,7 +15,7 @@ from parley.platform.events.types import EVENT_TYPES
 from tests.features.apps.helpers import manifest
 
 # Slack's assistant template and slack-machine's manifest ask for these (issue 15).
-NOT_SERVED = ("dnd:read", "calls:read", "metadata.message:read", "assistant:write")
+NOT_SERVED = ("dnd:read", "lists:read", "metadata.message:read", "assistant:write")
 NOT_DELIVERED = ("assistant_thread_started", "channel_id_changed")
 
 

@@ -15,6 +15,7 @@ from parley.features.conversations.access import (
     require_kind_scope,
     require_scope_for,
 )
+from parley.features.conversations.hooks import live_huddle
 from parley.features.conversations.listing import render_page
 from parley.features.conversations.schemas import (
     conversation_object,
@@ -186,6 +187,9 @@ async def conversations_info(call: Call, params: InfoParams) -> dict[str, Any]:
             access.membership,
             num_members=params.include_num_members,
         )
+        huddle = await live_huddle(session, call.principal.workspace_id, access.conversation.id)
+    if huddle is not None:
+        channel["huddle"] = huddle  # Parley: "huddle active" (docs/calls.md)
     return {"channel": channel}
 
 

@@ -15,7 +15,7 @@ and fails loudly rather than silently posting nothing or counting zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,10 +51,19 @@ class ReadStates(Protocol):
         (counts are kept on write: see messages/counters.py)."""
 
 
+class LiveHuddles(Protocol):
+    async def live_huddle(
+        self, session: AsyncSession, workspace_id: str, conversation_id: str
+    ) -> dict[str, Any] | None:
+        """The conversation's live huddle as conversations.info shows it ("huddle active":
+        id, state, who is in it), or None."""
+
+
 @dataclass
 class _Hooks:
     system_messages: SystemMessages | None = None
     read_states: ReadStates | None = None
+    live_huddles: LiveHuddles | None = None
 
 
 _HOOKS = _Hooks()
@@ -68,6 +77,20 @@ def provide_system_messages(provider: SystemMessages) -> None:
 def provide_read_states(provider: ReadStates) -> None:
     """Install who counts unread messages and mentions (the messages feature)."""
     _HOOKS.read_states = provider
+
+
+def provide_live_huddles(provider: LiveHuddles) -> None:
+    """Install who knows a conversation's live huddle (the calls feature)."""
+    _HOOKS.live_huddles = provider
+
+
+async def live_huddle(
+    session: AsyncSession, workspace_id: str, conversation_id: str
+) -> dict[str, Any] | None:
+    """The live huddle of a conversation; None without one (or without the calls feature)."""
+    if _HOOKS.live_huddles is None:
+        return None
+    return await _HOOKS.live_huddles.live_huddle(session, workspace_id, conversation_id)
 
 
 def system_messages() -> SystemMessages:

@@ -8,7 +8,8 @@
   (people join a conversation, announced as an invite by `actor_id`: user groups' default
   channels).
 - Hooks that features above provide: `SystemMessages` and `ReadStates`
-  (`provide_system_messages`, `provide_read_states`), with the `ReadState` they return.
+  (`provide_system_messages`, `provide_read_states`), with the `ReadState` they return;
+  `LiveHuddles` (`provide_live_huddles`: "huddle active" in conversations.info).
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
 """
@@ -24,8 +25,10 @@ from parley.features.conversations.access import (
 )
 from parley.features.conversations.actions import do_add_members, do_open_dm
 from parley.features.conversations.hooks import (
+    LiveHuddles,
     ReadStates,
     SystemMessages,
+    provide_live_huddles,
     provide_read_states,
     provide_system_messages,
 )
@@ -39,6 +42,7 @@ from parley.features.conversations.store import (
 
 __all__ = [
     "Access",
+    "LiveHuddles",
     "ReadState",
     "ReadStates",
     "SystemMessages",
@@ -48,6 +52,7 @@ __all__ = [
     "get_conversation",
     "get_conversation_by_name",
     "get_membership",
+    "provide_live_huddles",
     "provide_read_states",
     "provide_system_messages",
     "require_member",

@@ -6,6 +6,8 @@ USER_SCOPES: tuple[str, ...] = (
     "admin",
     "bookmarks:read",
     "bookmarks:write",
+    "calls:read",
+    "calls:write",
     "channels:history",
     "channels:read",
     "channels:write",

@@ -10,6 +10,14 @@ export interface RtmEventMap {
   bookmark_added: Omit<Schemas["BookmarkEvent"], "type"> & { type: "bookmark_added" };
   bookmark_removed: Omit<Schemas["BookmarkEvent"], "type"> & { type: "bookmark_removed" };
   bookmark_updated: Omit<Schemas["BookmarkEvent"], "type"> & { type: "bookmark_updated" };
+  call_ended: Omit<Schemas["CallEvent"], "type"> & { type: "call_ended" };
+  call_participant_joined: Omit<Schemas["CallEvent"], "type"> & { type: "call_participant_joined" };
+  call_participant_left: Omit<Schemas["CallEvent"], "type"> & { type: "call_participant_left" };
+  call_participant_updated: Omit<Schemas["CallEvent"], "type"> & { type: "call_participant_updated" };
+  call_reaction: Omit<Schemas["CallEvent"], "type"> & { type: "call_reaction" };
+  call_ring_stopped: Omit<Schemas["CallEvent"], "type"> & { type: "call_ring_stopped" };
+  call_ringing: Omit<Schemas["CallEvent"], "type"> & { type: "call_ringing" };
+  call_started: Omit<Schemas["CallEvent"], "type"> & { type: "call_started" };
   channel_archive: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_archive" };
   channel_close: Omit<Schemas["DirectOpenClose"], "type"> & { type: "channel_close" };
   channel_converted_to_private: Omit<Schemas["ConversationIdEvent"], "type"> & { type: "channel_converted_to_private" };

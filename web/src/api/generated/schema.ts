@@ -800,6 +800,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calls.add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registers a new Call. */
+        post: operations["calls_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls.end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends a Call. */
+        post: operations["calls_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Returns information about a Call (an app's, or one of Parley's huddles). */
+        post: operations["calls_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls.participants.add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registers new participants added to a Call. */
+        post: operations["calls_participants_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls.participants.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registers participants removed from a Call. */
+        post: operations["calls_participants_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Updates information about a Call. */
+        post: operations["calls_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chat.delete": {
         parameters: {
             query?: never;
@@ -1848,6 +1950,346 @@ export interface paths {
         put?: never;
         /** Uploads a file (v1, retired by Slack in 2025): runs the v2 flow in one call. */
         post: operations["files_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answers a ringing call from this device; the first device to answer wins. */
+        post: operations["huddles_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller hangs up before anyone answered. */
+        post: operations["huddles_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declines a ringing call (it ends when nobody is left to answer). */
+        post: operations["huddles_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The conversation's live huddle: state, participants, raised hands in order. */
+        post: operations["huddles_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Joins the conversation's live huddle (again from a device: replaces its endpoint). */
+        post: operations["huddles_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leaves the huddle; the last one out ends it (the start message shows a summary). */
+        post: operations["huddles_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Live huddles in the workspace, in conversations I may read ("huddle active"). */
+        post: operations["huddles_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.lowerHands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Host control: lowers one participant's hand, or every raised hand. */
+        post: operations["huddles_lowerHands"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.media.answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** My answer to the media server's subscriber offer. */
+        post: operations["huddles_media_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.media.iceServers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** STUN/TURN servers for my device, with credentials valid for `ttl` seconds. */
+        post: operations["huddles_media_iceServers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.media.publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends my offer (camera, microphone, screen) and returns the media server's answer. */
+        post: operations["huddles_media_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.media.subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives the given feeds; returns the media server's offer for me to answer. */
+        post: operations["huddles_media_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.media.trickle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One ICE candidate for my publisher or subscriber (`completed`: gathering is done). */
+        post: operations["huddles_media_trickle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Host control: mutes a participant (the starter of the huddle or an admin). */
+        post: operations["huddles_mute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.react": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An emoji reaction everyone in the conversation sees; not stored, rate-limited. */
+        post: operations["huddles_react"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Host control: removes a participant from the huddle. */
+        post: operations["huddles_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.reportQuality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A connection-quality sample from the client (loss 0..1, jitter and round trip in ms). */
+        post: operations["huddles_reportQuality"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.ring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Calls the other members of a DM or group DM: every device of theirs rings. */
+        post: operations["huddles_ring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a huddle in a conversation, or joins the live one (a DM or group DM rings). */
+        post: operations["huddles_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/huddles.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes my own mute, camera, screen share or raised hand. */
+        post: operations["huddles_update"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2982,6 +3424,29 @@ export interface components {
         /** BotsInfoResponse */
         BotsInfoResponse: {
             bot: components["schemas"]["BotObject"];
+        };
+        /** CallEvent */
+        CallEvent: {
+            /** Call */
+            call?: {
+                [key: string]: unknown;
+            } | null;
+            /** Call Id */
+            call_id?: string | null;
+            /** Channel */
+            channel?: string | null;
+            /** Device Id */
+            device_id?: string | null;
+            /** Event Ts */
+            event_ts?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Type */
+            type: string;
+            /** User */
+            user?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** CommandsListResponse */
         CommandsListResponse: {
@@ -7240,6 +7705,460 @@ export interface operations {
                         error: string;
                         /** @constant */
                         ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    calls_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Created By
+                     * @default null
+                     */
+                    created_by?: string | null;
+                    /**
+                     * Date Start
+                     * @default null
+                     */
+                    date_start?: number | null;
+                    /**
+                     * Desktop App Join Url
+                     * @default
+                     */
+                    desktop_app_join_url?: string;
+                    /**
+                     * External Display Id
+                     * @default
+                     */
+                    external_display_id?: string;
+                    /** External Unique Id */
+                    external_unique_id: string;
+                    /** Join Url */
+                    join_url: string;
+                    /**
+                     * Title
+                     * @default
+                     */
+                    title?: string;
+                    /**
+                     * Users
+                     * @default null
+                     */
+                    users?: unknown[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Created By
+                     * @default null
+                     */
+                    created_by?: string | null;
+                    /**
+                     * Date Start
+                     * @default null
+                     */
+                    date_start?: number | null;
+                    /**
+                     * Desktop App Join Url
+                     * @default
+                     */
+                    desktop_app_join_url?: string;
+                    /**
+                     * External Display Id
+                     * @default
+                     */
+                    external_display_id?: string;
+                    /** External Unique Id */
+                    external_unique_id: string;
+                    /** Join Url */
+                    join_url: string;
+                    /**
+                     * Title
+                     * @default
+                     */
+                    title?: string;
+                    /**
+                     * Users
+                     * @default null
+                     */
+                    users?: unknown[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    calls_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Duration
+                     * @default null
+                     */
+                    duration?: number | null;
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Duration
+                     * @default null
+                     */
+                    duration?: number | null;
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    calls_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    calls_participants_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                    /**
+                     * Users
+                     * @default null
+                     */
+                    users?: unknown[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                    /**
+                     * Users
+                     * @default null
+                     */
+                    users?: unknown[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    calls_participants_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                    /**
+                     * Users
+                     * @default null
+                     */
+                    users?: unknown[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                    /**
+                     * Users
+                     * @default null
+                     */
+                    users?: unknown[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    calls_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Desktop App Join Url
+                     * @default null
+                     */
+                    desktop_app_join_url?: string | null;
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                    /**
+                     * Join Url
+                     * @default null
+                     */
+                    join_url?: string | null;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Desktop App Join Url
+                     * @default null
+                     */
+                    desktop_app_join_url?: string | null;
+                    /**
+                     * Id
+                     * @default null
+                     */
+                    id?: string | null;
+                    /**
+                     * Join Url
+                     * @default null
+                     */
+                    join_url?: string | null;
+                    /**
+                     * Title
+                     * @default null
+                     */
+                    title?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };
@@ -11958,6 +12877,1310 @@ export interface operations {
                         error: string;
                         /** @constant */
                         ok: false;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_lowerHands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_media_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Sdp
+                     * @default
+                     */
+                    sdp?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Sdp
+                     * @default
+                     */
+                    sdp?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_media_iceServers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_media_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Sdp
+                     * @default
+                     */
+                    sdp?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Sdp
+                     * @default
+                     */
+                    sdp?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_media_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /** Feeds */
+                    feeds?: string | string[];
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /** Feeds */
+                    feeds?: string | string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_media_trickle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Candidate
+                     * @default null
+                     */
+                    candidate?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Completed
+                     * @default false
+                     */
+                    completed?: boolean;
+                    /**
+                     * Endpoint
+                     * @default publisher
+                     */
+                    endpoint?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Candidate
+                     * @default null
+                     */
+                    candidate?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Completed
+                     * @default false
+                     */
+                    completed?: boolean;
+                    /**
+                     * Endpoint
+                     * @default publisher
+                     */
+                    endpoint?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_mute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_react: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Emoji
+                     * @default
+                     */
+                    emoji?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Emoji
+                     * @default
+                     */
+                    emoji?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * User
+                     * @default null
+                     */
+                    user?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_reportQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Jitter Ms
+                     * @default 0
+                     */
+                    jitter_ms?: string;
+                    /**
+                     * Loss
+                     * @default 0
+                     */
+                    loss?: string;
+                    /**
+                     * Rtt Ms
+                     * @default 0
+                     */
+                    rtt_ms?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Jitter Ms
+                     * @default 0
+                     */
+                    jitter_ms?: string;
+                    /**
+                     * Loss
+                     * @default 0
+                     */
+                    loss?: string;
+                    /**
+                     * Rtt Ms
+                     * @default 0
+                     */
+                    rtt_ms?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_ring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Device Id
+                     * @default
+                     */
+                    device_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    huddles_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Camera
+                     * @default null
+                     */
+                    camera?: boolean | null;
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Hand
+                     * @default null
+                     */
+                    hand?: boolean | null;
+                    /**
+                     * Muted
+                     * @default null
+                     */
+                    muted?: boolean | null;
+                    /**
+                     * Screen
+                     * @default null
+                     */
+                    screen?: boolean | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Camera
+                     * @default null
+                     */
+                    camera?: boolean | null;
+                    /**
+                     * Channel
+                     * @default null
+                     */
+                    channel?: string | null;
+                    /**
+                     * Hand
+                     * @default null
+                     */
+                    hand?: boolean | null;
+                    /**
+                     * Muted
+                     * @default null
+                     */
+                    muted?: boolean | null;
+                    /**
+                     * Screen
+                     * @default null
+                     */
+                    screen?: boolean | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };

@@ -1,7 +1,7 @@
 """SCIM provisioning: the identity provider's userName and externalId beside members and groups
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0023"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
