@@ -79,12 +79,11 @@ ID_PARAMS: dict[str, IdValue] = {
     "file": lambda a, v, m: a.ids["file"],
     "files": lambda a, v, m: json.dumps([{"id": a.ids["file"], "title": "stolen"}]),
     "bookmark_id": lambda a, v, m: a.ids["bookmark"],
-    # calls.*: A's app call (A's huddles are named by their channel).
-    "id": lambda a, v, m: a.ids["call"],
+    # calls.*: A's app call (A's huddles are named by their channel); the profile-field
+    # methods: A's custom profile field (B can neither change nor remove it, nor fill it in).
+    "id": lambda a, v, m: a.ids["call"] if m.startswith("calls.") else a.ids["profile_field"],
     "created_by": lambda a, v, m: a.ids["member"],
     "usergroup": lambda a, v, m: a.ids["usergroup"],
-    # A's custom profile field: B can neither change nor remove it, nor fill it in.
-    "id": lambda a, v, m: a.ids["profile_field"],
     "field": lambda a, v, m: json.dumps({"id": a.ids["profile_field"], "label": "stolen"}),
     "scheduled_message_id": lambda a, v, m: a.ids["scheduled"],
     "reminder": lambda a, v, m: a.ids["reminder"],
@@ -261,7 +260,6 @@ NEUTRAL_PARAMS: dict[str, str] = {
     "date_start": "",
     "duration": "60",
     "device_id": "b-device",
-    "muted": "true",
     "camera": "true",
     "screen": "true",
     "hand": "true",
