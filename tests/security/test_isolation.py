@@ -142,6 +142,7 @@ NEUTRAL_PARAMS: dict[str, str] = {
     "types": "public_channel,private_channel,mpim,im",
     "full": "true",
     "text": "B was here",
+    "reason": "B was here",
     "title": "B title",
     "topic": "B topic",
     "purpose": "B purpose",

@@ -83,7 +83,9 @@ def test_pickers_stay_in_the_viewport_and_never_shift_the_app(web: Web) -> None:
 
     # The "add reaction" button next to existing reactions, at the bottom of the list.
     message.hover()
-    message.get_by_role("group", name="Reactions").get_by_role("button", name="Add reaction").click()
+    message.get_by_role("group", name="Reactions").get_by_role(
+        "button", name="Add reaction"
+    ).click()
     picker = alice.page.get_by_role("dialog", name="Add reaction")
     _assert_inside_viewport(picker, "the reaction row's picker")
     _assert_app_in_place(alice)
@@ -159,7 +161,8 @@ def test_dialogs_keep_focus_inside_and_escape_closes(web: Web) -> None:
             inside = page.evaluate(
                 "() => !!document.activeElement.closest('[role=dialog][aria-modal=true]')"
             )
-            assert inside, f"{key} moved focus out of {opener!r} to {page.evaluate('() => document.activeElement.outerHTML.slice(0, 120)')}"
+            focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+            assert inside, f"{key} moved focus out of {opener!r} to {focused}"
         # Focus lost to the page (the focused element went away): Tab comes back into the
         # dialog, and Escape still closes it.
         page.evaluate("() => document.activeElement.blur()")

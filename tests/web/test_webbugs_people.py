@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.web.conftest import Person, Web
+from tests.web.conftest import PASSWORD, Person, Web
 
 
 def _side_link(person: Person, name: str) -> object:
@@ -118,3 +118,50 @@ def test_mentions_show_the_current_name_after_a_rename(web: Web) -> None:
     _reload(alice)
     expect(alice.message("from past me").locator(".mention")).to_have_text("@Robert")
     alice.screenshot("webbugs-09-renamed-mention")
+
+
+def test_deactivation_ends_the_session_at_once_with_a_reason(web: Web) -> None:
+    alice = web.person("Alice Archer")
+    bob = web.person("Bob Baker")
+    web.sign_up(alice)
+    web.join_by_invite(alice, bob)
+    bob_id = bob.api("auth.test")["user_id"]
+    deactivated = alice.api(
+        "admin.users.setActive", user_id=bob_id, active=False, reason="Left the company"
+    )
+    assert deactivated["ok"], deactivated
+
+    # Live: no "Reconnecting…" forever, a clear screen with the workspace and the reason.
+    page = bob.page
+    expect(page.get_by_role("heading", name="Account deactivated")).to_be_visible()
+    expect(page.get_by_text("Your account on Acme was deactivated.")).to_be_visible()
+    expect(page.get_by_text("Left the company")).to_be_visible()
+    expect(page.get_by_text("Reconnecting")).to_have_count(0)
+    bob.screenshot("webbugs-12-deactivated")
+    assert bob.axe_violations() == []
+
+    # The session is over: the API refuses it, and a reload shows the same screen.
+    assert bob.api("auth.test")["error"] == "account_inactive"
+    page.reload()
+    expect(page.get_by_text("Your account on Acme was deactivated.")).to_be_visible()
+
+    # Signing in says so in plain words, with the reason.
+    page.get_by_role("button", name="Go to sign in").click()
+    page.get_by_label("Workspace", exact=True).fill(web.domain)
+    page.get_by_label("Email").fill(web.email(bob))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Your account on Acme was deactivated.")
+    expect(alert).to_contain_text("Left the company")
+    expect(alert).not_to_contain_text("Something went wrong")
+    bob.screenshot("webbugs-13-deactivated-sign-in")
+
+    # At 390×844 the deactivated screen fits too.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(web.base_url + "/client")
+    heading = page.get_by_role("heading", name="Account deactivated")
+    expect(heading).to_be_visible()
+    box = page.locator(".auth-card").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    bob.screenshot("webbugs-14-deactivated-phone")

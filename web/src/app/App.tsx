@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { AccountEnded, useEnded } from "../components/AccountEnded";
 import { AcceptInvite, SignIn, SignUp } from "../components/Auth";
 import { Workspace } from "../components/Workspace";
 import { currentRoute, navigate, onRouteChange, type Route } from "../lib/router";
@@ -17,6 +18,7 @@ export function App() {
   const route = useRoute();
   const signedIn = useAppState((s) => s.team !== null);
   const [checked, setChecked] = useState(false);
+  const ended = useEnded();
 
   useEffect(() => {
     c.session.resume().then(
@@ -26,7 +28,7 @@ export function App() {
   }, [c]);
 
   useEffect(() => {
-    if (!checked) return;
+    if (!checked || ended) return;
     if (!signedIn && !PUBLIC_ROUTES.has(route.name)) {
       // Keep a permalink or channel link to come back to after signing in.
       const back = route.name === "root" || route.name === "notFound" ? "" : window.location.pathname + window.location.search;
@@ -37,7 +39,7 @@ export function App() {
       sessionStorage.removeItem("parley:after-signin");
       navigate(back || "/client", true);
     }
-  }, [checked, signedIn, route]);
+  }, [checked, signedIn, route, ended]);
 
   if (!checked) {
     return (
@@ -47,6 +49,7 @@ export function App() {
       </div>
     );
   }
+  if (ended) return <AccountEnded />;
   if (route.name === "invite" && !signedIn) return <AcceptInvite code={route.code} />;
   if (!signedIn) return route.name === "signup" ? <SignUp /> : <SignIn domain={route.name === "signin" ? route.domain : ""} email={route.name === "signin" ? route.email : ""} />;
   return <Workspace route={route} />;

@@ -186,6 +186,20 @@ async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
     return NewSession(secret=secret, csrf_token=csrf, user=user)
 
 
+async def do_end_sessions_of(uow: UnitOfWork, user: User) -> None:
+    """A deactivated member's browser sessions end (their sockets close with the user_change
+    that deactivates them, `account_inactive`)."""
+    await uow.session.execute(
+        update(BrowserSession)
+        .where(
+            BrowserSession.workspace_id == user.workspace_id,
+            BrowserSession.user_id == user.id,
+            BrowserSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=utc_now())
+    )
+
+
 async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
     ended = await uow.session.execute(
         update(BrowserSession)
@@ -261,7 +275,10 @@ async def _sign_in_member(
     throttle.failures = 0
     throttle.locked_until = None
     if user.deleted or (account is not None and account.disabled):
-        raise ApiError("account_inactive")
+        team_name = await uow.session.scalar(
+            select(Workspace.name).where(Workspace.id == workspace_id)
+        )
+        raise await store.account_inactive(uow.session, workspace_id, user.id, team_name or "")
     return await do_start_session(uow, user)
 
 

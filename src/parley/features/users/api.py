@@ -250,6 +250,8 @@ async def admin_users_set_role(call: Call, params: SetRoleParams) -> dict[str, A
 
 class SetActiveParams(AdminUserParams):
     active: SlackBool
+    # Why (deactivating): shown to the person when they come back to sign in.
+    reason: str | None = Field(default=None, max_length=500)
 
 
 @api_method(
@@ -263,10 +265,12 @@ class SetActiveParams(AdminUserParams):
     errors=("not_an_admin", "user_not_found", "cant_deactivate_primary_owner"),
 )
 async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[str, Any]:
-    """Deactivates (active=false) or reactivates a user; deactivated users cannot sign in."""
+    """Deactivates (active=false, with an optional `reason` shown to them) or reactivates a
+    user. Deactivating ends their browser sessions and closes their sockets at once;
+    deactivated users cannot sign in (`account_inactive`, with the reason)."""
     async with call.services.db.write() as uow:
         user = await actions.check_set_active(
-            uow, call.principal, params.user_id, params.active, call.origin
+            uow, call.principal, params.user_id, params.active, call.origin, params.reason
         )
     call.services.credentials.forget_user(user.workspace_id, user.id)
     return {}

@@ -10,7 +10,8 @@
 - Rules: `check_user_in_workspace` (the member a request names must exist here),
   `check_email`, `check_password`, `check_role`.
 - Actions: `do_create_user`, `do_set_deactivated`.
-- Hooks that features above provide: `on_member_created` (`MemberCreated`).
+- Hooks that features above provide: `on_member_created` (`MemberCreated`),
+  `on_member_deactivated`.
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
 """
@@ -25,7 +26,7 @@ from parley.features.users.actions import (
     do_create_user,
     do_set_deactivated,
 )
-from parley.features.users.hooks import MemberCreated, on_member_created
+from parley.features.users.hooks import MemberCreated, on_member_created, on_member_deactivated
 from parley.features.users.models import User
 from parley.features.users.rendered import member_objects
 from parley.features.users.schemas import bot_icons, bot_profile_object
@@ -62,5 +63,6 @@ __all__ = [
     "get_users",
     "member_objects",
     "on_member_created",
+    "on_member_deactivated",
     "users_by_name",
 ]
