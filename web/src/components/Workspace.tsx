@@ -2,7 +2,7 @@ import { type FormEvent, lazy, Suspense, useCallback, useEffect, useState, useSy
 import type { SearchMatch } from "../api/types";
 import { useAppState, useController } from "../app/context";
 import { emojify } from "../lib/emoji";
-import { conversationTitle, displayName } from "../lib/names";
+import { conversationTitle } from "../lib/names";
 import { clientPath, navigate, type Route } from "../lib/router";
 import { Avatar, PresenceDot } from "./Avatar";
 import { AddPeopleDialog, ChannelBrowser, CreateChannelDialog, InviteDialog, Modal, ProfileDialog, StartDmDialog, errorText } from "./Dialogs";
@@ -111,7 +111,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
             {conversation?.topic?.value || "Add a topic"}
           </button>
         )}
-        {other && <span className="topic muted">{status || other.profile?.title || displayName(other)}</span>}
+        {other && (status || other.profile?.title) && <span className="topic muted">{status || other.profile?.title}</span>}
       </div>
       <div className="header-actions">
         {!direct && conversation?.num_members !== undefined && (
