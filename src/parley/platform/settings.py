@@ -94,6 +94,10 @@ class Settings:
     gc_tuning: bool = True
     # When set, `parley serve` appends every collection's pause to this file (benchmarks).
     gc_pause_log: str = ""
+    # Web sessions (the browser's sign-in cookie) end this many seconds after signing in,
+    # whatever the activity (an absolute lifetime, as Slack's "session duration"): the
+    # client then shows "Your session expired" and asks to sign in again.
+    session_ttl: int = 30 * 24 * 3600
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -142,6 +146,7 @@ _CONVERTERS: dict[str, Any] = {
     "unfurl_enabled": _env_bool,
     "shard_directory_ttl": float,
     "gc_tuning": _env_bool,
+    "session_ttl": int,
 }
 
 

@@ -4,6 +4,7 @@ import { useSyncExternalStore } from "react";
 import { useController } from "../app/context";
 import { endedText } from "../app/features/ended";
 import { navigate } from "../lib/router";
+import { SignIn } from "./Auth";
 
 export function useEnded() {
   const c = useController();
@@ -14,6 +15,7 @@ export function AccountEnded() {
   const c = useController();
   const ended = useEnded();
   if (!ended) return null;
+  if (ended.kind === "expired") return <SignIn domain="" email="" notice={endedText(ended)} />;
   return (
     <div className="auth">
       <main className="auth-card" aria-labelledby="ended-title">

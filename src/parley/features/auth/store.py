@@ -125,8 +125,10 @@ async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Pri
         # Before the revocation check: deactivation ends the sessions, and the person whose
         # cookie this is should learn why rather than be sent to sign in with no reason.
         raise await account_inactive(session, record.workspace_id, record.user_id, team_name)
-    if record.revoked_at is not None or as_utc(record.expires_at) <= utc_now():
+    if record.revoked_at is not None:
         raise ApiError("invalid_auth")
+    if as_utc(record.expires_at) <= utc_now():
+        raise ApiError("token_expired")  # past PARLEY_SESSION_TTL: the client says so
     principal = Principal(
         workspace_id=record.workspace_id,
         user_id=record.user_id,

@@ -158,6 +158,7 @@ export class Session {
 
   private async load(self: Self, email?: string, snapshot?: Promise<Snapshot>): Promise<void> {
     this.teardown();
+    this.parts.ended.set(null); // signed in (again): whatever ended before is over
     // Connect and hold events until the snapshot is in; events that arrive meanwhile are
     // applied on top of it (message events are idempotent by ts).
     this.buffered = [];
