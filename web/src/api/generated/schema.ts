@@ -129,7 +129,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deactivates (active=false) or reactivates a user; deactivated users cannot sign in. */
+        /** Deactivates (active=false, with an optional `reason` shown to them) or reactivates a */
         post: operations["admin_users_setActive"];
         delete?: never;
         options?: never;
@@ -3825,12 +3825,22 @@ export interface operations {
                 "application/json": {
                     /** Active */
                     active: boolean;
+                    /**
+                     * Reason
+                     * @default null
+                     */
+                    reason?: string | null;
                     /** User Id */
                     user_id: string;
                 };
                 "application/x-www-form-urlencoded": {
                     /** Active */
                     active: boolean;
+                    /**
+                     * Reason
+                     * @default null
+                     */
+                    reason?: string | null;
                     /** User Id */
                     user_id: string;
                 };
