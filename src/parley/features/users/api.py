@@ -265,9 +265,10 @@ class SetActiveParams(AdminUserParams):
     errors=("not_an_admin", "user_not_found", "cant_deactivate_primary_owner"),
 )
 async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[str, Any]:
-    """Deactivates (active=false, with an optional `reason` shown to them) or reactivates a
-    user. Deactivating ends their browser sessions and closes their sockets at once;
-    deactivated users cannot sign in (`account_inactive`, with the reason)."""
+    """Deactivates (active=false) or reactivates a user; deactivated users cannot sign in.
+
+    Deactivating ends their browser sessions and closes their sockets at once; the optional
+    `reason` is recorded and shown to them (`account_inactive` carries it)."""
     async with call.services.db.write() as uow:
         user = await actions.check_set_active(
             uow, call.principal, params.user_id, params.active, call.origin, params.reason

@@ -129,7 +129,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deactivates (active=false, with an optional `reason` shown to them) or reactivates a */
+        /** Deactivates (active=false) or reactivates a user; deactivated users cannot sign in. */
         post: operations["admin_users_setActive"];
         delete?: never;
         options?: never;
