@@ -85,13 +85,17 @@ def test_polish_edited_inline_dm_header_joins_grouped_toasts_clear(web: Web) -> 
     edit.fill("Meeting at 4pm")
     edit.press("Enter")
     message = alice.message("Meeting at 4pm")
-    marker = message.locator(".msg-edited")
+    body = message.locator(".msg-text")
+    marker = body.locator(".msg-edited")
     expect(marker).to_have_text("(edited)")
-    text_box = message.get_by_text("Meeting at 4pm").bounding_box()
+    expect(body).to_have_text(re.compile(r"^\s*Meeting at 4pm\s+\(edited\)\s*$"))
+    text_box = body.bounding_box()
     marker_box = marker.bounding_box()
     assert text_box and marker_box
-    assert abs(marker_box["y"] - text_box["y"]) < text_box["height"], (text_box, marker_box)
-    assert marker_box["x"] > text_box["x"]
+    # One line: the marker sits on the text's first (only) line, to its right.
+    assert marker_box["y"] - text_box["y"] < 12, (text_box, marker_box)
+    assert text_box["height"] < 30, text_box
+    assert marker_box["x"] > text_box["x"] + 50
     alice.screenshot("webbugs-15-edited-and-joins")
 
     # A DM header names the person once.
