@@ -161,9 +161,8 @@ def test_dialogs_keep_focus_inside_and_escape_closes(web: Web) -> None:
             inside = page.evaluate(
                 "() => !!document.activeElement.closest('[role=dialog][aria-modal=true]')"
             )
-            assert inside, (
-                f"{key} moved focus out of {opener!r} to {page.evaluate('() => document.activeElement.outerHTML.slice(0, 120)')}"
-            )
+            focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+            assert inside, f"{key} moved focus out of {opener!r} to {focused}"
         # Focus lost to the page (the focused element went away): Tab comes back into the
         # dialog, and Escape still closes it.
         page.evaluate("() => document.activeElement.blur()")

@@ -122,6 +122,10 @@ class Settings:
     media_rtp_ports: str = "20000-40000"
     turn_port: int = 3478
     turn_relay_ports: str = "49152-65535"
+    # Web sessions (the browser's sign-in cookie) end this many seconds after signing in,
+    # whatever the activity (an absolute lifetime, as Slack's "session duration"): the
+    # client then shows "Your session expired" and asks to sign in again.
+    session_ttl: int = 30 * 24 * 3600
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -175,6 +179,7 @@ _CONVERTERS: dict[str, Any] = {
     "janus_port": int,
     "janus_admin_port": int,
     "turn_port": int,
+    "session_ttl": int,
 }
 
 

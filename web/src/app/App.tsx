@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from "react";
+import { AccountEnded, useEnded } from "../components/AccountEnded";
 import { AcceptInvite, SignIn, SignUp } from "../components/Auth";
 import { ForgotPassword, ResetPassword } from "../components/PasswordReset";
 import { Workspace } from "../components/Workspace";
@@ -22,6 +23,7 @@ export function App() {
   const route = useRoute();
   const signedIn = useAppState((s) => s.team !== null);
   const [checked, setChecked] = useState(false);
+  const ended = useEnded();
 
   useEffect(() => {
     c.session.resume().then(
@@ -31,7 +33,7 @@ export function App() {
   }, [c]);
 
   useEffect(() => {
-    if (!checked) return;
+    if (!checked || ended) return;
     if (!signedIn && !PUBLIC_ROUTES.has(route.name)) {
       // Keep a permalink or channel link to come back to after signing in.
       const back = route.name === "root" || route.name === "notFound" ? "" : window.location.pathname + window.location.search;
@@ -42,7 +44,7 @@ export function App() {
       sessionStorage.removeItem("parley:after-signin");
       navigate(back || "/client", true);
     }
-  }, [checked, signedIn, route]);
+  }, [checked, signedIn, route, ended]);
 
   if (!checked) {
     return (
@@ -52,6 +54,7 @@ export function App() {
       </div>
     );
   }
+  if (ended) return <AccountEnded />;
   if (route.name === "invite" && !signedIn) return <AcceptInvite code={route.code} />;
   if (route.name === "forgot") return <ForgotPassword domain={route.domain} email={route.email} />;
   if (route.name === "reset") return <ResetPassword code={route.code} />;

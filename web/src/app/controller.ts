@@ -10,6 +10,7 @@ import { Store } from "../state/store";
 import { Apps } from "./apps";
 import { Conversations } from "./features/conversations";
 import type { Core } from "./features/core";
+import { EndedNotice } from "./features/ended";
 import { EventEffects } from "./features/events";
 import { History } from "./features/history";
 import { Lookups } from "./features/lookups";
@@ -31,6 +32,8 @@ export class Controller implements Core {
   /** Slash commands, shortcuts, modals and App Home (see app/apps.ts). */
   readonly apps: Apps;
   readonly toasts = new Toasts();
+  /** Why the session ended, when it ended without signing out (deactivated, expired). */
+  readonly ended = new EndedNotice();
   readonly lookups: Lookups;
   readonly history: History;
   readonly reading: Reading;
@@ -69,6 +72,7 @@ export class Controller implements Core {
       reading: this.reading,
       conversations: this.conversations,
       people: this.people,
+      ended: this.ended,
       onEvent: (event) => this.handleEvent(event),
     });
     this.messages = new Messages(this, (frame) => this.session.send(frame));

@@ -61,7 +61,7 @@ export function Link({ to, children }: { to: string; children: ReactNode }) {
   );
 }
 
-export function SignIn({ domain: initialDomain, email: initialEmail }: { domain: string; email: string }) {
+export function SignIn({ domain: initialDomain, email: initialEmail, notice }: { domain: string; email: string; notice?: string }) {
   const c = useController();
   const [domain, setDomain] = useState(initialDomain || c.prefs.lastDomain);
   const [email, setEmail] = useState(initialEmail);
@@ -78,6 +78,11 @@ export function SignIn({ domain: initialDomain, email: initialEmail }: { domain:
         </p>
       }
     >
+      {notice && (
+        <p className="auth-notice" role="status">
+          {notice}
+        </p>
+      )}
       {remembered.length > 0 && (
         <div className="remembered" role="group" aria-label="Your workspaces">
           {remembered.map((w) => (

@@ -3,6 +3,7 @@ import { Modal } from "./Dialog";
 import { ApiError } from "../api/client";
 import type { Conversation, User } from "../api/types";
 import { useAppState, useController } from "../app/context";
+import { endedBy, endedText } from "../app/features/ended";
 import { emojify } from "../lib/emoji";
 import { displayName } from "../lib/names";
 import { Avatar } from "./Avatar";
@@ -25,6 +26,8 @@ export function errorText(e: unknown): string {
       not_an_admin: "Only admins can do that.",
       ratelimited: "Too many attempts; wait a moment and try again.",
     };
+    const ended = endedBy(e);
+    if (ended) return endedText(ended) + (ended.reason ? ` Reason given: ${ended.reason}` : "");
     return known[e.error] ?? `Something went wrong (${e.error.replace(/_/g, " ")}).`;
   }
   return "Network error: check your connection and try again.";

@@ -77,7 +77,21 @@ function refreshMentionNames(root: HTMLElement, users: Record<string, User>): vo
   }
 }
 
-function HtmlBody({ html, channel, ts }: { html: string; channel: string; ts: string }) {
+/** "(edited)" at the end of the text's last line (its own line read as a separate item):
+ * into the last paragraph, quote or list item of the rendered HTML. */
+function markEdited(root: HTMLElement): void {
+  root.querySelector(":scope .msg-edited")?.remove();
+  let target: Element = root;
+  while (target.lastElementChild && /^(P|BLOCKQUOTE|UL|OL|LI|DIV)$/.test(target.lastElementChild.tagName) && !target.lastElementChild.classList.contains("msg-edited")) {
+    target = target.lastElementChild;
+  }
+  const marker = document.createElement("span");
+  marker.className = "msg-edited";
+  marker.textContent = "(edited)";
+  target.append(" ", marker);
+}
+
+function HtmlBody({ html, channel, ts, edited }: { html: string; channel: string; ts: string; edited: boolean }) {
   const c = useController();
   const ref = useRef<HTMLDivElement>(null);
   const users = useAppState((s) => s.users);
@@ -87,6 +101,9 @@ function HtmlBody({ html, channel, ts }: { html: string; channel: string; ts: st
   useLayoutEffect(() => {
     if (ref.current) refreshMentionNames(ref.current, users);
   }, [html, users]);
+  useLayoutEffect(() => {
+    if (ref.current && edited) markEdited(ref.current);
+  }, [html, edited]);
   const onClick = (e: MouseEvent<HTMLElement>) => {
     const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-action-id]");
     if (!button) {
@@ -112,8 +129,14 @@ function MessageBody({ message, channel }: { message: Message; channel: string }
   const users = useAppState((s) => s.users);
   const conversations = useAppState((s) => s.conversations);
   if (message.deleted || message.subtype === "tombstone") return <p className="msg-deleted">This message was deleted.</p>;
-  if (message.html) return <HtmlBody html={message.html} channel={channel} ts={message.ts} />;
-  return <div className="msg-text msg-plain">{emojify(plainText(message.text ?? "", users, conversations))}</div>;
+  const edited = !!message.edited;
+  if (message.html) return <HtmlBody html={message.html} channel={channel} ts={message.ts} edited={edited} />;
+  return (
+    <div className="msg-text msg-plain">
+      {emojify(plainText(message.text ?? "", users, conversations))}
+      {edited && <span className="msg-edited">(edited)</span>}
+    </div>
+  );
 }
 
 function Reactions({ message, channel, selfId }: { message: Message; channel: string; selfId: string }) {
@@ -311,7 +334,6 @@ function MessageItemImpl({ message, channel, continuation, editing, highlighted,
         ) : (
           <>
             <MessageBody message={message} channel={channel} />
-            {message.edited && !gone && <span className="msg-edited">(edited)</span>}
             {message.pinned_to?.includes(channel) && (
               <span className="msg-pinned">
                 <Icon name="pin" size={12} /> Pinned

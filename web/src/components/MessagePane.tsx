@@ -8,6 +8,7 @@ import { buildRows, type Row } from "../state/rows";
 import { Composer } from "./Composer";
 import { ConfirmDialog } from "./Dialogs";
 import { useFileDrop } from "./Files";
+import { JoinGroup } from "./JoinGroup";
 import { MessageItem, type MessageHandlers } from "./MessageItem";
 import { VirtualList } from "./VirtualList";
 
@@ -17,6 +18,8 @@ function estimate(row: Row): number {
       return row.continuation ? 28 : 62;
     case "day":
       return 48;
+    case "joins":
+      return 36;
     case "new":
       return 28;
     case "loading":
@@ -137,6 +140,8 @@ export function MessagePane({ channel, jumpTs, onOpenThread }: Props) {
               <span>New</span>
             </div>
           );
+        case "joins":
+          return <JoinGroup messages={row.messages} />;
         case "message":
           return (
             <MessageItem

@@ -3,7 +3,7 @@ import { ShortcutsDialog } from "./ShortcutsDialog";
 import type { SearchMatch } from "../api/types";
 import { useAppState, useController } from "../app/context";
 import { emojify } from "../lib/emoji";
-import { conversationTitle, displayName } from "../lib/names";
+import { conversationTitle } from "../lib/names";
 import { clientPath, navigate, type Route } from "../lib/router";
 import { Avatar, PresenceDot } from "./Avatar";
 import { AddPeopleDialog, ChannelBrowser, CreateChannelDialog, InviteDialog, Modal, ProfileDialog, StartDmDialog, errorText } from "./Dialogs";
@@ -129,7 +129,7 @@ function ChannelHeader({ channel, onMenu, onFiles, filesOpen }: { channel: strin
             {conversation?.topic?.value || "Add a topic"}
           </button>
         )}
-        {other && <span className="topic muted">{status || other.profile?.title || displayName(other)}</span>}
+        {other && (status || other.profile?.title) && <span className="topic muted">{status || other.profile?.title}</span>}
       </div>
       <div className="header-actions">
         {!direct && conversation?.num_members !== undefined && (

@@ -8,7 +8,9 @@ export type Row =
   | { kind: "loading"; key: string }
   | { kind: "day"; key: string; ts: string }
   | { kind: "new"; key: string }
-  | { kind: "message"; key: string; message: Message; continuation: boolean };
+  | { kind: "message"; key: string; message: Message; continuation: boolean }
+  /** Consecutive "X has joined" lines, shown as one: "X and 3 others joined". */
+  | { kind: "joins"; key: string; messages: Message[] };
 
 const GROUP_SECONDS = 5 * 60;
 
@@ -31,10 +33,24 @@ export interface RowOptions {
   loadingOlder?: boolean;
 }
 
+/** Folds a join line into the join line(s) just before it; false when there are none. */
+function joinsAfter(rows: Row[], m: Message): boolean {
+  if (m.subtype !== "channel_join" && m.subtype !== "group_join") return false;
+  const last = rows[rows.length - 1];
+  if (last?.kind === "joins") {
+    rows[rows.length - 1] = { ...last, messages: [...last.messages, m] };
+    return true;
+  }
+  if (last?.kind === "message" && (last.message.subtype === "channel_join" || last.message.subtype === "group_join")) {
+    rows[rows.length - 1] = { kind: "joins", key: `joins-${last.message.ts}`, messages: [last.message, m] };
+    return true;
+  }
+  return false;
+}
+
 export function buildRows(messages: readonly Message[], options: RowOptions): Row[] {
   const rows: Row[] = [];
   rows.push(options.hasMoreOlder ? { kind: "loading", key: "loading" } : { kind: "start", key: "start" });
-  let prev: Message | undefined;
   let prevDay = "";
   let dividerPlaced = !options.newAfter;
   for (const m of messages) {
@@ -50,9 +66,10 @@ export function buildRows(messages: readonly Message[], options: RowOptions): Ro
       dividerPlaced = true;
       broken = true;
     }
-    const continuation = !broken && !!prev && groups(prev, m);
+    if (!broken && joinsAfter(rows, m)) continue;
+    const last = rows[rows.length - 1];
+    const continuation = !broken && last?.kind === "message" && groups(last.message, m);
     rows.push({ kind: "message", key: m.client_msg_id ? `m-${m.client_msg_id}` : m.ts, message: m, continuation });
-    prev = m;
   }
   return rows;
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,3 +57,20 @@ async def login_summary(
     if before is not None:
         query = query.where(AuditEntry.date_create < before)
     return (await session.execute(query.limit(limit).offset(offset))).all()
+
+
+async def latest_details(
+    session: AsyncSession, workspace_id: str, action: str, entity_id: str
+) -> dict[str, Any]:
+    """The details of the newest `action` entry about `entity_id` ({} when none)."""
+    details = await session.scalar(
+        select(AuditEntry.details)
+        .where(
+            AuditEntry.workspace_id == workspace_id,
+            AuditEntry.action == action,
+            AuditEntry.entity_id == entity_id,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return dict(details or {})

@@ -164,8 +164,11 @@ class NewSession:
     user: User
 
 
-async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
-    """A browser session of the member's account, signed into the member's workspace."""
+async def do_start_session(
+    uow: UnitOfWork, user: User, *, lifetime: timedelta = SESSION_LIFETIME
+) -> NewSession:
+    """A browser session of the member's account, signed into the member's workspace, that
+    ends after `lifetime` (the `session_ttl` setting)."""
     if user.account_id is None:  # bots and people without a login cannot have one
         raise ApiError("invalid_auth")
     # The workspace id leads the secret: with shards, the cookie finds its shard by it.
@@ -179,11 +182,25 @@ async def do_start_session(uow: UnitOfWork, user: User) -> NewSession:
             user_id=user.id,
             csrf_token=csrf,
             created=utc_now(),
-            expires_at=utc_now() + SESSION_LIFETIME,
+            expires_at=utc_now() + lifetime,
         )
     )
     await uow.session.flush()
     return NewSession(secret=secret, csrf_token=csrf, user=user)
+
+
+async def do_end_sessions_of(uow: UnitOfWork, user: User) -> None:
+    """A deactivated member's browser sessions end (their sockets close with the user_change
+    that deactivates them, `account_inactive`)."""
+    await uow.session.execute(
+        update(BrowserSession)
+        .where(
+            BrowserSession.workspace_id == user.workspace_id,
+            BrowserSession.user_id == user.id,
+            BrowserSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=utc_now())
+    )
 
 
 async def do_end_session(uow: UnitOfWork, session_id: int) -> None:
@@ -230,7 +247,13 @@ def check_not_locked(throttle: LoginThrottle) -> None:
 
 
 async def check_sign_in(
-    uow: UnitOfWork, domain: str, email: str, password: str, origin: Origin
+    uow: UnitOfWork,
+    domain: str,
+    email: str,
+    password: str,
+    origin: Origin,
+    *,
+    lifetime: timedelta = SESSION_LIFETIME,
 ) -> NewSession | None:
     """Workspace domain, email and password to a new session of the member's account, or
     None for any failure (one answer for all: no user enumeration, and the same argon2 cost
@@ -240,13 +263,13 @@ async def check_sign_in(
     if workspace_id is None:
         verify_password(None, password)
         return None
-    new = await _sign_in_member(uow, workspace_id, email, password)
+    new = await _sign_in_member(uow, workspace_id, email, password, lifetime)
     await _record_sign_in(uow, workspace_id, email, new, origin)
     return new
 
 
 async def _sign_in_member(
-    uow: UnitOfWork, workspace_id: str, email: str, password: str
+    uow: UnitOfWork, workspace_id: str, email: str, password: str, lifetime: timedelta
 ) -> NewSession | None:
     throttle = await _throttle_row(uow, workspace_id, email)
     check_not_locked(throttle)
@@ -261,8 +284,11 @@ async def _sign_in_member(
     throttle.failures = 0
     throttle.locked_until = None
     if user.deleted or (account is not None and account.disabled):
-        raise ApiError("account_inactive")
-    return await do_start_session(uow, user)
+        team_name = await uow.session.scalar(
+            select(Workspace.name).where(Workspace.id == workspace_id)
+        )
+        raise await store.account_inactive(uow.session, workspace_id, user.id, team_name or "")
+    return await do_start_session(uow, user, lifetime=lifetime)
 
 
 async def _record_sign_in(
@@ -390,7 +416,13 @@ async def do_revoke_invitation(
 
 
 async def check_accept_invitation(
-    uow: UnitOfWork, code: str, *, email: str, password: str, real_name: str
+    uow: UnitOfWork,
+    code: str,
+    *,
+    email: str,
+    password: str,
+    real_name: str,
+    lifetime: timedelta = SESSION_LIFETIME,
 ) -> NewSession:
     """Redeem an invite code once: create the member (with its account, or joined to the
     existing account of that email: see accounts.actions) and sign it in."""
@@ -424,7 +456,7 @@ async def check_accept_invitation(
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError("invite_already_used")
-    return await do_start_session(uow, user)
+    return await do_start_session(uow, user, lifetime=lifetime)
 
 
 async def access_invitations(session: AsyncSession, principal: Principal) -> Sequence[Invitation]:

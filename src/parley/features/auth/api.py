@@ -7,7 +7,12 @@ from typing import Any
 from pydantic import Field
 
 from parley.features.auth import actions, store
-from parley.features.auth.cookies import expired_cookie, session_body, start_cookies
+from parley.features.auth.cookies import (
+    expired_cookie,
+    session_body,
+    session_lifetime,
+    start_cookies,
+)
 from parley.features.auth.wire import SessionResponse, TeamsListResponse
 from parley.features.users.interface import check_email
 from parley.platform.errors import ApiError
@@ -110,7 +115,12 @@ async def auth_signin(call: Call, params: SignInParams) -> dict[str, Any]:
     with db.on_shard(shard):
         async with db.write() as uow:  # commits failures too: throttle and audit
             new = await actions.check_sign_in(
-                uow, params.domain, params.email, params.password, call.origin
+                uow,
+                params.domain,
+                params.email,
+                params.password,
+                call.origin,
+                lifetime=session_lifetime(call),
             )
     if new is None:
         raise ApiError("invalid_credentials")
@@ -161,6 +171,7 @@ async def auth_accept_invite(call: Call, params: AcceptInviteParams) -> dict[str
             email=check_email(params.email),
             password=params.password,
             real_name=params.real_name,
+            lifetime=session_lifetime(call),
         )
     start_cookies(call, new)
     return session_body(new)

@@ -3,6 +3,7 @@ that signs someone in: auth.signin, auth.acceptInvite, auth.signup)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from parley.features.auth import actions
@@ -10,11 +11,16 @@ from parley.platform.webapi.context import Call
 from parley.platform.webapi.http import CSRF_COOKIE, SESSION_COOKIE
 
 
+def session_lifetime(call: Call) -> timedelta:
+    """How long a web session lasts (`PARLEY_SESSION_TTL`, seconds from signing in)."""
+    return timedelta(seconds=max(1, call.services.settings.session_ttl))
+
+
 def session_cookie(call: Call, secret: str) -> dict[str, Any]:
     return {
         "key": SESSION_COOKIE,
         "value": secret,
-        "max_age": int(actions.SESSION_LIFETIME.total_seconds()),
+        "max_age": int(session_lifetime(call).total_seconds()),
         "httponly": True,
         "samesite": "lax",
         "secure": call.services.settings.secure_cookies,
@@ -28,7 +34,7 @@ def csrf_cookie(call: Call, csrf: str) -> dict[str, Any]:
     return {
         "key": CSRF_COOKIE,
         "value": csrf,
-        "max_age": int(actions.SESSION_LIFETIME.total_seconds()),
+        "max_age": int(session_lifetime(call).total_seconds()),
         "httponly": False,
         "samesite": "strict",
         "secure": call.services.settings.secure_cookies,

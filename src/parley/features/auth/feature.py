@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from parley.features.auth import models
+from parley.features.auth.actions import do_end_sessions_of
 from parley.features.auth.credentials import StoredCredentials
+from parley.features.users.interface import on_member_deactivated
 from parley.platform.plugins import Platform
 
 
@@ -16,3 +18,4 @@ def register(platform: Platform) -> None:
         "parley.features.auth.wire",  # the documented response and event shapes
     )
     platform.credential_store(StoredCredentials())
+    on_member_deactivated(do_end_sessions_of)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.features.accounts.interface import normalise_email
 from parley.features.accounts.models import Account
+from parley.features.audit.interface import latest_details
 from parley.features.auth.models import BrowserSession, Invitation, Token
 from parley.features.users.models import User
 from parley.platform.auth.principal import Principal
@@ -87,6 +88,17 @@ async def principal_for_token(session: AsyncSession, token: str) -> Principal:
     )
 
 
+async def account_inactive(
+    session: AsyncSession, workspace_id: str, user_id: str, team_name: str
+) -> ApiError:
+    """`account_inactive` for someone who proved who they are (their password, their session
+    cookie): with the workspace's name and the reason the admin gave, to show them."""
+    details = await latest_details(session, workspace_id, "user_deactivated", user_id)
+    reason = details.get("reason")
+    extra = {"team_name": team_name}
+    return ApiError("account_inactive", **extra, **({"reason": reason} if reason else {}))
+
+
 async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Principal, str]:
     """The principal of a browser session cookie and the session's CSRF token."""
     row = (
@@ -109,10 +121,14 @@ async def principal_for_session(session: AsyncSession, secret: str) -> tuple[Pri
     if row is None:
         raise ApiError("invalid_auth")
     record, role, deleted, user_name, team_name, team_domain, disabled = row
-    if record.revoked_at is not None or as_utc(record.expires_at) <= utc_now():
-        raise ApiError("invalid_auth")
     if deleted or disabled:
-        raise ApiError("account_inactive")
+        # Before the revocation check: deactivation ends the sessions, and the person whose
+        # cookie this is should learn why rather than be sent to sign in with no reason.
+        raise await account_inactive(session, record.workspace_id, record.user_id, team_name)
+    if record.revoked_at is not None:
+        raise ApiError("invalid_auth")
+    if as_utc(record.expires_at) <= utc_now():
+        raise ApiError("token_expired")  # past PARLEY_SESSION_TTL: the client says so
     principal = Principal(
         workspace_id=record.workspace_id,
         user_id=record.user_id,

@@ -15,7 +15,7 @@ from parley.features.accounts.interface import do_account_for_member
 from parley.features.audit.interface import LoginRow, login_summary, record
 from parley.features.users import store
 from parley.features.users.fields_actions import check_field_values, do_set_field_values
-from parley.features.users.hooks import member_created
+from parley.features.users.hooks import member_created, member_deactivated
 from parley.features.users.models import ROLES, User
 from parley.features.users.schemas import user_object
 from parley.platform.auth.principal import Principal
@@ -296,7 +296,10 @@ async def do_set_deactivated(uow: UnitOfWork, user: User, deactivated: bool) -> 
     if user.is_primary_owner and deactivated:
         raise ApiError("cant_deactivate_primary_owner")
     user.deleted = deactivated
-    return await do_update_profile(uow, user, {})
+    changed = await do_update_profile(uow, user, {})
+    if deactivated:
+        await member_deactivated(uow, user)
+    return changed
 
 
 async def check_set_profile(
@@ -376,7 +379,8 @@ async def check_set_active(
     *,
     reason: str | None = None,
 ) -> User:
-    """admin.users.setActive: deactivate or reactivate a member (not yourself); audited."""
+    """admin.users.setActive: deactivate or reactivate a member (not yourself); audited,
+    with the admin's `reason` (shown to the person when they come back)."""
     if user_id == actor.user_id and not active:
         raise ApiError("cant_deactivate_self")
     user = await _admin_target(uow, actor, user_id)
@@ -389,7 +393,7 @@ async def check_set_active(
         entity_type="user",
         entity_id=user.id,
         origin=origin,
-        details={"reason": reason.strip()} if reason and reason.strip() else None,
+        details={"reason": reason.strip()} if reason and reason.strip() and not active else None,
     )
     return user
 

@@ -253,7 +253,7 @@ async def admin_users_set_role(call: Call, params: SetRoleParams) -> dict[str, A
 
 class SetActiveParams(AdminUserParams):
     active: SlackBool
-    # Why (shown to the person deactivated); kept in the audit entry.
+    # Why (deactivating): shown to the person when they come back to sign in.
     reason: str | None = Field(default=None, max_length=500)
 
 
@@ -268,7 +268,10 @@ class SetActiveParams(AdminUserParams):
     errors=("not_an_admin", "user_not_found", "cant_deactivate_primary_owner"),
 )
 async def admin_users_set_active(call: Call, params: SetActiveParams) -> dict[str, Any]:
-    """Deactivates (active=false) or reactivates a user; deactivated users cannot sign in."""
+    """Deactivates (active=false) or reactivates a user; deactivated users cannot sign in.
+
+    Deactivating ends their browser sessions and closes their sockets at once; the optional
+    `reason` is recorded and shown to them (`account_inactive` carries it)."""
     async with call.services.db.write() as uow:
         user = await actions.check_set_active(
             uow, call.principal, params.user_id, params.active, call.origin, reason=params.reason

@@ -1,4 +1,5 @@
-"""Hooks that run when a member arrives, for features above users to provide.
+"""Hooks that run when a member arrives (or is deactivated), for features above users to
+provide.
 
 Identity never calls chat. A feature that must act when someone joins a workspace (the
 conversations feature puts them in #general) registers a hook from its `feature.py`; the
@@ -26,4 +27,19 @@ def on_member_created(hook: MemberCreated) -> None:
 async def member_created(uow: UnitOfWork, user: User) -> None:
     """Called by `do_create_user` only."""
     for hook in _member_created:
+        await hook(uow, user)
+
+
+_member_deactivated: list[MemberCreated] = []
+
+
+def on_member_deactivated(hook: MemberCreated) -> None:
+    """Run `hook(uow, user)` when a member is deactivated (auth ends their sessions)."""
+    if hook not in _member_deactivated:
+        _member_deactivated.append(hook)
+
+
+async def member_deactivated(uow: UnitOfWork, user: User) -> None:
+    """Called by `do_set_deactivated` only."""
+    for hook in _member_deactivated:
         await hook(uow, user)

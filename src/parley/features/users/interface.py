@@ -14,7 +14,8 @@
   (with `check_profile_changes` and `PROFILE_LIMITS`), `check_set_active` (an admin
   deactivating or reactivating a member, audited), `do_set_avatar` (a photo's URL: the
   files feature stores the bytes; `photo_url`, `photo_token`, `PHOTO_SIZES` are its shape).
-- Hooks that features above provide: `on_member_created` (`MemberCreated`).
+- Hooks that features above provide: `on_member_created` (`MemberCreated`),
+  `on_member_deactivated`.
 
 Each name is the feature's own function, re-exported: its docstring is the contract.
 """
@@ -35,7 +36,7 @@ from parley.features.users.actions import (
     do_set_email,
     do_update_profile,
 )
-from parley.features.users.hooks import MemberCreated, on_member_created
+from parley.features.users.hooks import MemberCreated, on_member_created, on_member_deactivated
 from parley.features.users.models import User
 from parley.features.users.rendered import member_objects
 from parley.features.users.schemas import (
@@ -86,6 +87,7 @@ __all__ = [
     "get_users",
     "member_objects",
     "on_member_created",
+    "on_member_deactivated",
     "photo_token",
     "photo_url",
     "user_object",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,8 +96,10 @@ async def check_sign_up(
     owner_name: str,
     origin: Origin,
     workspace_id: str | None = None,
+    session_lifetime: timedelta | None = None,
 ) -> NewSession:
-    """auth.signup: a new workspace, its owner signed in by a browser session; audited."""
+    """auth.signup: a new workspace, its owner signed in by a browser session (lasting
+    `session_lifetime`, else the default); audited."""
     created = await check_create_workspace(
         uow,
         name=name,
@@ -106,7 +109,11 @@ async def check_sign_up(
         owner_name=owner_name,
         workspace_id=workspace_id,
     )
-    new = await do_start_session(uow, created.owner)
+    new = await (
+        do_start_session(uow, created.owner, lifetime=session_lifetime)
+        if session_lifetime
+        else do_start_session(uow, created.owner)
+    )
     await record(
         uow,
         created.workspace.id,

@@ -6,7 +6,12 @@ from typing import Any
 
 from pydantic import Field
 
-from parley.features.auth.interface import SessionResponse, session_body, start_cookies
+from parley.features.auth.interface import (
+    SessionResponse,
+    session_body,
+    session_lifetime,
+    start_cookies,
+)
 from parley.features.workspaces import actions
 from parley.features.workspaces.schemas import team_object
 from parley.features.workspaces.wire import (
@@ -71,6 +76,7 @@ async def auth_signup(call: Call, params: SignUpParams) -> dict[str, Any]:
             owner_password=params.password,
             owner_name=params.real_name,
             origin=call.origin,
+            session_lifetime=session_lifetime(call),
         )
     start_cookies(call, new)
     return session_body(new)

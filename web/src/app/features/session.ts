@@ -9,6 +9,7 @@ import type { Apps } from "../apps";
 import { collect, type Core } from "./core";
 import { CONVERSATION_TYPES, type Conversations } from "./conversations";
 import type { History } from "./history";
+import { endedBy, type EndedNotice } from "./ended";
 import type { People } from "./people";
 import type { Reading } from "./reading";
 
@@ -23,6 +24,13 @@ export function absoluteWsUrl(url: string, location: { protocol: string; host: s
   return `${scheme}://${location.host}${url.startsWith("/") ? "" : "/"}${url}`;
 }
 
+/** The reason of the server's `error` frame sent before it closes a socket for good. */
+function closingReason(event: RtmEvent): string | null {
+  if ((event.type as string) !== "error") return null;
+  const msg = (event as unknown as { error?: { msg?: unknown } }).error?.msg;
+  return msg === "account_inactive" || msg === "token_expired" ? msg : null;
+}
+
 export interface SessionParts {
   apps: Apps;
   prefs: Prefs;
@@ -30,6 +38,8 @@ export interface SessionParts {
   reading: Reading;
   conversations: Conversations;
   people: People;
+  /** Set when the session ends without signing out (deactivated, expired). */
+  ended: EndedNotice;
   /** Applies one socket event (and its side effects). */
   onEvent: (event: RtmEvent) => void;
 }
@@ -69,9 +79,27 @@ export class Session {
       return true;
     } catch (e) {
       this.parts.history.dropPrefetch();
+      const ended = endedBy(e);
+      if (ended) this.parts.ended.set(ended);
       if (e instanceof ApiError) return false;
       throw e;
     }
+  }
+
+  /** The server closed the socket for good (`account_inactive`, or the session expired):
+   * stop reconnecting, learn why (auth.session answers with the workspace and the reason)
+   * and show it. */
+  private async endedByServer(reason: string): Promise<void> {
+    const teamName = this.core.state.team?.name ?? "";
+    this.teardown();
+    let ended = reason === "account_inactive" ? { kind: "deactivated" as const, teamName } : { kind: "expired" as const, teamName };
+    try {
+      await this.api.call("auth.session");
+    } catch (e) {
+      ended = endedBy(e, teamName) ?? ended;
+    }
+    this.parts.ended.set(ended);
+    this.core.store.dispatch({ type: "signedOut" });
   }
 
   async signIn(domain: string, email: string, password: string): Promise<void> {
@@ -151,6 +179,7 @@ export class Session {
 
   private async load(self: Self, email?: string, snapshot?: Promise<Snapshot>): Promise<void> {
     this.teardown();
+    this.parts.ended.set(null); // signed in (again): whatever ended before is over
     // Connect and hold events until the snapshot is in; events that arrive meanwhile are
     // applied on top of it (message events are idempotent by ts).
     this.buffered = [];
@@ -204,7 +233,9 @@ export class Session {
       connectUrl: async () => withRenderedHtml((await this.api.call("rtm.connect")).url),
       createSocket: (url) => new WebSocket(absoluteWsUrl(url)) as unknown as SocketLike,
       onEvent: (event) => {
-        if (this.buffered) this.buffered.push(event);
+        const closing = closingReason(event);
+        if (closing) void this.endedByServer(closing);
+        else if (this.buffered) this.buffered.push(event);
         else this.parts.onEvent(event);
       },
       onStatus: (status) => this.core.store.dispatch({ type: "connection", status }),
