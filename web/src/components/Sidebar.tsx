@@ -31,7 +31,11 @@ function Item({ conversation, active, onNavigate }: { conversation: Conversation
   const href = clientPath(teamId, conversation.id);
   const bold = unread.hasUnreads && !muted && !active;
   const badge = active ? 0 : conversation.is_im || conversation.is_mpim ? Math.max(unread.mentionCount, unread.hasUnreads ? unread.unreadCount : 0) : unread.mentionCount;
-  const label = `${conversation.is_im || conversation.is_mpim ? title : `${conversation.is_private ? "private channel" : "channel"} ${title}`}${bold ? ", unread" : ""}${badge ? `, ${badge} ${badge === 1 ? "mention" : "mentions"}` : ""}${muted ? ", muted" : ""}`;
+  // The link's name is its content: the visible name, with the kind and the state as text
+  // only screen readers get (an aria-label would hide the visible badge from the name and
+  // fail "label in name" for voice control users).
+  const kind = conversation.is_im || conversation.is_mpim ? "" : conversation.is_private ? "private channel " : "channel ";
+  const state = `${bold ? ", unread" : ""}${badge ? `, ${badge} ${badge === 1 ? "mention" : "mentions"}` : ""}${muted ? ", muted" : ""}`;
   const follow = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
@@ -40,8 +44,8 @@ function Item({ conversation, active, onNavigate }: { conversation: Conversation
   };
   return (
     <li>
-      <a href={href} onClick={follow} className={`side-item ${active ? "side-item-active" : ""} ${bold ? "side-item-unread" : ""} ${muted ? "side-item-muted" : ""}`} aria-current={active ? "page" : undefined} aria-label={label} data-channel={conversation.id}>
-        <span className="side-icon">
+      <a href={href} onClick={follow} className={`side-item ${active ? "side-item-active" : ""} ${bold ? "side-item-unread" : ""} ${muted ? "side-item-muted" : ""}`} aria-current={active ? "page" : undefined} data-channel={conversation.id}>
+        <span className="side-icon" aria-hidden="true">
           {conversation.is_im ? (
             <span className="side-presence">
               <Avatar id={conversation.user ?? conversation.id} user={conversation.user ? users[conversation.user] : undefined} size={18} />
@@ -53,9 +57,15 @@ function Item({ conversation, active, onNavigate }: { conversation: Conversation
             <Icon name={conversation.is_private ? "lock" : "hash"} size={16} />
           )}
         </span>
+        {kind && <span className="visually-hidden">{kind}</span>}
         <span className="side-name">{title}</span>
+        {state && <span className="visually-hidden">{state}</span>}
         {muted && <Icon name="bellOff" size={14} />}
-        {badge > 0 && <span className="badge">{badge}</span>}
+        {badge > 0 && (
+          <span className="badge" aria-hidden="true">
+            {badge}
+          </span>
+        )}
       </a>
     </li>
   );
