@@ -146,7 +146,7 @@ async def test_credential_gates_for_every_method(
         client.cookies.set("parley_session", session_cookie)
         expired = await _post(client, name, headers={"X-Parley-CSRF": csrf})
         client.cookies.clear()
-        expect(name, "expired session", expired, "invalid_auth")
+        expect(name, "expired session", expired, "token_expired")
         for kind, token, scoped in (
             ("user", no_scope_user, None),
             ("bare bot", no_scope_bot.token, None),

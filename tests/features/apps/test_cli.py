@@ -117,14 +117,14 @@ def test_app_create_installs_and_warns_of_what_parley_does_not_serve(
         name="Machine",
         socket_mode=True,
         events=("app_mention", "channel_id_changed"),
-        bot_scopes=("app_mentions:read", "chat:write", "dnd:read"),
+        bot_scopes=("app_mentions:read", "chat:write", "lists:read"),
     )
     path = tmp_path / "manifest.yaml"
     path.write_text(yaml.dump(spec))
     args = ["app", "create", "--manifest", str(path), "--workspace", team_id]
     plain = runner.invoke(app, [*args, "--database-url", database_url])
     assert plain.exit_code == 0, plain.output
-    assert "warning: /oauth_config/scopes/bot/2: Parley does not serve dnd:read yet" in (
+    assert "warning: /oauth_config/scopes/bot/2: Parley does not serve lists:read yet" in (
         plain.stderr
     )
     assert "channel_id_changed" in plain.stderr

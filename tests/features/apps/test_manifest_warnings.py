@@ -15,7 +15,7 @@ from parley.platform.events.types import EVENT_TYPES
 from tests.features.apps.helpers import manifest
 
 # Slack's assistant template and slack-machine's manifest ask for these (issue 15).
-NOT_SERVED = ("dnd:read", "lists:read", "metadata.message:read", "assistant:write")
+NOT_SERVED = ("lists:read", "metadata.message:read", "assistant:write")
 NOT_DELIVERED = ("assistant_thread_started", "channel_id_changed")
 
 
@@ -43,7 +43,7 @@ def test_unserved_scopes_and_undelivered_events_are_warnings() -> None:
     checked = check_manifest(_spec())
     by_pointer = {w["pointer"]: w for w in checked.warnings}
     assert by_pointer["/oauth_config/scopes/bot/2"]["code"] == "scope_not_served"
-    assert "dnd:read" in by_pointer["/oauth_config/scopes/bot/2"]["message"]
+    assert "lists:read" in by_pointer["/oauth_config/scopes/bot/2"]["message"]
     assert by_pointer["/settings/event_subscriptions/bot_events/1"]["code"] == (
         "event_not_delivered"
     )
@@ -92,7 +92,7 @@ async def test_validate_create_update_answer_warnings_and_tokens_carry_served_sc
     tested = await api("auth.test", created["bot_token"])
     assert tested["ok"], tested
     exported = await api("apps.manifest.export", token, app_id=created["app_id"])
-    assert "dnd:read" in exported["manifest"]["oauth_config"]["scopes"]["bot"]
+    assert "lists:read" in exported["manifest"]["oauth_config"]["scopes"]["bot"]
     clean = manifest(socket_mode=True, events=("app_mention",), bot_scopes=("app_mentions:read",))
     updated = await api(
         "apps.manifest.update", token, app_id=created["app_id"], manifest=json.dumps(clean)

@@ -913,6 +913,12 @@ async def check_close_direct(uow: UnitOfWork, access: Access) -> bool:
     return True
 
 
+def check_may_convert(principal: Principal) -> None:
+    """Guests manage no channel: refused before the channel is even looked up."""
+    if principal.is_guest:
+        raise ApiError("restricted_action")
+
+
 async def check_convert_to_private(uow: UnitOfWork, principal: Principal, access: Access) -> None:
     """admin.conversations.convertToPrivate: a public channel (never #general, DMs or a
     private one: `channel_type_not_supported`) becomes private, keeping its id and members.

@@ -683,6 +683,7 @@ async def admin_conversations_convert_to_private(
     """Converts a public channel to a private one (its creator or an admin); the id, the
     history and the members stay."""
     principal = call.principal
+    actions.check_may_convert(principal)
     async with call.services.db.write() as uow:
         access = await access_conversation(
             uow.session, principal, params.channel_id, for_update=True

@@ -50,14 +50,13 @@ EVENTS = (
         TeamProfileEvent,
         ("workspace",),
         "users.profile:read",
-        events_api=True,
     ),
+    # RTM events only: Slack's Events API has no team_profile_* events (apps/slack/events.json).
     EventType(
         "team_profile_delete",
         TeamProfileEvent,
         ("workspace",),
         "users.profile:read",
-        events_api=True,
     ),
     EventType("team_join", UserEvent, ("workspace",), "users:read", events_api=True),
     *(
