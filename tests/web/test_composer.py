@@ -248,3 +248,24 @@ def test_phone_layout_of_editor_and_menu(web: Web) -> None:
     expect(alice.page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     alice.screenshot("composer-03-phone-shortcuts")
     assert alice.axe_violations() == []
+
+
+def test_schedule_list_and_cancel(web: Web) -> None:
+    alice = web.person("Alice Archer")
+    web.sign_up(alice)
+    alice.composer("Message #general").fill("*later* please")
+    alice.page.get_by_role("button", name="Schedule message").click()
+    menu = alice.page.get_by_role("menu", name="Schedule message")
+    assert alice.axe_violations() == []
+    menu.get_by_role("menuitem", name=re.compile("In 30 minutes")).click()
+    expect(alice.page.locator(".toast").last).to_contain_text("Scheduled for")
+    expect(alice.composer("Message #general")).to_have_text("")
+    scheduled = alice.api("chat.scheduledMessages.list")["scheduled_messages"]
+    assert [m["text"] for m in scheduled] == ["*later* please"]
+
+    alice.page.get_by_role("button", name="1 scheduled").click()
+    dialog = alice.page.get_by_role("dialog", name="Scheduled messages")
+    expect(dialog).to_contain_text("*later* please")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_contain_text("Nothing scheduled here.")
+    assert alice.api("chat.scheduledMessages.list")["scheduled_messages"] == []
