@@ -153,9 +153,9 @@ def test_builtin_slash_commands(web: Web) -> None:
     assert _last_message(bob, _general_id(bob)).get("subtype") == "me_message"
 
     alice.send("Message #general", "/status :coffee: Lunch")
-    expect(alice.page.get_by_role("status").or_(alice.page.locator(".toast")).first).to_contain_text(
-        "Status set"
-    )
+    expect(
+        alice.page.get_by_role("status").or_(alice.page.locator(".toast")).first
+    ).to_contain_text("Status set")
     profile = alice.api("users.profile.get")["profile"]
     assert (profile["status_emoji"], profile["status_text"]) == (":coffee:", "Lunch")
     alice.send("Message #general", "/status clear")
@@ -269,3 +269,30 @@ def test_schedule_list_and_cancel(web: Web) -> None:
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_contain_text("Nothing scheduled here.")
     assert alice.api("chat.scheduledMessages.list")["scheduled_messages"] == []
+
+
+def test_emoji_picker_skin_tone_and_recent(web: Web) -> None:
+    alice = web.person("Alice Archer", viewport={"width": 390, "height": 844}, is_mobile=True)
+    web.sign_up(alice)
+    alice.composer("Message #general").click()
+    alice.page.get_by_role("button", name="Insert emoji").click()
+    picker = alice.page.get_by_role("dialog", name="Insert emoji")
+    picker.get_by_role("radio", name="Medium-light skin tone").click()
+    assert alice.axe_violations() == []
+    alice.screenshot("composer-04-phone-emoji-picker")
+    picker.get_by_label("Search emoji").fill("pray")
+    picker.get_by_role("button", name=":pray:").click()
+    alice.composer("Message #general").press("Enter")
+    expect(alice.message("🙏🏼")).to_be_visible()
+    sent = _last_message(alice, _general_id(alice))
+    assert ":pray::skin-tone-3:" in sent["text"]
+
+    # Reopened (after a reload too): the tone is remembered and "pray" is first.
+    alice.page.reload()
+    alice.page.get_by_role("heading", level=1).wait_for()
+    alice.page.get_by_role("button", name="Insert emoji").click()
+    picker = alice.page.get_by_role("dialog", name="Insert emoji")
+    expect(picker.get_by_role("radio", name="Medium-light skin tone")).to_have_attribute(
+        "aria-checked", "true"
+    )
+    expect(picker.locator(".emoji-cell").first).to_have_attribute("aria-label", ":pray:")
