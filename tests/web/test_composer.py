@@ -241,3 +241,51 @@ def test_phone_layout_of_editor_and_menu(web: Web) -> None:
     expect(alice.page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     alice.screenshot("composer-03-phone-shortcuts")
     assert alice.axe_violations() == []
+
+
+def test_schedule_list_and_cancel(web: Web) -> None:
+    alice = web.person("Alice Archer")
+    web.sign_up(alice)
+    alice.composer("Message #general").fill("*later* please")
+    alice.page.get_by_role("button", name="Schedule message").click()
+    menu = alice.page.get_by_role("menu", name="Schedule message")
+    assert alice.axe_violations() == []
+    menu.get_by_role("menuitem", name=re.compile("In 30 minutes")).click()
+    expect(alice.page.locator(".toast").last).to_contain_text("Scheduled for")
+    expect(alice.composer("Message #general")).to_have_text("")
+    scheduled = alice.api("chat.scheduledMessages.list")["scheduled_messages"]
+    assert [m["text"] for m in scheduled] == ["*later* please"]
+
+    alice.page.get_by_role("button", name="1 scheduled").click()
+    dialog = alice.page.get_by_role("dialog", name="Scheduled messages")
+    expect(dialog).to_contain_text("*later* please")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_contain_text("Nothing scheduled here.")
+    assert alice.api("chat.scheduledMessages.list")["scheduled_messages"] == []
+
+
+def test_emoji_picker_skin_tone_and_recent(web: Web) -> None:
+    alice = web.person("Alice Archer", viewport={"width": 390, "height": 844}, is_mobile=True)
+    web.sign_up(alice)
+    alice.composer("Message #general").click()
+    alice.page.get_by_role("button", name="Insert emoji").click()
+    picker = alice.page.get_by_role("dialog", name="Insert emoji")
+    picker.get_by_role("radio", name="Medium-light skin tone").click()
+    assert alice.axe_violations() == []
+    alice.screenshot("composer-04-phone-emoji-picker")
+    picker.get_by_label("Search emoji").fill("pray")
+    picker.get_by_role("button", name=":pray:").click()
+    alice.composer("Message #general").press("Enter")
+    expect(alice.message("🙏🏼")).to_be_visible()
+    sent = _last_message(alice, _general_id(alice))
+    assert ":pray::skin-tone-3:" in sent["text"]
+
+    # Reopened (after a reload too): the tone is remembered and "pray" is first.
+    alice.page.reload()
+    alice.page.get_by_role("heading", level=1).wait_for()
+    alice.page.get_by_role("button", name="Insert emoji").click()
+    picker = alice.page.get_by_role("dialog", name="Insert emoji")
+    expect(picker.get_by_role("radio", name="Medium-light skin tone")).to_have_attribute(
+        "aria-checked", "true"
+    )
+    expect(picker.locator(".emoji-cell").first).to_have_attribute("aria-label", ":pray:")

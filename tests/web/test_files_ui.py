@@ -317,7 +317,7 @@ def test_upload_errors_show_with_retry(web: Web, tmp_path: Path) -> None:
     )
     staged = thread.locator("li.upload-uploaded")
     expect(staged).to_contain_text(re.compile(r"Pasted image \d{4}-\d\d-\d\d at [\d.]+\.png"))
-    expect(reply).to_have_value("the whiteboard")
+    expect(reply).to_have_text("the whiteboard")  # the composer is rich text
     reply.press("Enter")
     in_thread = thread.locator("article.msg", has_text="the whiteboard")
     expect(in_thread.locator("img.file-image")).to_be_visible()

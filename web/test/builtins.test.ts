@@ -61,3 +61,36 @@ describe("message actions helpers", () => {
     expect(a).toMatchObject({ is_share: true, text: "hi", author_name: "alice", channel_id: "C1", footer: "Posted in #general", from_url: "https://x/p1" });
   });
 });
+
+import { EmojiPrefs, parseTone, toneChar, withTone } from "../src/lib/emojiPrefs";
+
+describe("emoji picker memory", () => {
+  it("adds Slack's skin tone suffix only where it applies", () => {
+    expect(withTone("+1", 3)).toBe("+1::skin-tone-3");
+    expect(withTone("tada", 3)).toBe("tada");
+    expect(withTone("+1", 0)).toBe("+1");
+    expect(parseTone("+1::skin-tone-5")).toEqual({ base: "+1", tone: 5 });
+    expect(toneChar("✌️", 2)).toBe("✌🏻");
+  });
+  it("remembers the tone and recently used emoji per person", () => {
+    const map = new Map<string, string>();
+    const store = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+    const alice = new EmojiPrefs("T1:U1", store);
+    alice.tone = 4;
+    alice.used("tada");
+    alice.used("+1::skin-tone-4");
+    alice.used("tada");
+    expect(alice.tone).toBe(4);
+    expect(alice.recent()).toEqual(["tada", "+1"]);
+    expect(new EmojiPrefs("T1:U2", store).recent()).toEqual([]);
+  });
+});
+
+import { emojify } from "../src/lib/emoji";
+
+describe("emoji with skin tones in text", () => {
+  it("renders Slack's skin tone codes", () => {
+    expect(emojify("thanks :pray::skin-tone-3:")).toBe("thanks 🙏🏼");
+    expect(emojify(":tada:")).toBe("🎉");
+  });
+});

@@ -11,6 +11,7 @@ import { EmojiPicker } from "./EmojiPicker";
 import { AttachButton, UploadTray, useComposerFiles } from "./Files";
 import { Icon, type IconName } from "./Icons";
 import { caretInMultilineBlock, FORMAT_SHORTCUTS, type FormatCommand, RichEditor, type RichEditorHandle } from "./RichEditor";
+import { ScheduleMenu } from "./ScheduleMenu";
 import { ShortcutsButton, useSlash } from "./SlashCommands";
 
 interface Suggestion {
@@ -174,6 +175,20 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
   };
 
   const over = length > MESSAGE_TEXT_LIMIT;
+
+  /** The editor's content as a message to schedule (null when empty, too long or a command). */
+  const prepareScheduled = () => {
+    const ed = editor.current;
+    if (!ed) return null;
+    const doc = ed.doc();
+    const mrkdwn = docToMrkdwn(doc);
+    if (isEmptyDoc(doc) || ed.plain().trim().startsWith("/")) return null;
+    if (characterCount(mrkdwn) > MESSAGE_TEXT_LIMIT) {
+      setLimitError(true);
+      return null;
+    }
+    return { text: mrkdwn, blocks: [docToBlocks(doc)] };
+  };
   return (
     <div className="composer">
       {open && (
@@ -279,6 +294,10 @@ export function Composer({ channel, threadTs, label, placeholder, onEditLast, au
               {over ? `${(length - MESSAGE_TEXT_LIMIT).toLocaleString()} characters over the limit` : `${(MESSAGE_TEXT_LIMIT - length).toLocaleString()} characters left`}
             </span>
           )}
+          <ScheduleMenu channel={channel} threadTs={threadTs} prepare={prepareScheduled} disabled={!text.trim() || over || files.hasFiles} onScheduled={() => {
+            editor.current?.clear();
+            changed();
+          }} />
           <button type="button" className="send-button" aria-label="Send message" title="Send (Enter)" disabled={(!text.trim() && !files.hasFiles) || over} onClick={send}>
             <Icon name="send" size={16} />
           </button>

@@ -236,7 +236,8 @@ export function RichEditor({ ref, label, placeholder, initial, className, onInpu
         if (!el) return;
         el.focus();
         const sel = window.getSelection();
-        if (sel && !el.contains(sel.anchorNode)) {
+        // After load() the old caret is gone (the selection falls back to the box): go to the end.
+        if (sel && (!el.contains(sel.anchorNode) || sel.anchorNode === el)) {
           sel.selectAllChildren(el);
           sel.collapseToEnd();
         }

@@ -97,7 +97,7 @@ export function useSlash(channel: string, text: string, setText: (text: string, 
   const typing = /^\/\S*$/.test(text) ? text : null;
 
   // Fresh each time a command is started (apps come and go); cached while it is typed.
-  const starting = typing === "/";
+  const starting = typing !== null; // also when "/ec" arrives at once (pasted, filled)
   useEffect(() => {
     if (starting) void c.apps.loadCommands(true);
   }, [starting, c]);

@@ -55,6 +55,19 @@ function chip(el: HTMLElement): Inline | null {
   return null;
 }
 
+/** Browsers' editing commands sometimes style with CSS (`<span style="font-style: italic">`,
+ * or "normal" to end a run): what the person sees is what is sent. */
+function styleMarks(el: HTMLElement, marks: Marks): Marks {
+  const st = el.style;
+  if (!st || !st.length) return marks;
+  const out = { ...marks };
+  if (st.fontWeight) out.bold = st.fontWeight === "bold" || Number(st.fontWeight) >= 600 || undefined;
+  if (st.fontStyle) out.italic = st.fontStyle === "italic" || undefined;
+  const deco = st.textDecorationLine || st.textDecoration;
+  if (deco) out.strike = deco.includes("line-through") || undefined;
+  return out;
+}
+
 /** Inline content of `node` into `out`; blocks met on the way go to `blocks` (flushing `out`). */
 function walkInline(node: Node, marks: Marks, out: Collector, raw: boolean, onBlock?: (el: HTMLElement) => boolean): void {
   if (node.nodeType === Node.TEXT_NODE) {
@@ -84,7 +97,7 @@ function walkInline(node: Node, marks: Marks, out: Collector, raw: boolean, onBl
   const isLine = LINE_TAGS.has(tag) || tag === "LI";
   if (isLine && !out.endsLine()) out.inlines.push({ kind: "text", text: "\n", marks: {} });
   const mark = MARK_TAGS[tag];
-  const inner = mark ? { ...marks, [mark]: true } : marks;
+  const inner = styleMarks(node, mark ? { ...marks, [mark]: true } : marks);
   for (const child of Array.from(node.childNodes)) walkInline(child, inner, out, raw, onBlock);
   if (isLine) out.inlines.push({ kind: "text", text: "\n", marks: {} });
 }
