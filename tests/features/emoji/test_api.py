@@ -57,7 +57,7 @@ async def test_name_and_url_errors(api: Api, factory: Factory) -> None:
         "tada": "error_name_taken_i18n",
         "Blob2": "error_lower_case_names_only",
         "bad name": "error_bad_name_i18n",
-        "a" * 101: "error_bad_name_i18n",
+        "a" * 101: "error_bad_name_length",
         "": "error_missing_name",
         "::": "error_missing_name",
     }

@@ -25,14 +25,39 @@ const ALIASES: Record<string, string> = {
   check: "heavy_check_mark",
 };
 
-export const EMOJI: ReadonlyMap<string, string> = new Map(
+// Starts as the compact set; `addStandardEmoji` (lib/emojiFull.ts) adds the full Unicode set
+// once the picker has loaded it, so that `:name:` of any of them resolves from then on.
+const STANDARD = new Map(
   DATA.split("|").map((entry) => {
     const space = entry.indexOf(" ");
     return [entry.slice(0, space), entry.slice(space + 1)] as [string, string];
   }),
 );
+export const EMOJI: ReadonlyMap<string, string> = STANDARD;
+/** Names of standard emoji that take a skin tone (known once the full set is loaded). */
+const TONED = new Set<string>();
+/** Keywords by name (from the full set) for search. */
+const KEYWORDS = new Map<string, string>();
 
-export const EMOJI_NAMES: readonly string[] = [...EMOJI.keys()];
+export function addStandardEmoji(entries: Iterable<{ name: string; char: string; keywords: string; toned: boolean }>): void {
+  for (const e of entries) {
+    if (!STANDARD.has(e.name)) STANDARD.set(e.name, e.char);
+    if (e.toned) TONED.add(e.name);
+    if (e.keywords) KEYWORDS.set(e.name, e.keywords);
+  }
+}
+
+export function takesSkinTone(name: string): boolean {
+  return TONED.has(ALIASES[name] ?? name);
+}
+
+/** `char` with a Fitzpatrick modifier for Slack's tone 2–6 (the emoji's variation selector goes). */
+export function withSkinTone(char: string, tone: number): string {
+  if (tone < 2 || tone > 6) return char;
+  const modifier = String.fromCodePoint(0x1f3fb + tone - 2);
+  const chars = [...char.replace(/\uFE0F/g, "")];
+  return chars[0] + modifier + chars.slice(1).join("");
+}
 
 /** Custom emoji of the workspace: name → image URL, or `std:<name>` for an alias of a standard one. */
 export type CustomEmoji = Record<string, string>;
@@ -53,10 +78,11 @@ export function resolveCustom(list: Record<string, string>): CustomEmoji {
 export type EmojiGlyph = { kind: "unicode"; char: string } | { kind: "image"; url: string } | { kind: "unknown"; name: string };
 
 export function emojiGlyph(name: string, custom: CustomEmoji = {}): EmojiGlyph {
-  const plain = name.replace(/^:|:$/g, "").split("::")[0];
+  const [plain, toneText] = name.replace(/^:|:$/g, "").split("::");
   const canonical = ALIASES[plain] ?? plain;
   const char = EMOJI.get(canonical);
-  if (char) return { kind: "unicode", char };
+  const tone = /^skin-tone-([2-6])$/.exec(toneText ?? "");
+  if (char) return { kind: "unicode", char: tone && TONED.has(canonical) ? withSkinTone(char, Number(tone[1])) : char };
   const value = custom[plain];
   if (!value) return { kind: "unknown", name: plain };
   if (value.startsWith("std:")) {
@@ -66,16 +92,18 @@ export function emojiGlyph(name: string, custom: CustomEmoji = {}): EmojiGlyph {
   return { kind: "image", url: value };
 }
 
-/** Emoji names starting with (then containing) `query`, aliases included, best first. */
+/** Emoji names starting with (then containing) `query`, aliases included, then those with a
+ * keyword starting with it (once the full set is loaded), best first. */
 export function searchEmoji(query: string, custom: CustomEmoji = {}, limit = 8): string[] {
   const q = query.toLowerCase();
-  const names = [...EMOJI_NAMES, ...Object.keys(custom)];
+  const names = [...Object.keys(custom), ...EMOJI.keys()];
   const viaAlias = Object.entries(ALIASES)
     .filter(([alias]) => alias.includes(q))
     .map(([, target]) => target);
   const starts = names.filter((n) => n.startsWith(q));
   const contains = names.filter((n) => !n.startsWith(q) && n.includes(q));
-  return [...new Set([...starts, ...viaAlias, ...contains])].slice(0, limit);
+  const byKeyword = q ? [...KEYWORDS].filter(([, words]) => (" " + words).includes(" " + q)).map(([name]) => name) : [];
+  return [...new Set([...starts, ...viaAlias, ...contains, ...byKeyword])].slice(0, limit);
 }
 
 /** Replaces `:name:` codes in plain text with characters (for status lines and previews). */
