@@ -112,3 +112,16 @@ def test_standard_names_data() -> None:
     assert all(name == name.lower() and " " not in name for name in names)
     assert split_skin_tone("wave::skin-tone-4") == ("wave", 4)
     assert split_skin_tone("wave") == ("wave", None)
+
+
+def test_slack_names_from_emojibase_are_standard() -> None:
+    """Names the web picker offers (emojibase's Slack/GitHub shortcodes) are accepted too."""
+    from parley.features.emoji.standard import standard_names
+
+    assert {"flag-fr", "flag-us", "fr", "bald_person", "giraffe_face"} & standard_names() == {
+        "flag-fr",
+        "flag-us",
+        "fr",
+        "bald_person",
+        "giraffe_face",
+    }

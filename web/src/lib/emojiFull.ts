@@ -5,7 +5,7 @@ import { addStandardEmoji } from "./emoji";
 export type FullEmoji = { name: string; names: string[]; char: string; keywords: string; toned: boolean; category: string };
 export type EmojiCategory = { id: string; label: string };
 export type EmojiSet = { categories: EmojiCategory[]; emoji: FullEmoji[] };
-type RawSet = { categories: [number, string, string][]; emoji: [number, string, string, string, number][] };
+export type RawSet = { categories: [number, string, string][]; emoji: [number, string, string, string, number][] };
 
 let loading: Promise<EmojiSet> | null = null;
 
