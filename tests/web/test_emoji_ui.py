@@ -91,6 +91,7 @@ def test_admin_uploads_an_emoji_and_another_person_reacts_with_it(web: Web) -> N
 
     # Bob never reloaded: the new emoji reached his picker through `emoji_changed`.
     picker = _react_from_picker(bob, bob.message("Launch day"))
+    expect(picker.get_by_role("link", name="Add emoji")).to_have_count(0)  # not an admin
     picker.get_by_role("button", name="Custom", exact=True).click()
     picker.get_by_role("button", name=":partyblob:").click()
     reaction = bob.message("Launch day").locator("button.reaction").first
@@ -142,6 +143,10 @@ def test_picker_has_the_full_set_by_category_keyword_and_skin_tone(web: Web) -> 
     expect(ann.message("Full set").locator("button.reaction:not(.reaction-add)")).to_have_count(2)
     expect(ann.message("Full set")).to_contain_text("🇫🇷")
     assert ann.console_errors == []
+    # An admin goes from the picker to the custom emoji screen.
+    picker = _react_from_picker(ann, ann.message("Full set"))
+    picker.get_by_role("link", name="Add emoji").click()
+    ann.page.get_by_role("heading", name="Custom emoji", level=2).wait_for()
 
     phone = web.person("Ann Admin", viewport=PHONE)
     phone.context.add_cookies(ann.context.cookies())

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useAppState } from "../app/context";
 import { EMOJI, searchEmoji, takesSkinTone } from "../lib/emoji";
 import { loadFullEmoji, type EmojiSet } from "../lib/emojiFull";
+import { navigate } from "../lib/router";
 import { Emoji } from "./Emoji";
 import { Popover } from "./Popover";
 import "./EmojiPicker.css";
@@ -30,6 +31,7 @@ export function tonedName(name: string, tone: number): string {
 /** A searchable grid of emoji by category, with a skin tone; Esc or a click outside closes it. */
 export function EmojiPicker({ onPick, onClose, label = "Add reaction" }: { onPick: (name: string) => void; onClose: () => void; label?: string }) {
   const custom = useAppState((s) => s.customEmoji);
+  const isAdmin = useAppState((s) => (s.self ? !!s.users[s.self.userId]?.is_admin : false));
   const [query, setQuery] = useState("");
   const [full, setFull] = useState<EmojiSet | null>(null);
   const [category, setCategory] = useState("frequent");
@@ -131,7 +133,24 @@ export function EmojiPicker({ onPick, onClose, label = "Add reaction" }: { onPic
           ))}
           {names.length === 0 && <p className="muted small">No emoji match “{query}”.</p>}
         </div>
-        <p className="muted small emoji-count">{(full ? full.emoji.length : EMOJI.size) + Object.keys(custom).length} emoji</p>
+        <p className="muted small emoji-count">
+          {(full ? full.emoji.length : EMOJI.size) + Object.keys(custom).length} emoji
+          {isAdmin && (
+            <>
+              {" · "}
+              <a
+                href="/admin/emoji"
+                onClick={(e) => {
+                  e.preventDefault();
+                  onClose();
+                  navigate("/admin/emoji");
+                }}
+              >
+                Add emoji
+              </a>
+            </>
+          )}
+        </p>
       </div>
     </Popover>
   );
