@@ -57,7 +57,7 @@ async def test_name_and_url_errors(api: Api, factory: Factory) -> None:
         "tada": "error_name_taken_i18n",
         "Blob2": "error_lower_case_names_only",
         "bad name": "error_bad_name_i18n",
-        "a" * 101: "error_bad_name_i18n",
+        "a" * 101: "error_bad_name_length",
         "": "error_missing_name",
         "::": "error_missing_name",
     }
@@ -112,3 +112,16 @@ def test_standard_names_data() -> None:
     assert all(name == name.lower() and " " not in name for name in names)
     assert split_skin_tone("wave::skin-tone-4") == ("wave", 4)
     assert split_skin_tone("wave") == ("wave", None)
+
+
+def test_slack_names_from_emojibase_are_standard() -> None:
+    """Names the web picker offers (emojibase's Slack/GitHub shortcodes) are accepted too."""
+    from parley.features.emoji.standard import standard_names
+
+    assert {"flag-fr", "flag-us", "fr", "bald_person", "giraffe_face"} & standard_names() == {
+        "flag-fr",
+        "flag-us",
+        "fr",
+        "bald_person",
+        "giraffe_face",
+    }

@@ -238,3 +238,16 @@ async def test_list_pages_and_cursor(api: Api, factory: Factory, world: World) -
     assert (await api("reactions.list", w.alice.token, cursor="garbage!"))[
         "error"
     ] == "invalid_cursor"
+
+
+async def test_slack_flag_names_are_accepted(api: Api, world: World) -> None:
+    """Slack's `flag-fr` (from emojibase, the names the web picker offers) is a standard name."""
+    w = world
+    added = await api(
+        "reactions.add", w.bob.token, channel=w.public, timestamp=w.ts, name="flag-fr"
+    )
+    assert added == {"ok": True}
+    refused = await api(
+        "reactions.add", w.bob.token, channel=w.public, timestamp=w.ts, name="flag-zz"
+    )
+    assert refused["error"] == "invalid_name"

@@ -3,6 +3,7 @@
 import { useRef } from "react";
 import { useAppState, useController } from "../app/context";
 import { navigate } from "../lib/router";
+import { CustomEmoji } from "./CustomEmoji";
 import { Invitations } from "./Invitations";
 import { Members } from "./Members";
 import { WorkspaceSettings } from "./WorkspaceSettings";
@@ -12,6 +13,7 @@ const TABS = [
   { id: "members", label: "Members" },
   { id: "invitations", label: "Invitations" },
   { id: "settings", label: "Workspace settings" },
+  { id: "emoji", label: "Emoji" },
 ] as const;
 
 export default function Admin({ tab }: { tab: string }) {
@@ -59,6 +61,7 @@ export default function Admin({ tab }: { tab: string }) {
           <main className="admin-main">
             {current === "members" && <Members api={c.api} />}
             {current === "invitations" && <Invitations api={c.api} />}
+            {current === "emoji" && <CustomEmoji api={c.api} />}
             {current === "settings" && <WorkspaceSettings api={c.api} onTeamChanged={() => (teamChanged.current = true)} />}
           </main>
         </>

@@ -28,7 +28,9 @@ def check_emoji_name(raw: str | None) -> str:
         raise ApiError("error_missing_name")
     if name != name.lower():
         raise ApiError("error_lower_case_names_only")
-    if len(name) > MAX_NAME or not _NAME.match(name):
+    if len(name) > MAX_NAME:
+        raise ApiError("error_bad_name_length")
+    if not _NAME.match(name):
         raise ApiError("error_bad_name_i18n")
     return name
 
@@ -141,6 +143,15 @@ async def check_add_emoji(uow: UnitOfWork, principal: Principal, name: str, url:
     _require_admin(principal)
     name, url = check_emoji_name(name), check_image_url(url)
     await do_add_emoji(uow, principal.workspace_id, name=name, url=url, user_id=principal.user_id)
+
+
+async def check_upload_emoji(uow: UnitOfWork, principal: Principal, raw_name: str) -> str:
+    """An admin may upload an image as emoji `raw_name`: the clean name, once it is well-formed
+    and free (checked before the image is stored; `do_add_emoji` checks again on insert)."""
+    _require_admin(principal)
+    name = check_emoji_name(raw_name)
+    await _check_name_free(uow, principal.workspace_id, name)
+    return name
 
 
 async def check_add_alias(uow: UnitOfWork, principal: Principal, name: str, alias_for: str) -> None:

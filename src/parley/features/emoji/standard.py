@@ -10,15 +10,21 @@ from importlib import resources
 _SKIN_TONE = re.compile(r"^(?P<base>.+)::skin-tone-(?P<tone>[2-6])$")
 
 
+# standard_names.txt: the `emoji` package's names; emojibase_names.txt: Slack's and GitHub's
+# names from emojibase-data that it lacks (`flag-fr`, …), the names the web picker offers.
+_NAME_FILES = ("standard_names.txt", "emojibase_names.txt")
+
+
 @cache
 def standard_names() -> frozenset[str]:
-    """Every standard emoji short name, read once from the data file shipped in the package."""
-    text = (
-        resources.files("parley.features.emoji").joinpath("standard_names.txt").read_text("utf-8")
+    """Every standard emoji short name, read once from the data files shipped in the package."""
+    package = resources.files("parley.features.emoji")
+    lines = (
+        line.strip()
+        for file in _NAME_FILES
+        for line in package.joinpath(file).read_text("utf-8").splitlines()
     )
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def is_standard(name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parley.features.files import models
+from parley.features.files.emoji_images import emoji_image_routes
 from parley.features.files.events import EVENTS
 from parley.features.files.photos import photo_routes
 from parley.features.files.routes import file_routes
@@ -16,9 +17,11 @@ def register(platform: Platform) -> None:
         "parley.features.files.api",
         "parley.features.files.remote_api",
         "parley.features.files.photos_api",
+        "parley.features.files.emoji_api",
         "parley.features.files.wire",  # the documented response and event shapes
     )
     platform.worker("file-previews", run_previews)
     platform.routes(file_routes)
     platform.routes(photo_routes)
+    platform.routes(emoji_image_routes)
     platform.event_types(*EVENTS)

@@ -38,7 +38,8 @@ class SetPhotoParams(Params):
     crop_w: SlackInt | None = None
 
 
-async def _image_bytes(value: Any) -> bytes:
+async def image_bytes(value: Any) -> bytes:
+    """The bytes of a multipart image part (also admin.emoji.upload's); bad_image, too_large."""
     if not isinstance(value, UploadFile):
         raise ApiError("bad_image")
     data = await value.read(MAX_PHOTO_BYTES + 1)
@@ -83,7 +84,7 @@ async def _replace_avatar(call: Call, avatar_url: str) -> str | None:
 async def users_set_photo(call: Call, params: SetPhotoParams) -> dict[str, Any]:
     """Sets the caller's profile photo from an image (multipart `image`), cropped to the
     optional square box `crop_x`, `crop_y`, `crop_w` (else letterboxed)."""
-    data = await _image_bytes(params.image)
+    data = await image_bytes(params.image)
     sizes = await asyncio.to_thread(render_photo, data, _crop(params))
     storage = storage_for(call.services.settings)
     token = new_token()

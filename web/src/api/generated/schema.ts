@@ -86,6 +86,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin.emoji.upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a custom emoji from an image (multipart `image`, shrunk to fit 128×128) named */
+        post: operations["admin_emoji_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin.invites.create": {
         parameters: {
             query?: never;
@@ -5101,6 +5118,72 @@ export interface operations {
                     name?: string;
                 };
                 "application/x-www-form-urlencoded": {
+                    /**
+                     * Name
+                     * @default
+                     */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Slack-style result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: string;
+                        ok: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    admin_emoji_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Image
+                     * @default null
+                     */
+                    image?: unknown;
+                    /**
+                     * Name
+                     * @default
+                     */
+                    name?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Image
+                     * @default null
+                     */
+                    image?: unknown;
                     /**
                      * Name
                      * @default

@@ -2,6 +2,7 @@
 // to, marks read what is on screen, and notifies.
 import type { RtmEvent } from "../../api/types";
 import type { ApiClient } from "../../api/client";
+import { resolveCustom } from "../../lib/emoji";
 import { fileFactsFor } from "../../lib/files";
 import { channelIdOf, userIdOf } from "../../rtm/events";
 import type { State } from "../../state/reducer";
@@ -39,8 +40,19 @@ export class EventEffects {
     if ((event.type === "im_created" || event.type === "group_joined" || event.type === "channel_joined") && channel) void this.lookups.conversation(channel);
     // A topic change whose event does not carry the topic: the header asks the server.
     if (event.type === "message" && (event.subtype === "channel_topic" || event.subtype === "group_topic") && typeof event.topic !== "string" && channel) void this.lookups.conversation(channel);
+    if (event.type === "emoji_changed") void this.refreshCustomEmoji();
     if (event.type === "user_change" || event.type === "team_join") return;
     if (user && !this.core.state.users[user]) void this.lookups.user(user);
+  }
+
+  /** A custom emoji was added or removed: everyone's picker and messages show the new list. */
+  private async refreshCustomEmoji(): Promise<void> {
+    try {
+      const body = await this.api.call("emoji.list");
+      this.core.store.dispatch({ type: "customEmoji", emoji: resolveCustom(body.emoji ?? {}) });
+    } catch {
+      /* custom emoji are optional */
+    }
   }
 
   private afterMessage(_before: State, channel: string, event: Extract<RtmEvent, { type: "message" }>): void {
