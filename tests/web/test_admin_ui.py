@@ -174,7 +174,12 @@ def test_admin_members_and_workspace_settings(web: Web) -> None:
     info = ann.api("admin.teams.settings.info")["team"]
     assert info["name"] == "Acme Renamed" and info["default_channels"] == [news]
     assert info["who_can_create_channels"] == "admins"
-    assert cid.api("conversations.create", name="nope")["error"] == "restricted_action"
+    # Deactivation ended Cid's session for good (reactivated, he signs in again): a member
+    # who joins now is refused channel creation.
+    assert cid.api("auth.test")["error"] == "invalid_auth"
+    dee = web.person("Dee Member")
+    web.join_by_invite(ann, dee)
+    assert dee.api("conversations.create", name="nope")["error"] == "restricted_action"
     assert "/team-icon/" in info["icon"]["image_132"]
     ann.page.get_by_role("button", name=re.compile("Back to")).click()
     expect(ann.page.locator(".team-button")).to_contain_text("Acme Renamed")

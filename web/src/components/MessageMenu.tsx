@@ -1,6 +1,7 @@
 // A message's "⋯" menu: mark unread, remind me, copy link/text, forward, pin, save, edit,
 // delete, then the message shortcuts of installed apps. Opened by the button, or by a long
 // press on the message on touch screens (MessageItem calls `openMessageMenu`).
+import { Popover } from "./Popover";
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api/client";
 import type { Message } from "../api/types";
@@ -91,6 +92,7 @@ export function MessageMenu({ channel, message, own, handlers, openSignal = 0 }:
         <MoreIcon />
       </button>
       {open && (
+        <Popover popover={box} align="end">
         <div
           className="menu shortcut-menu shortcut-menu-message message-menu"
           role="menu"
@@ -168,6 +170,7 @@ export function MessageMenu({ channel, message, own, handlers, openSignal = 0 }:
             </>
           )}
         </div>
+        </Popover>
       )}
       {forwarding && <ForwardDialog channel={channel} message={message} onClose={() => setForwarding(false)} />}
     </span>
