@@ -273,7 +273,7 @@ def test_emoji_picker_skin_tone_and_recent(web: Web) -> None:
     alice.composer("Message #general").click()
     alice.page.get_by_role("button", name="Insert emoji").click()
     picker = alice.page.get_by_role("dialog", name="Insert emoji")
-    picker.get_by_role("radio", name="Medium-light skin tone").click()
+    picker.get_by_label("Skin tone").select_option("3")
     assert alice.axe_violations() == []
     alice.screenshot("composer-04-phone-emoji-picker")
     picker.get_by_label("Search emoji").fill("pray")
@@ -288,7 +288,5 @@ def test_emoji_picker_skin_tone_and_recent(web: Web) -> None:
     alice.page.get_by_role("heading", level=1).wait_for()
     alice.page.get_by_role("button", name="Insert emoji").click()
     picker = alice.page.get_by_role("dialog", name="Insert emoji")
-    expect(picker.get_by_role("radio", name="Medium-light skin tone")).to_have_attribute(
-        "aria-checked", "true"
-    )
+    expect(picker.get_by_label("Skin tone")).to_have_value("3")
     expect(picker.locator(".emoji-cell").first).to_have_attribute("aria-label", ":pray:")

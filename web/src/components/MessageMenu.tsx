@@ -43,7 +43,6 @@ export function MessageMenu({ channel, message, own, handlers, openSignal = 0 }:
   const c = useController();
   const [open, setOpen] = useState(false);
   const [reminding, setReminding] = useState(false);
-  const [forwarding, setForwarding] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const all = useApps((s) => s.shortcuts);
   const appShortcuts = all ? all.filter((s) => s.type === "message") : [];
@@ -135,7 +134,7 @@ export function MessageMenu({ channel, message, own, handlers, openSignal = 0 }:
               <button type="button" role="menuitem" className="menu-item" onClick={() => act(() => copyText(c, message))}>
                 Copy text
               </button>
-              <button type="button" role="menuitem" className="menu-item" onClick={() => act(() => setForwarding(true))}>
+              <button type="button" role="menuitem" className="menu-item" onClick={() => act(() => openForward(channel, message))}>
                 Forward message…
               </button>
               <hr className="menu-sep" />
@@ -172,12 +171,31 @@ export function MessageMenu({ channel, message, own, handlers, openSignal = 0 }:
         </div>
         </Popover>
       )}
-      {forwarding && <ForwardDialog channel={channel} message={message} onClose={() => setForwarding(false)} />}
     </span>
   );
 }
 
 /** Pick a conversation, add a note, share: the original travels as an attachment. */
+const FORWARD_EVENT = "parley:forward";
+
+/** Opens the forward dialog for a message. It lives above the message list (ForwardHost):
+ * the message's own actions unmount as soon as the pointer leaves it, which the menu,
+ * drawn above the app, makes it do. */
+function openForward(channel: string, message: Message): void {
+  window.dispatchEvent(new CustomEvent(FORWARD_EVENT, { detail: { channel, message } }));
+}
+
+/** Where the forward dialog is drawn; mounted once by the workspace. */
+export function ForwardHost() {
+  const [target, setTarget] = useState<{ channel: string; message: Message } | null>(null);
+  useEffect(() => {
+    const open = (e: Event) => setTarget((e as CustomEvent<{ channel: string; message: Message }>).detail);
+    window.addEventListener(FORWARD_EVENT, open);
+    return () => window.removeEventListener(FORWARD_EVENT, open);
+  }, []);
+  return target ? <ForwardDialog channel={target.channel} message={target.message} onClose={() => setTarget(null)} /> : null;
+}
+
 export function ForwardDialog({ channel, message, onClose }: { channel: string; message: Message; onClose: () => void }) {
   const c = useController();
   const conversations = useAppState((s) => s.conversations);

@@ -10,6 +10,7 @@ import { AddPeopleDialog, ChannelBrowser, CreateChannelDialog, InviteDialog, Mod
 import { Icon } from "./Icons";
 import { MessagePane } from "./MessagePane";
 import { QuickSwitcher } from "./QuickSwitcher";
+import { ForwardHost } from "./MessageMenu";
 import { SearchBox } from "./SearchBox";
 import { SearchPane } from "./SearchPane";
 import { type DialogName, Sidebar, useSidebarOrder } from "./Sidebar";
@@ -350,6 +351,7 @@ export function Workspace({ route }: { route: Route }) {
         </Suspense>
       )}
       <ShortcutsDialog />
+      <ForwardHost />
       <Toasts />
       <ProfileCardHost />
     </div>
