@@ -98,6 +98,9 @@ def test_channel_details_live_between_two_people(web: Web) -> None:
 
     # Pins and files tabs list what is pinned and shared here.
     page.keyboard.press("Escape")
+    # Closed, with the focus given back to the header, before typing elsewhere.
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".channel-title-button")).to_be_focused()
     alice.send("Message #roadmap-2027", "Pin me please")
     message = alice.message("Pin me please")
     message.hover()
