@@ -1,5 +1,6 @@
 // A compact set of the emoji people reach for, by Slack short name, plus the workspace's
 // custom emoji from `emoji.list` (image URLs, or "alias:other").
+import { TONABLE } from "./emojiPrefs";
 
 const DATA = `grinning 😀|smiley 😃|smile 😄|grin 😁|laughing 😆|sweat_smile 😅|joy 😂|rofl 🤣|slightly_smiling_face 🙂|upside_down_face 🙃|wink 😉|blush 😊|innocent 😇|heart_eyes 😍|star-struck 🤩|kissing_heart 😘|yum 😋|stuck_out_tongue 😛|stuck_out_tongue_winking_eye 😜|zany_face 🤪|money_mouth_face 🤑|hugging_face 🤗|thinking_face 🤔|shushing_face 🤫|zipper_mouth_face 🤐|raised_eyebrow 🤨|neutral_face 😐|expressionless 😑|no_mouth 😶|smirk 😏|unamused 😒|face_with_rolling_eyes 🙄|grimacing 😬|relieved 😌|pensive 😔|sleepy 😪|sleeping 😴|mask 😷|nerd_face 🤓|sunglasses 😎|partying_face 🥳|confused 😕|worried 😟|slightly_frowning_face 🙁|open_mouth 😮|hushed 😯|astonished 😲|flushed 😳|pleading_face 🥺|cry 😢|sob 😭|scream 😱|confounded 😖|disappointed 😞|sweat 😓|weary 😩|tired_face 😫|yawning_face 🥱|triumph 😤|rage 😡|angry 😠|exploding_head 🤯|skull 💀|poop 💩|clown_face 🤡|ghost 👻|alien 👽|robot_face 🤖|see_no_evil 🙈|hear_no_evil 🙉|speak_no_evil 🙊|wave 👋|raised_hand ✋|ok_hand 👌|v ✌️|crossed_fingers 🤞|point_up ☝️|point_right 👉|point_left 👈|point_down 👇|+1 👍|-1 👎|fist 👊|clap 👏|raised_hands 🙌|open_hands 👐|handshake 🤝|pray 🙏|muscle 💪|eyes 👀|brain 🧠|heart ❤️|orange_heart 🧡|yellow_heart 💛|green_heart 💚|blue_heart 💙|purple_heart 💜|black_heart 🖤|broken_heart 💔|sparkling_heart 💖|two_hearts 💕|100 💯|boom 💥|sparkles ✨|star ⭐|star2 🌟|zap ⚡|fire 🔥|rainbow 🌈|sunny ☀️|cloud ☁️|umbrella ☔|snowflake ❄️|coffee ☕|tea 🍵|beer 🍺|beers 🍻|wine_glass 🍷|pizza 🍕|hamburger 🍔|taco 🌮|cake 🍰|birthday 🎂|cookie 🍪|doughnut 🍩|apple 🍎|avocado 🥑|tada 🎉|confetti_ball 🎊|balloon 🎈|gift 🎁|trophy 🏆|medal 🏅|soccer ⚽|basketball 🏀|dart 🎯|video_game 🎮|musical_note 🎵|headphones 🎧|rocket 🚀|airplane ✈️|car 🚗|bike 🚲|house 🏠|office 🏢|computer 💻|keyboard ⌨️|iphone 📱|telephone_receiver 📞|email 📧|memo 📝|pencil2 ✏️|book 📖|books 📚|bookmark 🔖|paperclip 📎|pushpin 📌|calendar 📅|chart_with_upwards_trend 📈|chart_with_downwards_trend 📉|bar_chart 📊|clipboard 📋|lock 🔒|unlock 🔓|key 🔑|hammer 🔨|wrench 🔧|gear ⚙️|bulb 💡|mag 🔍|bell 🔔|no_bell 🔕|hourglass ⏳|alarm_clock ⏰|stopwatch ⏱️|money_with_wings 💸|moneybag 💰|dollar 💵|white_check_mark ✅|heavy_check_mark ✔️|ballot_box_with_check ☑️|x ❌|negative_squared_cross_mark ❎|heavy_plus_sign ➕|heavy_minus_sign ➖|question ❓|exclamation ❗|warning ⚠️|no_entry 🚫|red_circle 🔴|large_green_circle 🟢|large_blue_circle 🔵|white_circle ⚪|black_circle ⚫|arrow_up ⬆️|arrow_down ⬇️|arrow_right ➡️|arrow_left ⬅️|repeat 🔁|recycle ♻️|ok 🆗|new 🆕|cool 🆒|sos 🆘|speech_balloon 💬|thought_balloon 💭|zzz 💤|wave_dash 〰️|dog 🐶|cat 🐱|mouse 🐭|fox_face 🦊|bear 🐻|panda_face 🐼|koala 🐨|tiger 🐯|lion_face 🦁|cow 🐮|pig 🐷|frog 🐸|monkey_face 🐵|chicken 🐔|penguin 🐧|bird 🐦|owl 🦉|unicorn_face 🦄|bee 🐝|bug 🐛|butterfly 🦋|snail 🐌|turtle 🐢|snake 🐍|octopus 🐙|whale 🐳|dolphin 🐬|fish 🐟|tropical_fish 🐠|crab 🦀|seedling 🌱|evergreen_tree 🌲|palm_tree 🌴|cactus 🌵|herb 🌿|four_leaf_clover 🍀|maple_leaf 🍁|sunflower 🌻|rose 🌹|tulip 🌷|earth_americas 🌎|globe_with_meridians 🌐|crescent_moon 🌙|checkered_flag 🏁|triangular_flag_on_post 🚩|white_flag 🏳️|pirate_flag 🏴‍☠️`;
 
@@ -34,8 +35,9 @@ const STANDARD = new Map(
   }),
 );
 export const EMOJI: ReadonlyMap<string, string> = STANDARD;
-/** Names of standard emoji that take a skin tone (known once the full set is loaded). */
-const TONED = new Set<string>();
+/** Names of standard emoji that take a skin tone: the hands of the built-in set at once, the
+ * rest once the full set is loaded (a toned code in a message renders either way). */
+const TONED = new Set<string>(TONABLE);
 /** Keywords by name (from the full set) for search. */
 const KEYWORDS = new Map<string, string>();
 
