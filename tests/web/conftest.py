@@ -129,6 +129,24 @@ class Person:
     def message(self, text: str, scope: str = ".message-pane") -> Any:
         return self.page.locator(f"{scope} article.msg", has_text=text)
 
+    def message_action(self, message: Any, action: str) -> None:
+        """Clicks a button of the message's hover toolbar. The toolbar shows on :hover, and a
+        message just sent can still move under the pointer (its pending copy is replaced, the
+        list scrolls to the end), so the pointer is moved onto it again until the button
+        takes the click."""
+        button = message.get_by_role("toolbar", name="Message actions").get_by_role(
+            "button", name=action
+        )
+        for _ in range(4):
+            message.hover()
+            try:
+                button.click(timeout=2_500)
+                return
+            except playwright_api.TimeoutError:
+                continue
+        message.hover()
+        button.click()
+
     def open_channel(self, name: str) -> None:
         self.page.locator(".side-nav a.side-item", has_text=name).first.click()
         self.page.get_by_role("heading", level=1).filter(has_text=name).wait_for()

@@ -352,8 +352,7 @@ def test_app_home_modal_errors_and_shortcuts(helpdesk: tuple[Person, Helpdesk, s
     wait_for(lambda: [e for e in seen.homes if e["tab"] == "messages"], what="the Messages tab")
 
     # A message shortcut from "More actions": the app answers ephemerally.
-    ticket.hover()
-    ticket.get_by_role("button", name="More actions").click()
+    alice.message_action(ticket, "More actions")
     page.get_by_role("menuitem", name=re.compile("Quote in a ticket")).click()
     quoted = alice.message("Quoted: Ticket created: Printer on fire")
     expect(quoted).to_contain_text("Only visible to you")

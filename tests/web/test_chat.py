@@ -28,10 +28,7 @@ def _join_from_browser(person: Person, name: str) -> None:
 
 
 def _hover_action(person: Person, message: Any, action: str) -> None:
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name=action
-    ).click()
+    person.message_action(message, action)
 
 
 def _ts_order(person: Person, texts: list[str]) -> list[str]:

@@ -19,10 +19,7 @@ def _two_people(web: Web) -> tuple[Person, Person]:
 
 
 def _menu(person: Person, message: Any) -> Any:
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name="More actions"
-    ).click()
+    person.message_action(message, "More actions")
     return person.page.get_by_role("menu", name="More actions")
 
 

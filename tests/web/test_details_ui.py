@@ -104,10 +104,7 @@ def test_channel_details_live_between_two_people(web: Web) -> None:
     expect(page.locator(".channel-title-button")).to_be_focused()
     alice.send("Message #roadmap-2027", "Pin me please")
     message = alice.message("Pin me please")
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name="Pin message"
-    ).click()
+    alice.message_action(message, "Pin message")
     page.locator(".channel-title-button").click()
     dialog.get_by_role("tab", name="Pins").click()
     expect(dialog.get_by_role("list", name="Pinned items")).to_contain_text("Pin me please")

@@ -30,10 +30,7 @@ def _no_sideways_scroll(person: Person) -> None:
 
 
 def _react_from_picker(person: Person, message: Any) -> Any:
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name="Add reaction"
-    ).click()
+    person.message_action(message, "Add reaction")
     picker = person.page.get_by_role("dialog", name="Add reaction")
     picker.wait_for()
     return picker

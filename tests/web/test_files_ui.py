@@ -299,8 +299,7 @@ def test_upload_errors_show_with_retry(web: Web, tmp_path: Path) -> None:
     expect(card).to_contain_text("Plain Text · 14 B")
 
     # In a thread: a pasted screenshot is staged under a readable name and shared as a reply.
-    alice.message("notes.txt").hover()
-    alice.message("notes.txt").get_by_role("button", name="Reply in thread").click()
+    alice.message_action(alice.message("notes.txt"), "Reply in thread")
     thread = alice.page.get_by_role("complementary", name="Thread")
     reply = alice.composer("Reply in thread")
     reply.fill("the whiteboard")

@@ -82,10 +82,7 @@ def test_polish_edited_inline_dm_header_joins_grouped_toasts_clear(web: Web) -> 
     alice.open_channel("general")
     alice.context.grant_permissions(["clipboard-read", "clipboard-write"])
     message = alice.message("Meeting at 4pm")
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name="Copy link to message"
-    ).click()
+    alice.message_action(message, "Copy link to message")
     toast = page.locator(".toast", has_text="Link copied")
     expect(toast).to_be_visible()
     toast_box = toast.bounding_box()

@@ -40,10 +40,7 @@ def _assert_app_in_place(person: Person) -> None:
 
 def _open_thread(person: Person, text: str) -> None:
     message = person.message(text)
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name="Reply in thread"
-    ).click()
+    person.message_action(message, "Reply in thread")
     person.page.get_by_role("textbox", name="Reply in thread").wait_for()
 
 
@@ -69,10 +66,7 @@ def test_pickers_stay_in_the_viewport_and_never_shift_the_app(web: Web) -> None:
 
     # The reaction picker of the bottom message (hover toolbar): inside right and bottom.
     message = alice.message("line 3 of the day")
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name="Add reaction"
-    ).click()
+    alice.message_action(message, "Add reaction")
     picker = alice.page.get_by_role("dialog", name="Add reaction")
     expect(picker).to_be_visible()
     _assert_inside_viewport(picker, "the reaction picker")
@@ -112,10 +106,7 @@ def test_message_menu_and_shortcuts_menu_are_readable_and_inside(web: Web) -> No
     web.sign_up(alice)
     alice.send("Message #general", "menu test message")
     message = alice.message("menu test message")
-    message.hover()
-    message.get_by_role("toolbar", name="Message actions").get_by_role(
-        "button", name="More actions"
-    ).click()
+    alice.message_action(message, "More actions")
     menu = alice.page.get_by_role("menu", name="More actions")
     expect(menu).to_be_visible()
     _assert_inside_viewport(menu, "the message's ⋯ menu")
